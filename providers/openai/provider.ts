@@ -1,0 +1,108 @@
+/**
+ * @module providers/openai/provider
+ * The adapter for OpenAI, Azure OpenAI and every OpenAI-compatible server (Ollama, vLLM, Groq...).
+ * It does not use the `openai` SDK: the wire format is already the one Tollgate speaks, so bytes
+ * stream through undici on a pooled keep-alive connection and only what metering needs is read.
+ */
+import { request as undiciRequest, type Dispatcher } from 'undici';
+import type { ChatCompletion, ChatCompletionRequest } from '../../schemas/openai-chat.js';
+import type { EmbeddingsRequest, EmbeddingsResponse } from '../../schemas/openai-embeddings.js';
+import { GatewayError } from '../../src/errors/gateway-error.js';
+import { createDispatcher } from '../shared/http-client.js';
+import { fromOpenAIUsage } from '../shared/openai-usage.js';
+import { transportError } from '../shared/upstream-errors.js';
+import type { CallContext, ChatResult, ChatStreamPart, EmbeddingsResult, ProviderAdapter } from '../types.js';
+import { openAIHttpError } from './errors.js';
+import { chatBody, upstreamHeaders, upstreamUrl, type OpenAIFamilyConfig, type Operation } from './request.js';
+import { passThroughChatStream } from './stream.js';
+
+export class OpenAIProvider implements ProviderAdapter {
+  readonly type: string;
+  private readonly dispatcher: Dispatcher;
+  private readonly headers: Record<string, string>;
+
+  constructor(
+    readonly name: string,
+    private readonly config: OpenAIFamilyConfig,
+  ) {
+    this.type = config.type;
+    this.dispatcher = createDispatcher(config);
+    this.headers = upstreamHeaders(config);
+  }
+
+  async chat(request: ChatCompletionRequest, context: CallContext): Promise<ChatResult> {
+    const text = await this.postForText('chat/completions', chatBody(request, context.upstreamModel, false), context);
+    const completion = this.parseJson<ChatCompletion>(text);
+    return { completion, json: text, usage: completion.usage ? fromOpenAIUsage(completion.usage) : null };
+  }
+
+  async streamChat(request: ChatCompletionRequest, context: CallContext): Promise<AsyncIterable<ChatStreamPart>> {
+    const response = await this.post('chat/completions', chatBody(request, context.upstreamModel, true), context);
+    if (response.statusCode >= 400) throw await this.httpError(response);
+    return this.guardStream(passThroughChatStream(this.name, response.body), context);
+  }
+
+  async embed(request: EmbeddingsRequest, context: CallContext): Promise<EmbeddingsResult> {
+    const body = JSON.stringify({ ...request, model: context.upstreamModel });
+    const text = await this.postForText('embeddings', body, context);
+    const response = this.parseJson<EmbeddingsResponse>(text);
+    const promptTokens = response.usage?.prompt_tokens ?? 0;
+    return { response, json: text, usage: fromOpenAIUsage({ prompt_tokens: promptTokens, completion_tokens: 0 }) };
+  }
+
+  async close(): Promise<void> {
+    // Called after the server has drained: whatever is still in flight upstream has no client left.
+    await this.dispatcher.destroy();
+  }
+
+  private async post(operation: Operation, body: string, context: CallContext): Promise<Dispatcher.ResponseData> {
+    try {
+      return await undiciRequest(upstreamUrl(this.config, operation, context.upstreamModel), {
+        method: 'POST',
+        headers: this.headers,
+        body,
+        signal: context.signal,
+        dispatcher: this.dispatcher,
+      });
+    } catch (error) {
+      throw transportError(this.name, error, context.signal);
+    }
+  }
+
+  private async postForText(operation: Operation, body: string, context: CallContext): Promise<string> {
+    const response = await this.post(operation, body, context);
+    if (response.statusCode >= 400) throw await this.httpError(response);
+    try {
+      return await response.body.text();
+    } catch (error) {
+      throw transportError(this.name, error, context.signal);
+    }
+  }
+
+  private async httpError(response: Dispatcher.ResponseData): Promise<GatewayError> {
+    const text = await response.body.text().catch(() => '');
+    const retryAfter = response.headers['retry-after'];
+    return openAIHttpError(this.name, response.statusCode, text, typeof retryAfter === 'string' ? retryAfter : null);
+  }
+
+  private parseJson<T>(text: string): T {
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      throw new GatewayError(502, `${this.name} answered with a body that is not JSON`, {
+        type: 'upstream_error',
+        code: 'upstream_invalid_response',
+      });
+    }
+  }
+
+  /** Turns socket errors and timeouts in the middle of a stream into mapped gateway errors. */
+  private async *guardStream(parts: AsyncIterable<ChatStreamPart>, context: CallContext): AsyncGenerator<ChatStreamPart> {
+    try {
+      yield* parts;
+    } catch (error) {
+      throw transportError(this.name, error, context.signal);
+    }
+  }
+}
+

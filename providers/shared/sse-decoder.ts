@@ -1,0 +1,87 @@
+/**
+ * @module providers/shared/sse-decoder
+ * An incremental Server-Sent Events parser (WHATWG HTML §9.2.6): bytes in, `{event, data}` out.
+ * Bytes may be split anywhere — inside a line, inside a CRLF pair, inside a multi-byte UTF-8
+ * character — and lines may end in LF, CR or CRLF. Comment lines (`:`) are dropped; several
+ * `data:` lines of one event are joined with `\n`.
+ */
+export interface SseEvent {
+  event: string | undefined;
+  data: string;
+}
+
+export class SseDecoder {
+  private readonly textDecoder = new TextDecoder('utf-8');
+  private buffer = '';
+  private eventName: string | undefined;
+  private dataLines: string[] = [];
+  /** A chunk ended in CR: if the next starts with LF, that LF belongs to the same line ending. */
+  private pendingCarriageReturn = false;
+
+  push(bytes: Uint8Array): SseEvent[] {
+    return this.consume(this.textDecoder.decode(bytes, { stream: true }));
+  }
+
+  /** Call once the body ends: flushes a final event that had no blank line after it. */
+  end(): SseEvent[] {
+    const events = this.consume(this.textDecoder.decode() + '\n\n');
+    this.buffer = '';
+    return events;
+  }
+
+  private consume(text: string): SseEvent[] {
+    if (this.pendingCarriageReturn && text.startsWith('\n')) text = text.slice(1);
+    this.pendingCarriageReturn = false;
+    this.buffer += text;
+    const events: SseEvent[] = [];
+    let start = 0;
+    // The next CR at or after `start`, searched once and reused, so a CR-free buffer is scanned
+    // once rather than once per line.
+    let carriageReturn = this.buffer.indexOf('\r');
+    for (;;) {
+      if (carriageReturn !== -1 && carriageReturn < start) carriageReturn = this.buffer.indexOf('\r', start);
+      const lineFeed = this.buffer.indexOf('\n', start);
+      const end = carriageReturn === -1 ? lineFeed : lineFeed === -1 ? carriageReturn : Math.min(lineFeed, carriageReturn);
+      if (end === -1) break;
+      const line = this.buffer.slice(start, end);
+      let next = end + 1;
+      if (this.buffer.charCodeAt(end) === 13) {
+        if (end + 1 === this.buffer.length) this.pendingCarriageReturn = true;
+        else if (this.buffer.charCodeAt(end + 1) === 10) next = end + 2;
+      }
+      start = next;
+      const event = this.processLine(line);
+      if (event) events.push(event);
+    }
+    this.buffer = this.buffer.slice(start);
+    return events;
+  }
+
+  private processLine(line: string): SseEvent | undefined {
+    if (line === '') {
+      if (this.dataLines.length === 0) {
+        this.eventName = undefined;
+        return undefined;
+      }
+      const event = { event: this.eventName, data: this.dataLines.join('\n') };
+      this.eventName = undefined;
+      this.dataLines = [];
+      return event;
+    }
+    if (line.charCodeAt(0) === 58 /* ':' comment */) return undefined;
+    const colon = line.indexOf(':');
+    const field = colon === -1 ? line : line.slice(0, colon);
+    let value = colon === -1 ? '' : line.slice(colon + 1);
+    if (value.charCodeAt(0) === 32) value = value.slice(1);
+    if (field === 'data') this.dataLines.push(value);
+    else if (field === 'event') this.eventName = value;
+    return undefined;
+  }
+}
+
+/** Reads a byte stream as SSE events, as they arrive. */
+export async function* readSseEvents(body: AsyncIterable<Uint8Array>): AsyncGenerator<SseEvent> {
+  const decoder = new SseDecoder();
+  for await (const bytes of body) yield* decoder.push(bytes);
+  yield* decoder.end();
+}

@@ -1,0 +1,87 @@
+/**
+ * @module providers/shared/upstream-errors
+ * Maps what goes wrong upstream to the status a client should see. Shared by every provider; each
+ * provider's `errors.ts` only extracts the message (and retry hints) from its own error body.
+ *
+ * - the client's request was bad (400, 404, 413, 422): the same status, with the upstream message
+ * - 429 stays 429 and keeps `Retry-After`
+ * - the upstream rejected Tollgate's own credentials (401, 403): 502, because the caller's key is fine
+ * - Anthropic's 529 "overloaded" and any 503: 503
+ * - other 5xx: 502; an upstream 504: 504
+ * - refused or reset connections: 502; timeouts: 504
+ */
+import { GatewayError } from '../../src/errors/gateway-error.js';
+import { redactSecrets } from '../../src/logging/logger.js';
+
+export interface UpstreamErrorDetails {
+  provider: string;
+  status: number;
+  message: string;
+  /** The upstream's own error code or type, kept for the client to read. */
+  code?: string | null;
+  param?: string | null;
+  retryAfter?: string | null;
+}
+
+export function upstreamHttpError({ provider, status, message, code, param, retryAfter }: UpstreamErrorDetails): GatewayError {
+  const text = `${provider}: ${redactSecrets(message || `upstream answered HTTP ${status}`)}`;
+  const headers: Record<string, string> = retryAfter ? { 'retry-after': retryAfter } : {};
+  if (status === 429) {
+    return new GatewayError(429, text, { type: 'rate_limit_error', code: code ?? 'rate_limit_exceeded', headers });
+  }
+  if (status === 401 || status === 403) {
+    return new GatewayError(502, `${provider} rejected the gateway's credentials (HTTP ${status}): ${text}`, {
+      type: 'upstream_error',
+      code: 'upstream_authentication_failed',
+    });
+  }
+  if (status === 503 || status === 529) {
+    return new GatewayError(503, text, { type: 'upstream_error', code: code ?? 'upstream_overloaded', headers });
+  }
+  if (status === 504 || status === 408) {
+    return new GatewayError(504, text, { type: 'timeout_error', code: 'upstream_timeout' });
+  }
+  if (status >= 500) {
+    return new GatewayError(502, text, { type: 'upstream_error', code: code ?? 'upstream_error' });
+  }
+  const clientStatus = [400, 404, 409, 413, 415, 422].includes(status) ? status : 400;
+  return new GatewayError(clientStatus, text, {
+    type: status === 404 ? 'not_found_error' : 'invalid_request_error',
+    code: code ?? null,
+    param: param ?? null,
+  });
+}
+
+const timeoutCodes = new Set([
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'ETIMEDOUT',
+]);
+
+/** A failure below HTTP: no connection, a reset, a timeout, or the caller going away. */
+export function transportError(provider: string, error: unknown, signal?: AbortSignal): GatewayError {
+  if (error instanceof GatewayError) return error;
+  if (signal?.aborted) {
+    return new GatewayError(499, 'the client closed the request', { type: 'api_error', code: 'client_closed_request' });
+  }
+  const code = findErrorCode(error);
+  const name = (error as Error | undefined)?.name ?? '';
+  if ((code && timeoutCodes.has(code)) || /timeout/i.test(name)) {
+    return new GatewayError(504, `${provider} did not answer in time`, { type: 'timeout_error', code: 'upstream_timeout' });
+  }
+  return new GatewayError(502, `${provider} could not be reached${code ? ` (${code})` : ''}`, {
+    type: 'upstream_error',
+    code: 'upstream_unreachable',
+  });
+}
+
+/** Network errors hide their code in `cause` chains (fetch wraps undici errors). */
+function findErrorCode(error: unknown): string | undefined {
+  let current = error as { code?: unknown; cause?: unknown } | undefined;
+  for (let depth = 0; current && depth < 5; depth++) {
+    if (typeof current.code === 'string') return current.code;
+    current = current.cause as typeof current;
+  }
+  return undefined;
+}

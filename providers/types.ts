@@ -1,0 +1,75 @@
+/**
+ * @module providers/types
+ * The contract between the gateway and a provider adapter. An adapter takes a validated
+ * OpenAI-shaped request and answers in the OpenAI shape, with usage normalised and failures thrown
+ * as `GatewayError`. It knows nothing about tenants, quotas or money.
+ */
+import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest } from '../schemas/openai-chat.js';
+import type { EmbeddingsRequest, EmbeddingsResponse } from '../schemas/openai-embeddings.js';
+
+/**
+ * Token counts in disjoint buckets, so that cost is a plain sum of bucket × rate and nothing is
+ * counted twice: `inputTokens` excludes cache reads and cache writes; `outputTokens` excludes
+ * reasoning tokens. `raw` keeps the provider's own figures for the ledger.
+ */
+export interface NormalizedUsage {
+  inputTokens: number;
+  cachedInputTokens: number;
+  cacheWriteTokens: number;
+  outputTokens: number;
+  reasoningTokens: number;
+  raw?: unknown;
+}
+
+export interface CallContext {
+  /** The provider's own name for the model. */
+  upstreamModel: string;
+  /** Aborted when the client goes away or the gateway gives up; adapters pass it upstream. */
+  signal: AbortSignal;
+  requestId: string;
+}
+
+/** What a streamed chat yields, in order. */
+export type ChatStreamPart =
+  /** A chunk translated from a provider's own events. */
+  | { type: 'chunk'; chunk: ChatCompletionChunk }
+  /** A chunk from an OpenAI-shaped upstream, already JSON: forwarded byte for byte. */
+  | { type: 'raw'; json: string }
+  /**
+   * The call's usage, once known. `json` is the upstream's own usage-only chunk when it sent one;
+   * `inline` says the usage already travelled inside a forwarded content chunk.
+   */
+  | { type: 'usage'; usage: NormalizedUsage; json?: string; inline?: boolean };
+
+export interface ChatResult {
+  completion: ChatCompletion;
+  /** The upstream's own body when it is already the OpenAI shape: sent as is, never re-serialised. */
+  json?: string;
+  usage: NormalizedUsage | null;
+}
+
+export interface EmbeddingsResult {
+  response: EmbeddingsResponse;
+  json?: string;
+  usage: NormalizedUsage;
+}
+
+export interface ProviderAdapter {
+  /** The provider's name in the configuration. */
+  readonly name: string;
+  readonly type: string;
+  chat(request: ChatCompletionRequest, context: CallContext): Promise<ChatResult>;
+  /**
+   * Resolves once the upstream has accepted the request (so an upstream 4xx/5xx still becomes an
+   * HTTP status), then yields parts as they arrive. Errors after that are thrown from the iterator.
+   */
+  streamChat(request: ChatCompletionRequest, context: CallContext): Promise<AsyncIterable<ChatStreamPart>>;
+  /** Absent when the provider has no embeddings API. */
+  embed?(request: EmbeddingsRequest, context: CallContext): Promise<EmbeddingsResult>;
+  /** Releases pooled connections. */
+  close?(): Promise<void>;
+}
+
+export function emptyUsage(): NormalizedUsage {
+  return { inputTokens: 0, cachedInputTokens: 0, cacheWriteTokens: 0, outputTokens: 0, reasoningTokens: 0 };
+}

@@ -1,0 +1,87 @@
+/**
+ * @module models/model-registry
+ * Resolves the `model` a client names to a provider adapter and the provider's own model name:
+ * first the configured public names, then `provider/model` for providers whose `directModels`
+ * allows it. Unknown names get OpenAI's 404 `model_not_found`.
+ */
+import type { TollgateConfig } from '../../schemas/config.js';
+import type { ModelObject } from '../../schemas/openai-models.js';
+import type { ProviderAdapter } from '../../providers/types.js';
+import { GatewayError } from '../errors/gateway-error.js';
+
+export interface ResolvedModel {
+  /** The name the client used. */
+  publicName: string;
+  providerName: string;
+  provider: ProviderAdapter;
+  upstreamModel: string;
+}
+
+export class ModelRegistry {
+  private readonly aliases = new Map<string, ResolvedModel>();
+  private readonly createdAt = Math.floor(Date.now() / 1000);
+
+  constructor(
+    private readonly config: TollgateConfig,
+    private readonly providers: ReadonlyMap<string, ProviderAdapter>,
+  ) {
+    for (const [publicName, model] of Object.entries(config.models)) {
+      this.aliases.set(publicName, {
+        publicName,
+        providerName: model.provider,
+        provider: this.providerNamed(model.provider),
+        upstreamModel: model.model,
+      });
+    }
+  }
+
+  resolve(name: string): ResolvedModel {
+    const alias = this.aliases.get(name);
+    if (alias) return alias;
+    const direct = this.resolveDirect(name);
+    if (direct) return direct;
+    throw new GatewayError(404, `The model \`${name}\` does not exist or you do not have access to it.`, {
+      type: 'invalid_request_error',
+      param: 'model',
+      code: 'model_not_found',
+    });
+  }
+
+  list(): ModelObject[] {
+    const models: ModelObject[] = [];
+    for (const [publicName, model] of Object.entries(this.config.models)) {
+      models.push(this.modelObject(publicName, model.ownedBy ?? model.provider));
+    }
+    for (const [providerName, provider] of Object.entries(this.config.providers)) {
+      if (!Array.isArray(provider.directModels)) continue;
+      for (const upstreamModel of provider.directModels) {
+        models.push(this.modelObject(`${providerName}/${upstreamModel}`, providerName));
+      }
+    }
+    return models;
+  }
+
+  find(name: string): ModelObject | undefined {
+    return this.list().find((model) => model.id === name);
+  }
+
+  private resolveDirect(name: string): ResolvedModel | undefined {
+    const slash = name.indexOf('/');
+    if (slash <= 0 || slash === name.length - 1) return undefined;
+    const providerName = name.slice(0, slash);
+    const upstreamModel = name.slice(slash + 1);
+    const allowed = this.config.providers[providerName]?.directModels;
+    if (allowed !== true && !(Array.isArray(allowed) && allowed.includes(upstreamModel))) return undefined;
+    return { publicName: name, providerName, provider: this.providerNamed(providerName), upstreamModel };
+  }
+
+  private providerNamed(name: string): ProviderAdapter {
+    const provider = this.providers.get(name);
+    if (!provider) throw new Error(`provider ${name} was not created`);
+    return provider;
+  }
+
+  private modelObject(id: string, ownedBy: string): ModelObject {
+    return { id, object: 'model', created: this.createdAt, owned_by: ownedBy };
+  }
+}

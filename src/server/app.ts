@@ -1,0 +1,57 @@
+/**
+ * @module server/app
+ * Builds the Hono application: request ids, the body size limit, the routes, and the one place
+ * where every error becomes an OpenAI-shaped response.
+ */
+import { randomUUID } from 'node:crypto';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { GatewayError } from '../errors/gateway-error.js';
+import { errorResponse, toGatewayError } from '../errors/render-error.js';
+import type { GatewayEnv, GatewayServices } from './gateway-env.js';
+import { registerChatCompletions } from './routes/chat-completions.js';
+import { registerEmbeddings } from './routes/embeddings.js';
+import { registerHealth } from './routes/health.js';
+import { registerModels } from './routes/models.js';
+
+/** Accept a caller's request id only if it is short and plain, so it is safe to echo and log. */
+const acceptableRequestId = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export function createApp(services: GatewayServices): Hono<GatewayEnv> {
+  const app = new Hono<GatewayEnv>();
+
+  app.use(async (context, next) => {
+    const incoming = context.req.header('x-request-id');
+    const requestId = incoming && acceptableRequestId.test(incoming) ? incoming : `req_${randomUUID().replaceAll('-', '')}`;
+    context.set('requestId', requestId);
+    context.set('gateway', services);
+    await next();
+    context.res.headers.set('x-request-id', requestId);
+  });
+
+  app.use(
+    '/v1/*',
+    bodyLimit({
+      maxSize: services.config.server.bodyLimitBytes,
+      onError: () => {
+        throw new GatewayError(413, `The request body is larger than the ${services.config.server.bodyLimitBytes} bytes allowed.`, {
+          code: 'request_too_large',
+        });
+      },
+    }),
+  );
+
+  registerHealth(app);
+  registerModels(app);
+  registerChatCompletions(app);
+  registerEmbeddings(app);
+
+  app.notFound((context) =>
+    errorResponse(
+      new GatewayError(404, `Unknown request URL: ${context.req.method} ${context.req.path}.`, { code: 'unknown_url' }),
+      { 'x-request-id': context.var.requestId ?? '' },
+    ),
+  );
+  app.onError((error, context) => errorResponse(toGatewayError(error), { 'x-request-id': context.var.requestId ?? '' }));
+  return app;
+}

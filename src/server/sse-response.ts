@@ -1,0 +1,108 @@
+/**
+ * @module server/sse-response
+ * Turns a provider's stream of parts into the SSE body the OpenAI SDK expects, pulling one part at
+ * a time so bytes leave as they arrive and nothing is buffered. It applies the client's
+ * `stream_options.include_usage` (Tollgate always asks upstream for usage; the client sees the
+ * usage chunk only if it asked), writes an upstream failure as `data: {"error": ...}`, ends with
+ * `data: [DONE]`, and aborts the upstream when the client goes away.
+ */
+import type { ChatCompletionChunk } from '../../schemas/openai-chat.js';
+import { toOpenAIUsage } from '../../providers/shared/openai-usage.js';
+import type { ChatStreamPart, NormalizedUsage } from '../../providers/types.js';
+import type { GatewayError } from '../errors/gateway-error.js';
+import { toGatewayError } from '../errors/render-error.js';
+
+export type StreamOutcome = 'completed' | 'failed' | 'client_closed';
+
+export interface StreamSummary {
+  outcome: StreamOutcome;
+  usage: NormalizedUsage | null;
+  error?: GatewayError;
+}
+
+export interface SseResponseOptions {
+  includeUsage: boolean;
+  headers?: Record<string, string>;
+  /** Called exactly once, when the stream ends for whatever reason. */
+  onFinish?: (summary: StreamSummary) => void;
+}
+
+const encoder = new TextEncoder();
+const doneEvent = encoder.encode('data: [DONE]\n\n');
+
+export const sseHeaders = {
+  'content-type': 'text/event-stream; charset=utf-8',
+  'cache-control': 'no-cache',
+  // Tells nginx-style proxies in front of Tollgate not to buffer the stream.
+  'x-accel-buffering': 'no',
+};
+
+export function sseResponse(parts: AsyncIterable<ChatStreamPart>, options: SseResponseOptions): Response {
+  const iterator = parts[Symbol.asyncIterator]();
+  let identity: Pick<ChatCompletionChunk, 'id' | 'created' | 'model' | 'system_fingerprint'> | undefined;
+  let usage: NormalizedUsage | null = null;
+  let finished = false;
+  const finish = (outcome: StreamOutcome, error?: GatewayError) => {
+    if (finished) return;
+    finished = true;
+    options.onFinish?.({ outcome, usage, error });
+  };
+
+  const encodePart = (part: ChatStreamPart): string | undefined => {
+    switch (part.type) {
+      case 'raw':
+        return `data: ${part.json}\n\n`;
+      case 'chunk':
+        identity ??= { id: part.chunk.id, created: part.chunk.created, model: part.chunk.model };
+        if (options.includeUsage && part.chunk.usage === undefined) part.chunk.usage = null;
+        return `data: ${JSON.stringify(part.chunk)}\n\n`;
+      case 'usage':
+        usage = part.usage;
+        if (!options.includeUsage || part.inline) return undefined;
+        if (part.json) return `data: ${part.json}\n\n`;
+        if (!identity) return undefined;
+        return `data: ${JSON.stringify({ ...identity, object: 'chat.completion.chunk', choices: [], usage: toOpenAIUsage(part.usage) })}\n\n`;
+      default: {
+        const unknownPart: never = part;
+        throw new Error(`unknown stream part ${JSON.stringify(unknownPart)}`);
+      }
+    }
+  };
+
+  const body = new ReadableStream<Uint8Array>(
+    {
+      // Loops until it has enqueued something: a pull that returns empty-handed is not called
+      // again while a read is pending, which would stall the stream.
+      async pull(controller) {
+        try {
+          for (;;) {
+            const next = await iterator.next();
+            if (next.done) {
+              controller.enqueue(doneEvent);
+              controller.close();
+              finish('completed');
+              return;
+            }
+            const text = encodePart(next.value);
+            if (text !== undefined) {
+              controller.enqueue(encoder.encode(text));
+              return;
+            }
+          }
+        } catch (error) {
+          const gatewayError = toGatewayError(error);
+          if (finished) return;
+          controller.enqueue(encoder.encode(`data: ${JSON.stringify(gatewayError.toBody())}\n\n`));
+          controller.close();
+          finish(gatewayError.code === 'client_closed_request' ? 'client_closed' : 'failed', gatewayError);
+        }
+      },
+      async cancel() {
+        finish('client_closed');
+        await iterator.return?.();
+      },
+    },
+    { highWaterMark: 0 },
+  );
+  return new Response(body, { status: 200, headers: { ...sseHeaders, ...options.headers } });
+}

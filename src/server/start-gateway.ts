@@ -1,0 +1,87 @@
+/**
+ * @module server/start-gateway
+ * Creates the providers, the app and the HTTP server, and owns graceful shutdown: stop accepting,
+ * let in-flight requests (streams included) finish up to `server.shutdownGraceMs`, then release
+ * upstream connections.
+ */
+import { serve, type ServerType } from '@hono/node-server';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import type { TollgateConfig } from '../../schemas/config.js';
+import { createProvider } from '../../providers/create-provider.js';
+import type { ProviderAdapter } from '../../providers/types.js';
+import { logger, registerSecret } from '../logging/logger.js';
+import { ModelRegistry } from '../models/model-registry.js';
+import { createApp } from './app.js';
+import { ConnectionTracker } from './connection-tracker.js';
+import type { GatewayServices } from './gateway-env.js';
+
+export interface RunningGateway {
+  url: string;
+  port: number;
+  services: GatewayServices;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  port?: number;
+  host?: string;
+}
+
+export function createServices(config: TollgateConfig): { services: GatewayServices; providers: Map<string, ProviderAdapter> } {
+  const providers = new Map<string, ProviderAdapter>();
+  for (const [name, providerConfig] of Object.entries(config.providers)) {
+    if ('apiKey' in providerConfig) registerSecret(providerConfig.apiKey);
+    providers.set(name, createProvider(name, providerConfig));
+  }
+  const services: GatewayServices = { config, models: new ModelRegistry(config, providers), lifecycle: { ready: false } };
+  return { services, providers };
+}
+
+export async function startGateway(config: TollgateConfig, options: StartOptions = {}): Promise<RunningGateway> {
+  const { services, providers } = createServices(config);
+  const app = createApp(services);
+  const port = options.port ?? config.server.port;
+  const host = options.host ?? config.server.host;
+  const server = await new Promise<ServerType>((resolve, reject) => {
+    const started = serve({ fetch: app.fetch, port, hostname: host }, () => resolve(started));
+    started.once('error', reject);
+  });
+  const httpServer = server as Server;
+  const connections = new ConnectionTracker(httpServer);
+  // Streams may stay open for minutes; the gateway's own per-provider timeouts bound them instead.
+  httpServer.requestTimeout = 0;
+  httpServer.keepAliveTimeout = 65_000;
+  services.lifecycle.ready = true;
+  const actualPort = (httpServer.address() as AddressInfo).port;
+  const displayHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      services.lifecycle.ready = false;
+      await drain(httpServer, connections, config.server.shutdownGraceMs);
+      await Promise.allSettled([...providers.values()].map((provider) => provider.close?.()));
+    })());
+
+  return { url: `http://${displayHost}:${actualPort}`, port: actualPort, services, close };
+}
+
+/**
+ * Stops accepting connections and waits for open requests, forcing them closed after `graceMs`.
+ * Connections with no request in progress are closed at once, the others as their request ends.
+ */
+function drain(server: Server, connections: ConnectionTracker, graceMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const deadline = setTimeout(() => {
+      logger.warn('shutdown grace period over; closing remaining connections', { graceMs });
+      server.closeAllConnections();
+    }, graceMs);
+    deadline.unref();
+    server.close(() => {
+      clearTimeout(deadline);
+      resolve();
+    });
+    connections.drain();
+  });
+}

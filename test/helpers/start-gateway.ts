@@ -1,0 +1,23 @@
+/**
+ * @module test/helpers/start-gateway
+ * Starts a real Tollgate HTTP server on a random local port from a configuration object (the
+ * parsed shape of the YAML file, validated exactly as at start-up) and hands back an `openai`
+ * SDK client pointed at it, with the SDK's own retries off so tests see every failure.
+ */
+import OpenAI from 'openai';
+import { validateConfig } from '../../src/config/load-config.js';
+import { startGateway, type RunningGateway } from '../../src/server/start-gateway.js';
+
+export interface TestGateway extends RunningGateway {
+  /** `${url}/v1`, what an OpenAI SDK's `baseURL` is set to. */
+  baseURL: string;
+  client: OpenAI;
+}
+
+export async function startTestGateway(rawConfig: Record<string, unknown>, options: { apiKey?: string } = {}): Promise<TestGateway> {
+  const config = validateConfig(rawConfig, 'test configuration');
+  const gateway = await startGateway(config, { port: 0, host: '127.0.0.1' });
+  const baseURL = `${gateway.url}/v1`;
+  const client = new OpenAI({ baseURL, apiKey: options.apiKey ?? 'test-key', maxRetries: 0, timeout: 15_000 });
+  return { ...gateway, baseURL, client };
+}
