@@ -4,6 +4,7 @@ import { chatCompletionRequestSchema, type ChatCompletionRequest } from '../../s
 import { GatewayError } from '../../src/errors/gateway-error.js';
 import { acceptsSamplingParameters, toAnthropicRequest } from './request.js';
 import { toChatCompletion } from './response.js';
+import { conformancePath } from '../../test/helpers/conformance.js';
 
 const options = { provider: 'claude', model: 'claude-opus-4-8', defaultMaxTokens: 4096 };
 
@@ -224,7 +225,7 @@ describe('toAnthropicRequest: tools', () => {
   });
 
   it('rebuilds the recorded follow-up request from the recorded tool_use answer (ToolRunner.json)', () => {
-    const pairs = JSON.parse(readFileSync('/work/shared/conformance/anthropic/ToolRunner.json', 'utf8'));
+    const pairs = JSON.parse(readFileSync(conformancePath('anthropic/ToolRunner.json'), 'utf8'));
     const [first, second] = [pairs[2], pairs[3]];
     const completion = toChatCompletion(first.response, undefined);
     const toolCalls = completion.choices[0].message.tool_calls ?? [];

@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { toChatCompletion, toChatResult, type AnthropicMessage } from './response.js';
+import { conformancePath } from '../../test/helpers/conformance.js';
 
 const pairs: Array<{ response: AnthropicMessage }> = JSON.parse(
-  readFileSync('/work/shared/conformance/anthropic/ToolRunner.json', 'utf8'),
+  readFileSync(conformancePath('anthropic/ToolRunner.json'), 'utf8'),
 );
 
 describe('toChatResult on the recorded responses (ToolRunner.json)', () => {

@@ -5,8 +5,9 @@ import { GatewayError } from '../../src/errors/gateway-error.js';
 import { SseDecoder } from '../shared/sse-decoder.js';
 import type { ChatStreamPart } from '../types.js';
 import { toChatStreamParts, type AnthropicStreamEvent } from './stream.js';
+import { conformancePath } from '../../test/helpers/conformance.js';
 
-const recordings = '/work/shared/conformance/anthropic';
+const recordings = conformancePath('anthropic');
 
 /** A recorded SSE file → its events, as the SDK hands them over (pings and unnamed frames dropped). */
 function recordedEvents(file: string): AnthropicStreamEvent[] {

@@ -3,8 +3,9 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { registerSecret } from '../../src/logging/logger.js';
 import { geminiHttpError, geminiStreamError, retryAfterSeconds } from './errors.js';
+import { conformancePath } from '../../test/helpers/conformance.js';
 
-const recordings = fileURLToPath(new URL('../../../shared/conformance/gemini/vertexai-sdk-test-data/', import.meta.url));
+const recordings = conformancePath('gemini/vertexai-sdk-test-data') + '/';
 const recorded = (name: string) => readFileSync(recordings + name, 'utf8');
 
 describe('geminiHttpError', () => {

@@ -5,8 +5,9 @@ import { chatCompletionRequestSchema, type ChatCompletionRequest } from '../../s
 import { GatewayError } from '../../src/errors/gateway-error.js';
 import { toGenerateContentRequest } from './request.js';
 import { encodeToolCallId } from './response.js';
+import { conformancePath } from '../../test/helpers/conformance.js';
 
-const recordings = fileURLToPath(new URL('../../../shared/conformance/gemini/', import.meta.url));
+const recordings = conformancePath('gemini') + '/';
 const recordedRequest = (name: string) => JSON.parse(readFileSync(`${recordings}js-genai/${name}.request.json`, 'utf8')).body;
 
 function convert(request: Omit<ChatCompletionRequest, 'model'>) {

@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { decodeToolCallId, encodeToolCallId, toChatCompletion, type GenerateContentResponse } from './response.js';
+import { conformancePath } from '../../test/helpers/conformance.js';
 
-const recordings = fileURLToPath(new URL('../../../shared/conformance/gemini/', import.meta.url));
+const recordings = conformancePath('gemini') + '/';
 const recording = (name: string): GenerateContentResponse => JSON.parse(readFileSync(recordings + name, 'utf8'));
 const context = { upstreamModel: 'gemini-2.5-flash', choiceCount: 1 };
 

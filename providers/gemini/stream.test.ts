@@ -6,8 +6,9 @@ import { GatewayError } from '../../src/errors/gateway-error.js';
 import type { ChatStreamPart, NormalizedUsage } from '../types.js';
 import { decodeToolCallId } from './response.js';
 import { geminiChatStream } from './stream.js';
+import { conformancePath } from '../../test/helpers/conformance.js';
 
-const recordings = fileURLToPath(new URL('../../../shared/conformance/gemini/', import.meta.url));
+const recordings = conformancePath('gemini') + '/';
 const context = { upstreamModel: 'gemini-2.5-flash', choiceCount: 1 };
 
 async function* pieces(bytes: Uint8Array, size: number): AsyncGenerator<Uint8Array> {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { SseDecoder, type SseEvent } from './sse-decoder.js';
+import { conformancePath } from '../../test/helpers/conformance.js';
 
 function decodeInPieces(bytes: Uint8Array, pieceSize: number): SseEvent[] {
   const decoder = new SseDecoder();
@@ -39,7 +40,7 @@ describe('SseDecoder', () => {
   });
 
   it('reads the CRLF-framed Gemini recordings', () => {
-    const bytes = readFileSync(new URL('../../../shared/conformance/gemini/generative-ai-js/streaming-success-utf8.txt', import.meta.url));
+    const bytes = readFileSync(conformancePath('gemini/generative-ai-js/streaming-success-utf8.txt'));
     const whole = decodeInPieces(bytes, bytes.length);
     expect(whole.length).toBeGreaterThan(0);
     for (const event of whole) expect(() => JSON.parse(event.data)).not.toThrow();

@@ -10,6 +10,7 @@ import { fakeAnthropicKey, startFakeAnthropic, type FakeAnthropic } from '../fak
 import { postJson, readSseData } from '../helpers/http.js';
 import { expectSpecValid } from '../helpers/openapi.js';
 import { startTestGateway, type TestGateway } from '../helpers/start-gateway.js';
+import { conformancePath } from '../helpers/conformance.js';
 
 let upstream: FakeAnthropic;
 let gateway: TestGateway;
@@ -116,7 +117,7 @@ describe('Anthropic through the gateway: text', () => {
   });
 
   it('replays the recorded tool_use stream, cut into 7-byte pieces', async () => {
-    upstream.answerRecordedStream(readFileSync('/work/shared/conformance/anthropic/tool_use_response.txt', 'utf8'), { pieceBytes: 7 });
+    upstream.answerRecordedStream(readFileSync(conformancePath('anthropic/tool_use_response.txt'), 'utf8'), { pieceBytes: 7 });
     const stream = gateway.client.chat.completions.stream({ model: 'sonnet', messages: [{ role: 'user', content: 'Weather in Paris?' }], tools: [weatherTool] });
     collectChunks(stream);
     const final = await stream.finalChatCompletion();

@@ -22,11 +22,12 @@ import {
 import { postJson, readSseData } from '../helpers/http.js';
 import { expectSpecValid } from '../helpers/openapi.js';
 import { startTestGateway, type TestGateway } from '../helpers/start-gateway.js';
+import { conformancePath } from '../helpers/conformance.js';
 
 const wrongKey = 'AIzaSyWRONG-gateway-key-0123456789';
 const recordedSignature: string = JSON.parse(
   readFileSync(
-    fileURLToPath(new URL('../../../shared/conformance/gemini/vertexai-sdk-test-data/unary-success-thinking-function-call-thought-summary-signature.json', import.meta.url)),
+    conformancePath('gemini/vertexai-sdk-test-data/unary-success-thinking-function-call-thought-summary-signature.json'),
     'utf8',
   ),
 ).candidates[0].content.parts[1].thoughtSignature;

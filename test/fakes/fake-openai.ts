@@ -7,9 +7,10 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { sseFrames, startFakeUpstream, type FakeReply, type FakeUpstream, type RecordedRequest } from './fake-upstream.js';
+import { conformancePath } from '../helpers/conformance.js';
 
 export const fakeOpenAIKey = 'sk-fake-openai-0123456789abcdef';
-const conformance = fileURLToPath(new URL('../../../shared/conformance/openai/', import.meta.url));
+const conformance = conformancePath('openai') + '/';
 
 export function readOpenAIRecording(name: string): string {
   return readFileSync(`${conformance}${name}`, 'utf8');

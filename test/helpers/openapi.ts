@@ -9,8 +9,9 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { expect } from 'vitest';
+import { conformancePath } from './conformance.js';
 
-const specPath = fileURLToPath(new URL('../../../shared/conformance/openai/openapi.json', import.meta.url));
+const specPath = conformancePath('openai/openapi.json');
 const specId = 'https://tollgate.test/openai-openapi.json';
 
 export type SpecSchemaName =
