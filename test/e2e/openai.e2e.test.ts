@@ -118,6 +118,44 @@ describe('OpenAI pass-through', () => {
     expect(final.choices[0].message.tool_calls?.[0]).toMatchObject({ id: 'call_2', function: { name: 'get_weather', arguments: '{"city":"Rome"}' } });
   });
 
+  it('passes a tool-result round trip, an image and a json_schema format through unchanged', async () => {
+    upstream.enqueue({ json: textCompletion('{"answer":"sunny"}') });
+    const request = {
+      model: 'gpt-4o-mini',
+      messages: [
+        { role: 'system' as const, content: 'You are terse.' },
+        {
+          role: 'user' as const,
+          content: [
+            { type: 'text' as const, text: 'What is in this picture, and the weather?' },
+            { type: 'image_url' as const, image_url: { url: 'data:image/png;base64,iVBORw0KGgo=', detail: 'low' as const } },
+            { type: 'image_url' as const, image_url: { url: 'https://example.com/cat.jpg' } },
+          ],
+        },
+        {
+          role: 'assistant' as const,
+          content: null,
+          tool_calls: [{ id: 'call_9', type: 'function' as const, function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }],
+        },
+        { role: 'tool' as const, tool_call_id: 'call_9', content: '{"sky":"clear"}' },
+      ],
+      response_format: {
+        type: 'json_schema' as const,
+        json_schema: { name: 'answer', strict: true, schema: { type: 'object', properties: { answer: { type: 'string' } }, required: ['answer'], additionalProperties: false } },
+      },
+    };
+    const completion = await gateway.client.chat.completions.create(request);
+    expectSpecValid('CreateChatCompletionResponse', completion);
+    expect(JSON.parse(completion.choices[0].message.content!)).toEqual({ answer: 'sunny' });
+    expect(upstream.requests[0].body).toEqual(request);
+  });
+
+  it('lists its configured models', async () => {
+    const list = await gateway.client.models.list();
+    expectSpecValid('ListModelsResponse', { object: 'list', data: list.data });
+    expect(list.data.map((model) => model.id)).toEqual(['gpt-4o-mini', 'text-embedding', 'azure-4o', 'openai/gpt-4.1']);
+  });
+
   it('reaches a direct provider/model when the provider allows it, and 404s otherwise', async () => {
     upstream.enqueue({ json: textCompletion('direct', 'gpt-4.1') });
     const completion = await gateway.client.chat.completions.create({ model: 'openai/gpt-4.1', messages: [{ role: 'user', content: 'x' }] });
