@@ -75,11 +75,121 @@ export const providerConfigSchema = z.discriminatedUnion('type', [
   mockProviderSchema,
 ]);
 
+/** A non-negative decimal amount of USD, as a YAML number or a string ("0.075"), parsed exactly later. */
+const usdAmount = z.union([z.number().min(0), z.string().regex(/^\d+(\.\d+)?$/, 'must be a decimal number of USD')]);
+const isoDate = z.iso.date().or(z.iso.datetime({ offset: true }));
+
+/** USD per million tokens. Unset cached/cache-write/reasoning rates fall back to input/input/output. */
+export const priceSchema = z.strictObject({
+  input: usdAmount,
+  cachedInput: usdAmount.optional(),
+  cacheWrite: usdAmount.optional(),
+  output: usdAmount,
+  reasoning: usdAmount.optional(),
+  /** The day (or instant) from which this price applies; earlier calls keep their price. */
+  effectiveFrom: isoDate.optional(),
+});
+
 export const modelConfigSchema = z.strictObject({
   provider: z.string().min(1),
   model: z.string().min(1),
   /** Shown by `/v1/models` as `owned_by`; the provider's name by default. */
   ownedBy: z.string().optional(),
+  /** Overrides the built-in price; a list gives a price history with `effectiveFrom` dates. */
+  price: z.union([priceSchema, z.array(priceSchema).min(1)]).optional(),
+  /** The worst-case output reserved against quotas when a request sets no max_tokens. */
+  maxOutputTokens: z.number().int().positive().optional(),
+});
+
+export const quotaLimitsSchema = z.strictObject({
+  requestsPerMinute: z.number().int().positive().optional(),
+  tokensPerMinute: z.number().int().positive().optional(),
+  tokensPerDay: z.number().int().positive().optional(),
+  costPerDayUsd: usdAmount.optional(),
+  costPerMonthUsd: usdAmount.optional(),
+  concurrentRequests: z.number().int().positive().optional(),
+});
+
+const keyScopesSchema = z.strictObject({
+  models: z.array(z.string().min(1)).optional(),
+  prompts: z.array(z.string().min(1)).optional(),
+  services: z.array(z.string().min(1)).optional(),
+  /** Extra rights, e.g. `prompts:publish`. */
+  permissions: z.array(z.string().min(1)).optional(),
+});
+
+const keyMaterial = {
+  name: z.string().min(1).max(100),
+  /** The key itself (usually `${ENV_VAR}`), hashed at start-up... */
+  key: z.string().min(16, 'keys must be at least 16 characters').optional(),
+  /** ...or only its hash, `sha256:<64 hex digits>`, so the file holds no secret. */
+  hash: z.string().regex(/^sha256:[0-9a-f]{64}$/, 'must be sha256:<64 lowercase hex digits>').optional(),
+};
+
+function exactlyOneOfKeyOrHash(entry: { key?: string; hash?: string }, context: z.RefinementCtx): void {
+  if ((entry.key === undefined) === (entry.hash === undefined)) {
+    context.addIssue({ code: 'custom', message: 'give exactly one of `key` or `hash`' });
+  }
+}
+
+export const tenantKeySchema = z
+  .strictObject({
+    ...keyMaterial,
+    scopes: keyScopesSchema.optional(),
+    quotas: quotaLimitsSchema.optional(),
+    expiresAt: isoDate.optional(),
+  })
+  .superRefine(exactlyOneOfKeyOrHash);
+
+export const operatorSchema = z
+  .strictObject({ ...keyMaterial, role: z.enum(['finance', 'admin']) })
+  .superRefine(exactlyOneOfKeyOrHash);
+
+const timeZone = z.string().refine((zone) => {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'must be an IANA time zone such as UTC or Europe/Berlin');
+
+export const tenantSchema = z.strictObject({
+  keys: z.array(tenantKeySchema).default([]),
+  quotas: quotaLimitsSchema.default({}),
+  /** Public model names this tenant may call; omitted means every model. */
+  models: z.array(z.string().min(1)).optional(),
+  /** Calendar windows (cost per day and month, tokens per day) follow this zone. */
+  timeZone: timeZone.default('UTC'),
+  /** Calls to models without a price: `reject` (default when the tenant has a cost quota) or `allow`. */
+  unpricedModels: z.enum(['reject', 'allow']).optional(),
+});
+
+export const storageSchema = z.strictObject({
+  sqlite: z.string().min(1).default('./data/tollgate.db'),
+  /** Raw ledger rows older than this are deleted (daily rollups are kept); omitted keeps them forever. */
+  retentionDays: z.number().int().positive().optional(),
+  /** The ledger writes batches at least this often... */
+  ledgerFlushMs: z.number().int().positive().default(200),
+  /** ...or as soon as this many rows wait. */
+  ledgerBatchSize: z.number().int().positive().default(500),
+});
+
+export const redisSchema = z.strictObject({
+  url: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL'),
+  keyPrefix: z.string().default('tollgate:'),
+  /** What quotas do while Redis cannot be reached, for request/token limits and for money. */
+  onUnavailable: z
+    .strictObject({
+      rateLimits: z.enum(['failOpen', 'failClosed']).default('failOpen'),
+      money: z.enum(['failOpen', 'failClosed']).default('failClosed'),
+    })
+    .default({ rateLimits: 'failOpen', money: 'failClosed' }),
+});
+
+export const meteringSchema = z.strictObject({
+  /** Worst-case output reserved when neither the request nor the model sets a maximum. */
+  defaultMaxOutputTokens: z.number().int().positive().default(4096),
 });
 
 export const serverConfigSchema = z.strictObject({
@@ -96,6 +206,11 @@ export const configSchema = z
     server: serverConfigSchema.default(serverConfigSchema.parse({})),
     providers: z.record(z.string().regex(/^[a-zA-Z0-9_.-]+$/, 'provider names use letters, digits, _ . -'), providerConfigSchema),
     models: z.record(z.string().min(1), modelConfigSchema).default({}),
+    tenants: z.record(z.string().regex(/^[a-zA-Z0-9_.-]{1,64}$/, 'tenant ids use letters, digits, _ . - (at most 64)'), tenantSchema).default({}),
+    operators: z.array(operatorSchema).default([]),
+    storage: storageSchema.default(storageSchema.parse({})),
+    redis: redisSchema.optional(),
+    metering: meteringSchema.default(meteringSchema.parse({})),
   })
   .superRefine((config, context) => {
     for (const [name, model] of Object.entries(config.models)) {
@@ -110,6 +225,13 @@ export const configSchema = z
   });
 
 export type TollgateConfig = z.infer<typeof configSchema>;
+export type TenantConfig = z.infer<typeof tenantSchema>;
+export type TenantKeyConfig = z.infer<typeof tenantKeySchema>;
+export type OperatorConfig = z.infer<typeof operatorSchema>;
+export type QuotaLimitsConfig = z.infer<typeof quotaLimitsSchema>;
+export type PriceConfig = z.infer<typeof priceSchema>;
+export type RedisConfig = z.infer<typeof redisSchema>;
+export type StorageConfig = z.infer<typeof storageSchema>;
 export type ProviderConfig = z.infer<typeof providerConfigSchema>;
 export type ModelConfig = z.infer<typeof modelConfigSchema>;
 export type MockProviderConfig = z.infer<typeof mockProviderSchema>;

@@ -1,0 +1,67 @@
+/**
+ * @module quotas/types
+ * The contract of quota enforcement. `QuotaService` (quota-service.ts) turns a tenant's and a key's
+ * limits into counters over time windows and reserves a request's worst case on all of them in one
+ * atomic step, through a `QuotaBackend`: in-process (the embedded default) or Redis (Lua scripts).
+ */
+
+/** Limits in enforcement units: money is integer nano-dollars. Absent means unlimited. */
+export interface QuotaLimits {
+  requestsPerMinute?: number;
+  tokensPerMinute?: number;
+  tokensPerDay?: number;
+  costPerDayNanoUsd?: number;
+  costPerMonthNanoUsd?: number;
+  concurrentRequests?: number;
+}
+
+/** Who a call is charged to. Key limits apply on top of the tenant's. */
+export interface QuotaSubject {
+  tenantId: string;
+  keyId: string;
+  tenantLimits: QuotaLimits;
+  keyLimits: QuotaLimits;
+  /** IANA zone for calendar windows (day, month). */
+  timeZone: string;
+}
+
+/** A request's worst case, reserved before the upstream call. */
+export interface QuotaDemand {
+  tokens: number;
+  costNanoUsd: number;
+}
+
+/** What the call really used, known after it. */
+export interface QuotaActual {
+  tokens: number;
+  costNanoUsd: number;
+}
+
+export interface Reservation {
+  /** `x-ratelimit-*` headers describing the tightest request and token windows (empty when unlimited). */
+  headers: Record<string, string>;
+  /** Replaces the reserved worst case with the actual figures and frees the concurrency slot. Idempotent with `release`. */
+  settle(actual: QuotaActual): Promise<void>;
+  /** Gives back the whole reservation (the call failed before using anything). */
+  release(): Promise<void>;
+}
+
+/** One counter touched by a reservation. */
+export interface QuotaCounter {
+  key: string;
+  /** The counter may not exceed this after adding `amount`; null only counts. */
+  limit: number | null;
+  amount: number;
+  /** The counter expires this long after it is first created (the end of its window, plus slack). */
+  ttlMs: number;
+}
+
+export type ReserveOutcome = { ok: true; values: number[] } | { ok: false; failedIndex: number; current: number };
+
+export interface QuotaBackend {
+  /** All-or-nothing: either every counter is incremented, or none is and the first that would overflow is named. */
+  reserve(counters: QuotaCounter[]): Promise<ReserveOutcome>;
+  /** Adds `delta` (often negative) to counters that still exist; a counter whose window ended is left alone. */
+  adjust(adjustments: Array<{ key: string; delta: number }>): Promise<void>;
+  close(): Promise<void>;
+}
