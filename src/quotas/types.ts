@@ -54,14 +54,30 @@ export interface QuotaCounter {
   amount: number;
   /** The counter expires this long after it is first created (the end of its window, plus slack). */
   ttlMs: number;
+  /**
+   * Other keys whose values count towards this counter's limit (not incremented). Concurrency uses
+   * it: slots live in 10-minute buckets and the check adds the previous bucket, so a slot leaked by
+   * a crashed process stops counting after 10 to 20 minutes, while a live request's slot counts for
+   * at least 10 minutes and is freed from the very key it was taken in.
+   */
+  countAlso?: string[];
 }
 
-export type ReserveOutcome = { ok: true; values: number[] } | { ok: false; failedIndex: number; current: number };
+/**
+ * `values[i]`: counter i after the reservation (including its `countAlso` keys). On refusal,
+ * `current` is what the failed counter held, and `values` (when the backend provides it) holds every
+ * counter's value, none incremented — enough for the 429's `x-ratelimit-*` headers without a second trip.
+ */
+export type ReserveOutcome =
+  | { ok: true; values: number[] }
+  | { ok: false; failedIndex: number; current: number; values?: number[] };
 
 export interface QuotaBackend {
   /** All-or-nothing: either every counter is incremented, or none is and the first that would overflow is named. */
   reserve(counters: QuotaCounter[]): Promise<ReserveOutcome>;
   /** Adds `delta` (often negative) to counters that still exist; a counter whose window ended is left alone. */
   adjust(adjustments: Array<{ key: string; delta: number }>): Promise<void>;
+  /** Current values, null for a counter that does not exist (never created, or expired). */
+  read(keys: string[]): Promise<Array<number | null>>;
   close(): Promise<void>;
 }

@@ -13,6 +13,8 @@ import { registerChatCompletions } from './routes/chat-completions.js';
 import { registerEmbeddings } from './routes/embeddings.js';
 import { registerHealth } from './routes/health.js';
 import { registerModels } from './routes/models.js';
+import { registerAdminRoutes } from '../admin/register-admin-routes.js';
+import { requireTenant } from './tenant-auth.js';
 
 /** Accept a caller's request id only if it is short and plain, so it is safe to echo and log. */
 const acceptableRequestId = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -30,7 +32,7 @@ export function createApp(services: GatewayServices): Hono<GatewayEnv> {
   });
 
   app.use(
-    '/v1/*',
+    '*',
     bodyLimit({
       maxSize: services.config.server.bodyLimitBytes,
       onError: () => {
@@ -42,6 +44,8 @@ export function createApp(services: GatewayServices): Hono<GatewayEnv> {
   );
 
   registerHealth(app);
+  app.use('/v1/*', requireTenant());
+  registerAdminRoutes(app);
   registerModels(app);
   registerChatCompletions(app);
   registerEmbeddings(app);

@@ -1,9 +1,14 @@
 /**
  * @module server/gateway-env
- * The typed context every route sees: the request id and the gateway's shared services.
+ * The typed context every route sees: the request id, the authenticated caller, and the gateway's
+ * shared services.
  */
 import type { TollgateConfig } from '../../schemas/config.js';
+import type { Caller } from '../auth/authenticate.js';
+import type { KeyStore } from '../auth/key-store.js';
+import type { MeteringServices } from '../calls/metering-services.js';
 import type { ModelRegistry } from '../models/model-registry.js';
+import type { TollgateDatabase } from '../storage/database.js';
 
 export interface Lifecycle {
   ready: boolean;
@@ -13,11 +18,17 @@ export interface GatewayServices {
   config: TollgateConfig;
   models: ModelRegistry;
   lifecycle: Lifecycle;
+  database: TollgateDatabase;
+  keyStore: KeyStore;
+  metering: MeteringServices;
+  /** `TOLLGATE_ADMIN_KEY`; undefined disables it (operator keys still work). */
+  adminKey: string | undefined;
 }
 
 export interface GatewayEnv {
   Variables: {
     requestId: string;
     gateway: GatewayServices;
+    caller: Caller;
   };
 }

@@ -18,13 +18,21 @@ export interface StreamSummary {
   outcome: StreamOutcome;
   usage: NormalizedUsage | null;
   error?: GatewayError;
+  /** The content parts forwarded so far, kept so usage can be estimated when the upstream sent none. */
+  forwarded: ChatStreamPart[];
 }
 
 export interface SseResponseOptions {
   includeUsage: boolean;
   headers?: Record<string, string>;
-  /** Called exactly once, when the stream ends for whatever reason. */
-  onFinish?: (summary: StreamSummary) => void;
+  /** Called when the first byte is about to leave. */
+  onFirstByte?: () => void;
+  /**
+   * Called exactly once, when the stream ends for whatever reason. On a completed stream, a string
+   * it returns is written as an SSE comment line just before `[DONE]` (comments are ignored by
+   * SSE clients, but visible to anyone reading the stream, e.g. the call's cost).
+   */
+  onFinish?: (summary: StreamSummary) => string | void;
 }
 
 const encoder = new TextEncoder();
@@ -42,17 +50,28 @@ export function sseResponse(parts: AsyncIterable<ChatStreamPart>, options: SseRe
   let identity: Pick<ChatCompletionChunk, 'id' | 'created' | 'model' | 'system_fingerprint'> | undefined;
   let usage: NormalizedUsage | null = null;
   let finished = false;
-  const finish = (outcome: StreamOutcome, error?: GatewayError) => {
+  let sentFirstByte = false;
+  const forwarded: ChatStreamPart[] = [];
+  const finish = (outcome: StreamOutcome, error?: GatewayError): string | void => {
     if (finished) return;
     finished = true;
-    options.onFinish?.({ outcome, usage, error });
+    return options.onFinish?.({ outcome, usage, error, forwarded });
+  };
+  const enqueue = (controller: ReadableStreamDefaultController<Uint8Array>, bytes: Uint8Array) => {
+    if (!sentFirstByte) {
+      sentFirstByte = true;
+      options.onFirstByte?.();
+    }
+    controller.enqueue(bytes);
   };
 
   const encodePart = (part: ChatStreamPart): string | undefined => {
     switch (part.type) {
       case 'raw':
+        forwarded.push(part);
         return `data: ${part.json}\n\n`;
       case 'chunk':
+        forwarded.push(part);
         identity ??= { id: part.chunk.id, created: part.chunk.created, model: part.chunk.model };
         if (options.includeUsage && part.chunk.usage === undefined) part.chunk.usage = null;
         return `data: ${JSON.stringify(part.chunk)}\n\n`;
@@ -78,23 +97,24 @@ export function sseResponse(parts: AsyncIterable<ChatStreamPart>, options: SseRe
           for (;;) {
             const next = await iterator.next();
             if (next.done) {
-              controller.enqueue(doneEvent);
+              const trailer = finish('completed');
+              if (trailer) enqueue(controller, encoder.encode(`: ${trailer}\n\n`));
+              enqueue(controller, doneEvent);
               controller.close();
-              finish('completed');
               return;
             }
             const text = encodePart(next.value);
             if (text !== undefined) {
-              controller.enqueue(encoder.encode(text));
+              enqueue(controller, encoder.encode(text));
               return;
             }
           }
         } catch (error) {
           const gatewayError = toGatewayError(error);
           if (finished) return;
-          controller.enqueue(encoder.encode(`data: ${JSON.stringify(gatewayError.toBody())}\n\n`));
-          controller.close();
           finish(gatewayError.code === 'client_closed_request' ? 'client_closed' : 'failed', gatewayError);
+          enqueue(controller, encoder.encode(`data: ${JSON.stringify(gatewayError.toBody())}\n\n`));
+          controller.close();
         }
       },
       async cancel() {

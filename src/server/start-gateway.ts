@@ -11,7 +11,13 @@ import type { TollgateConfig } from '../../schemas/config.js';
 import { createProvider } from '../../providers/create-provider.js';
 import type { ProviderAdapter } from '../../providers/types.js';
 import { logger, registerSecret } from '../logging/logger.js';
+import { KeyStore } from '../auth/key-store.js';
+import { subjectFactory, type MeteringServices } from '../calls/metering-services.js';
+import { LedgerWriter, startRetention } from '../ledger/index.js';
+import { costNanoUsd, formatNanoUsd, InMemoryPriceBook, worstCaseCostNanoUsd } from '../metering/index.js';
 import { ModelRegistry } from '../models/model-registry.js';
+import { createQuotaService, quotaLimitsFromConfig } from '../quotas/index.js';
+import { openDatabase, type TollgateDatabase } from '../storage/database.js';
 import { createApp } from './app.js';
 import { ConnectionTracker } from './connection-tracker.js';
 import type { GatewayServices } from './gateway-env.js';
@@ -28,18 +34,84 @@ export interface StartOptions {
   host?: string;
 }
 
-export function createServices(config: TollgateConfig): { services: GatewayServices; providers: Map<string, ProviderAdapter> } {
+export interface GatewayResources {
+  services: GatewayServices;
+  providers: Map<string, ProviderAdapter>;
+  /** Stops timers and flushes and closes everything, in dependency order. */
+  close(): Promise<void>;
+}
+
+export function createServices(config: TollgateConfig): GatewayResources {
   const providers = new Map<string, ProviderAdapter>();
   for (const [name, providerConfig] of Object.entries(config.providers)) {
     if ('apiKey' in providerConfig) registerSecret(providerConfig.apiKey);
     providers.set(name, createProvider(name, providerConfig));
   }
-  const services: GatewayServices = { config, models: new ModelRegistry(config, providers), lifecycle: { ready: false } };
-  return { services, providers };
+  const database = openDatabase(config.storage.sqlite);
+  const keyStore = new KeyStore(database);
+  keyStore.syncFromConfig(config);
+  const prices = new InMemoryPriceBook({ database, models: config.models });
+  const quotas = createQuotaService(config.redis);
+  const ledger = new LedgerWriter(database, { flushMs: config.storage.ledgerFlushMs, batchSize: config.storage.ledgerBatchSize });
+  const retention = config.storage.retentionDays ? startRetention(database, config.storage.retentionDays) : undefined;
+  const adminKey = process.env.TOLLGATE_ADMIN_KEY || undefined;
+  registerSecret(adminKey);
+  const metering: MeteringServices = {
+    prices,
+    quotas,
+    ledger,
+    quotaSubject: subjectFactory(quotaLimitsFromConfig),
+    cost: costNanoUsd,
+    worstCaseCost: worstCaseCostNanoUsd,
+    formatUsd: formatNanoUsd,
+  };
+  const refresher = startRefresher(keyStore, prices, database);
+  const services: GatewayServices = {
+    config,
+    models: new ModelRegistry(config, providers),
+    lifecycle: { ready: false },
+    database,
+    keyStore,
+    metering,
+    adminKey,
+  };
+  const close = async () => {
+    clearInterval(refresher);
+    retention?.stop();
+    await ledger.close();
+    await quotas.close();
+    await Promise.allSettled([...providers.values()].map((provider) => provider.close?.()));
+    database.$client.close();
+  };
+  return { services, providers, close };
+}
+
+/**
+ * Picks up tenants, keys and prices changed by another process (the CLI, a second gateway) once a
+ * second, off the request path: two cheap aggregate queries, a reload only when something changed.
+ */
+function startRefresher(keyStore: KeyStore, prices: InMemoryPriceBook, database: TollgateDatabase): NodeJS.Timeout {
+  const priceFingerprint = database.$client.prepare('select count(*) || \':\' || coalesce(max(created_at), 0) as fingerprint from prices');
+  let lastPrices = (priceFingerprint.get() as { fingerprint: string }).fingerprint;
+  const timer = setInterval(() => {
+    try {
+      keyStore.refreshIfChanged();
+      const current = (priceFingerprint.get() as { fingerprint: string }).fingerprint;
+      if (current !== lastPrices) {
+        lastPrices = current;
+        prices.reload();
+      }
+    } catch (error) {
+      logger.warn('refreshing tenants, keys and prices failed', { error: String(error) });
+    }
+  }, 1_000);
+  timer.unref();
+  return timer;
 }
 
 export async function startGateway(config: TollgateConfig, options: StartOptions = {}): Promise<RunningGateway> {
-  const { services, providers } = createServices(config);
+  const resources = createServices(config);
+  const { services } = resources;
   const app = createApp(services);
   const port = options.port ?? config.server.port;
   const host = options.host ?? config.server.host;
@@ -61,7 +133,7 @@ export async function startGateway(config: TollgateConfig, options: StartOptions
     (closing ??= (async () => {
       services.lifecycle.ready = false;
       await drain(httpServer, connections, config.server.shutdownGraceMs);
-      await Promise.allSettled([...providers.values()].map((provider) => provider.close?.()));
+      await resources.close();
     })());
 
   return { url: `http://${displayHost}:${actualPort}`, port: actualPort, services, close };

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { fakeAnthropicKey, startFakeAnthropic, type FakeAnthropic } from '../fakes/fake-anthropic.js';
 import { postJson, readSseData } from '../helpers/http.js';
 import { expectSpecValid } from '../helpers/openapi.js';
-import { startTestGateway, type TestGateway } from '../helpers/start-gateway.js';
+import { startTestGateway, testKey, type TestGateway } from '../helpers/start-gateway.js';
 import { conformancePath } from '../helpers/conformance.js';
 
 let upstream: FakeAnthropic;
@@ -90,7 +90,8 @@ describe('Anthropic through the gateway: text', () => {
     expect(received.headers['anthropic-version']).toBe('2026-10-21');
     expect(received.headers['x-team']).toBe('search');
     // The client's bearer key is Tollgate's, never forwarded.
-    expect(received.rawBody).not.toContain('test-key');
+    expect(received.rawBody).not.toContain(testKey);
+    expect(JSON.stringify(received.headers)).not.toContain(testKey);
     // temperature is dropped (API 2026-10-21 refuses it), seed has no Anthropic counterpart.
     expect(received.body).toEqual({
       model: 'claude-opus-4-8',
@@ -420,7 +421,7 @@ describe('Anthropic through the gateway: errors', () => {
     await new Promise<void>((resolve, reject) => {
       const outgoing = httpRequest(
         `${gateway.baseURL}/chat/completions`,
-        { method: 'POST', agent: false, headers: { 'content-type': 'application/json', authorization: 'Bearer test-key' } },
+        { method: 'POST', agent: false, headers: { 'content-type': 'application/json', authorization: `Bearer ${testKey}` } },
         (incoming) => {
           incoming.once('data', () => {
             outgoing.destroy();

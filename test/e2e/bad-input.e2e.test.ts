@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeOpenAI, textCompletion, type FakeOpenAI } from '../fakes/fake-openai.js';
 import { postJson } from '../helpers/http.js';
 import { expectSpecValid } from '../helpers/openapi.js';
-import { startTestGateway, type TestGateway } from '../helpers/start-gateway.js';
+import { startTestGateway, testKey, type TestGateway } from '../helpers/start-gateway.js';
 
 let gateway: TestGateway;
 let slowUpstream: FakeOpenAI;
@@ -75,7 +75,7 @@ describe('bad input', () => {
   }
 
   it('answers an unknown URL with 404 in the error shape', async () => {
-    const response = await fetch(`${gateway.url}/v1/nothing-here`);
+    const response = await fetch(`${gateway.url}/v1/nothing-here`, { headers: { authorization: `Bearer ${testKey}` } });
     expect(response.status).toBe(404);
     expectSpecValid('ErrorResponse', await response.json());
   });

@@ -4,11 +4,12 @@
  * `data:` payload of a stream.
  */
 import { SseDecoder } from '../../providers/shared/sse-decoder.js';
+import { testKey } from './start-gateway.js';
 
 export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
   return fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: 'Bearer test-key', ...headers },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${testKey}`, ...headers },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
 }

@@ -3,10 +3,14 @@
  * Starts a real Tollgate HTTP server on a random local port from a configuration object (the
  * parsed shape of the YAML file, validated exactly as at start-up) and hands back an `openai`
  * SDK client pointed at it, with the SDK's own retries off so tests see every failure.
+ * Unless the test declares its own, a tenant `test` with key `testKey` is added, and the database
+ * is a fresh in-memory one.
  */
 import OpenAI from 'openai';
 import { validateConfig } from '../../src/config/load-config.js';
 import { startGateway, type RunningGateway } from '../../src/server/start-gateway.js';
+
+export const testKey = 'tg_test_key_0123456789abcdef';
 
 export interface TestGateway extends RunningGateway {
   /** `${url}/v1`, what an OpenAI SDK's `baseURL` is set to. */
@@ -15,9 +19,16 @@ export interface TestGateway extends RunningGateway {
 }
 
 export async function startTestGateway(rawConfig: Record<string, unknown>, options: { apiKey?: string } = {}): Promise<TestGateway> {
-  const config = validateConfig(rawConfig, 'test configuration');
+  const config = validateConfig(
+    {
+      tenants: { test: { keys: [{ name: 'default', key: testKey }] } },
+      storage: { sqlite: ':memory:' },
+      ...rawConfig,
+    },
+    'test configuration',
+  );
   const gateway = await startGateway(config, { port: 0, host: '127.0.0.1' });
   const baseURL = `${gateway.url}/v1`;
-  const client = new OpenAI({ baseURL, apiKey: options.apiKey ?? 'test-key', maxRetries: 0, timeout: 15_000 });
+  const client = new OpenAI({ baseURL, apiKey: options.apiKey ?? testKey, maxRetries: 0, timeout: 15_000 });
   return { ...gateway, baseURL, client };
 }

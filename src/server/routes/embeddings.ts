@@ -1,25 +1,47 @@
 /**
  * @module server/routes/embeddings
- * `POST /v1/embeddings` for providers that have an embeddings API.
+ * `POST /v1/embeddings` for providers that have an embeddings API, metered like every call.
  */
 import type { Hono } from 'hono';
 import { embeddingsRequestSchema } from '../../../schemas/openai-embeddings.js';
+import { costHeader, MeteredCall } from '../../calls/metered-call.js';
 import { unsupported } from '../../errors/gateway-error.js';
+import { toGatewayError } from '../../errors/render-error.js';
+import { embeddingsTokenUpperBound } from '../../metering/index.js';
 import type { GatewayEnv } from '../gateway-env.js';
 import { readJsonBody, validateBody } from '../read-request.js';
+import { tenantCaller } from '../tenant-auth.js';
 
 export function registerEmbeddings(app: Hono<GatewayEnv>): void {
   app.post('/v1/embeddings', async (context) => {
+    const caller = tenantCaller(context);
     const request = validateBody(embeddingsRequestSchema, await readJsonBody(context));
-    const target = context.var.gateway.models.resolve(request.model);
+    const services = context.var.gateway;
+    const target = services.models.resolve(request.model);
     if (!target.provider.embed) throw unsupported(target.providerName, 'Embeddings', 'model');
-    const result = await target.provider.embed(request, {
-      upstreamModel: target.upstreamModel,
-      signal: context.req.raw.signal,
+    const call = await MeteredCall.begin(services.metering, {
+      caller,
+      kind: 'embeddings',
+      target: { publicModel: target.publicName, providerName: target.providerName, providerType: target.provider.type, upstreamModel: target.upstreamModel },
+      streamed: false,
       requestId: context.var.requestId,
+      promptTokensUpperBound: embeddingsTokenUpperBound(request),
+      maxOutputTokens: 0,
     });
-    return new Response(result.json ?? JSON.stringify(result.response), {
-      headers: { 'content-type': 'application/json' },
-    });
+    try {
+      const result = await target.provider.embed(request, {
+        upstreamModel: target.upstreamModel,
+        signal: context.req.raw.signal,
+        requestId: context.var.requestId,
+      });
+      const cost = call.complete({ status: 200, usage: result.usage, estimated: false });
+      return new Response(result.json ?? JSON.stringify(result.response), {
+        headers: { 'content-type': 'application/json', ...call.rateLimitHeaders, [costHeader]: cost },
+      });
+    } catch (error) {
+      const gatewayError = toGatewayError(error);
+      call.fail(gatewayError);
+      throw gatewayError;
+    }
   });
 }

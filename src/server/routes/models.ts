@@ -4,13 +4,23 @@
  */
 import type { Hono } from 'hono';
 import { GatewayError } from '../../errors/gateway-error.js';
+import type { TenantCaller } from '../../auth/authenticate.js';
+import type { ModelObject } from '../../../schemas/openai-models.js';
 import type { GatewayEnv } from '../gateway-env.js';
+import { tenantCaller } from '../tenant-auth.js';
+
+/** Only the models the caller's tenant and key may use. */
+function visibleTo(caller: TenantCaller, models: ModelObject[]): ModelObject[] {
+  const allowed = (id: string) =>
+    (!caller.tenant.models || caller.tenant.models.includes(id)) && (!caller.key.scopes.models || caller.key.scopes.models.includes(id));
+  return models.filter((model) => allowed(model.id));
+}
 
 export function registerModels(app: Hono<GatewayEnv>): void {
-  app.get('/v1/models', (context) => context.json({ object: 'list', data: context.var.gateway.models.list() }));
+  app.get('/v1/models', (context) => context.json({ object: 'list', data: visibleTo(tenantCaller(context), context.var.gateway.models.list()) }));
   app.get('/v1/models/:id{.+}', (context) => {
     const id = context.req.param('id');
-    const model = context.var.gateway.models.find(id);
+    const model = visibleTo(tenantCaller(context), context.var.gateway.models.list()).find((entry) => entry.id === id);
     if (!model) {
       throw new GatewayError(404, `The model \`${id}\` does not exist or you do not have access to it.`, {
         param: 'model',

@@ -1,0 +1,40 @@
+/**
+ * @module admin/ledger-routes
+ * The call log (`GET /admin/calls`) and daily usage from the rollups (`GET /admin/usage`), for
+ * operators: finance and admin roles, or the admin key.
+ */
+import type { Hono } from 'hono';
+import { queryCalls, queryDailyUsage, type UsageDimension } from '../ledger/index.js';
+import type { GatewayEnv } from '../server/gateway-env.js';
+
+export function registerLedgerRoutes(app: Hono<GatewayEnv>): void {
+  app.get('/admin/calls', (context) => {
+    const query = context.req.query();
+    return context.json(
+      queryCalls(context.var.gateway.database, {
+        tenant: query.tenant,
+        key: query.key,
+        from: query.from,
+        to: query.to,
+        status: query.status,
+        limit: query.limit,
+        cursor: query.cursor,
+      }),
+    );
+  });
+
+  app.get('/admin/usage', (context) => {
+    const query = context.req.query();
+    const groupBy = (query.group_by ?? 'day').split(',').filter(Boolean) as UsageDimension[];
+    return context.json(
+      queryDailyUsage(context.var.gateway.database, {
+        tenant: query.tenant,
+        key: query.key,
+        model: query.model,
+        from: query.from,
+        to: query.to,
+        groupBy,
+      }),
+    );
+  });
+}

@@ -1,0 +1,15 @@
+/**
+ * @module admin/register-admin-routes
+ * Everything under `/admin`, behind operator authentication.
+ */
+import type { Hono } from 'hono';
+import type { GatewayEnv } from '../server/gateway-env.js';
+import { requireOperator } from './admin-auth.js';
+import { registerLedgerRoutes } from './ledger-routes.js';
+import { registerTenantRoutes } from './tenant-routes.js';
+
+export function registerAdminRoutes(app: Hono<GatewayEnv>): void {
+  app.use('/admin/*', requireOperator());
+  registerTenantRoutes(app);
+  registerLedgerRoutes(app);
+}

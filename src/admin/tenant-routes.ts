@@ -1,0 +1,89 @@
+/**
+ * @module admin/tenant-routes
+ * Tenants and their keys at runtime: `/admin/tenants`, `/admin/tenants/{id}/keys`, `/admin/keys`,
+ * `/admin/operators`. A created key is shown once, in the response that creates it.
+ */
+import type { Hono } from 'hono';
+import type { KeyStore } from '../auth/key-store.js';
+import { GatewayError } from '../errors/gateway-error.js';
+import type { GatewayEnv } from '../server/gateway-env.js';
+import { readJsonBody, validateBody } from '../server/read-request.js';
+import { createKeySchema, createOperatorSchema, createTenantSchema, updateTenantSchema } from './admin-schemas.js';
+import { presentKey, presentTenant } from './present.js';
+
+function tenantOrThrow(store: KeyStore, id: string) {
+  const tenant = store.tenant(id);
+  if (!tenant) throw new GatewayError(404, `No tenant \`${id}\`.`, { code: 'tenant_not_found', param: 'id' });
+  return tenant;
+}
+
+function parseExpiry(expiresAt: string | undefined): number | null {
+  if (expiresAt === undefined) return null;
+  const time = Date.parse(expiresAt);
+  if (time <= Date.now()) throw new GatewayError(400, '`expiresAt` must be in the future.', { param: 'expiresAt', code: 'invalid_request_body' });
+  return time;
+}
+
+export function registerTenantRoutes(app: Hono<GatewayEnv>): void {
+  app.get('/admin/tenants', (context) => context.json({ data: context.var.gateway.keyStore.listTenants().map(presentTenant) }));
+
+  app.post('/admin/tenants', async (context) => {
+    const input = validateBody(createTenantSchema, await readJsonBody(context));
+    const store = context.var.gateway.keyStore;
+    if (store.tenant(input.id)) throw new GatewayError(409, `Tenant \`${input.id}\` already exists.`, { code: 'tenant_exists', param: 'id' });
+    return context.json(presentTenant(store.createTenant(input)), 201);
+  });
+
+  app.get('/admin/tenants/:id', (context) => {
+    const store = context.var.gateway.keyStore;
+    const tenant = tenantOrThrow(store, context.req.param('id'));
+    return context.json({ ...presentTenant(tenant), keys: store.listKeys(tenant.id).map((key) => presentKey(key)) });
+  });
+
+  app.patch('/admin/tenants/:id', async (context) => {
+    const patch = validateBody(updateTenantSchema, await readJsonBody(context));
+    const store = context.var.gateway.keyStore;
+    tenantOrThrow(store, context.req.param('id'));
+    return context.json(presentTenant(store.updateTenant(context.req.param('id'), patch)!));
+  });
+
+  app.delete('/admin/tenants/:id', (context) => {
+    const store = context.var.gateway.keyStore;
+    tenantOrThrow(store, context.req.param('id'));
+    store.deleteTenant(context.req.param('id'));
+    return context.json({ id: context.req.param('id'), deleted: true });
+  });
+
+  app.post('/admin/tenants/:id/keys', async (context) => {
+    const input = validateBody(createKeySchema, await readJsonBody(context));
+    const store = context.var.gateway.keyStore;
+    const tenant = tenantOrThrow(store, context.req.param('id'));
+    const { record, key } = store.createKey({ ...input, tenantId: tenant.id, expiresAt: parseExpiry(input.expiresAt) });
+    return context.json({ ...presentKey(record), key }, 201);
+  });
+
+  app.get('/admin/tenants/:id/keys', (context) => {
+    const store = context.var.gateway.keyStore;
+    const tenant = tenantOrThrow(store, context.req.param('id'));
+    return context.json({ data: store.listKeys(tenant.id).map((key) => presentKey(key)) });
+  });
+
+  app.get('/admin/keys', (context) => {
+    const tenant = context.req.query('tenant');
+    return context.json({ data: context.var.gateway.keyStore.listKeys(tenant).map((key) => presentKey(key)) });
+  });
+
+  const revoke = (store: KeyStore, id: string) => {
+    if (!store.key(id)) throw new GatewayError(404, `No key \`${id}\`.`, { code: 'key_not_found', param: 'id' });
+    store.revokeKey(id);
+    return presentKey(store.key(id)!);
+  };
+  app.post('/admin/keys/:id/revoke', (context) => context.json(revoke(context.var.gateway.keyStore, context.req.param('id'))));
+  app.delete('/admin/keys/:id', (context) => context.json(revoke(context.var.gateway.keyStore, context.req.param('id'))));
+
+  app.post('/admin/operators', async (context) => {
+    const input = validateBody(createOperatorSchema, await readJsonBody(context));
+    const { record, key } = context.var.gateway.keyStore.createKey({ tenantId: null, name: input.name, role: input.role });
+    return context.json({ ...presentKey(record), key }, 201);
+  });
+}

@@ -1,0 +1,297 @@
+/**
+ * @module auth/key-store
+ * Tenants and API keys, kept in memory for the hot path and in SQLite as the record. Every change
+ * made here (admin API, CLI in this process) updates memory at once, so a revocation applies to the
+ * very next request; changes made by another process (the CLI, a second gateway) are picked up by
+ * `refreshIfChanged`, a cheap query the gateway runs every second.
+ */
+import { randomBytes } from 'node:crypto';
+import { eq, sql } from 'drizzle-orm';
+import type { QuotaLimitsConfig, TollgateConfig } from '../../schemas/config.js';
+import type { TollgateDatabase } from '../storage/database.js';
+import { apiKeys, tenants } from '../storage/schema.js';
+import { displayPrefix, generateApiKey, hashApiKey } from './api-key.js';
+
+export type KeyRole = 'tenant' | 'finance' | 'admin';
+
+export interface KeyScopes {
+  models?: string[];
+  prompts?: string[];
+  services?: string[];
+  permissions?: string[];
+}
+
+export interface TenantRecord {
+  id: string;
+  quotas: QuotaLimitsConfig;
+  models: string[] | null;
+  timeZone: string;
+  unpricedModels: 'reject' | 'allow' | null;
+  source: 'config' | 'api';
+  createdAt: number;
+}
+
+export interface KeyRecord {
+  id: string;
+  tenantId: string | null;
+  name: string;
+  role: KeyRole;
+  hash: string;
+  prefix: string;
+  scopes: KeyScopes;
+  quotas: QuotaLimitsConfig;
+  expiresAt: number | null;
+  revokedAt: number | null;
+  source: 'config' | 'api';
+  createdAt: number;
+}
+
+export interface NewTenant {
+  id: string;
+  quotas?: QuotaLimitsConfig;
+  models?: string[] | null;
+  timeZone?: string;
+  unpricedModels?: 'reject' | 'allow' | null;
+}
+
+export interface NewKey {
+  tenantId: string | null;
+  name: string;
+  role?: KeyRole;
+  scopes?: KeyScopes;
+  quotas?: QuotaLimitsConfig;
+  expiresAt?: number | null;
+}
+
+export class KeyStore {
+  private keysByHash = new Map<string, KeyRecord>();
+  private keysById = new Map<string, KeyRecord>();
+  private tenantsById = new Map<string, TenantRecord>();
+  private fingerprint = '';
+
+  constructor(private readonly database: TollgateDatabase) {
+    this.load();
+  }
+
+  /** Finds the key a request presented (by hash) and its tenant. */
+  lookup(rawKey: string): { key: KeyRecord; tenant: TenantRecord | undefined } | undefined {
+    const key = this.keysByHash.get(hashApiKey(rawKey));
+    if (!key) return undefined;
+    return { key, tenant: key.tenantId ? this.tenantsById.get(key.tenantId) : undefined };
+  }
+
+  tenant(id: string): TenantRecord | undefined {
+    return this.tenantsById.get(id);
+  }
+
+  listTenants(): TenantRecord[] {
+    return [...this.tenantsById.values()].sort((a, b) => a.id.localeCompare(b.id));
+  }
+
+  key(id: string): KeyRecord | undefined {
+    return this.keysById.get(id);
+  }
+
+  listKeys(tenantId?: string | null): KeyRecord[] {
+    return [...this.keysById.values()]
+      .filter((key) => tenantId === undefined || key.tenantId === tenantId)
+      .sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
+  }
+
+  createTenant(input: NewTenant, source: 'config' | 'api' = 'api'): TenantRecord {
+    const now = Date.now();
+    this.database
+      .insert(tenants)
+      .values({
+        id: input.id,
+        quotas: (input.quotas ?? {}) as Record<string, number>,
+        models: input.models ?? null,
+        timeZone: input.timeZone ?? 'UTC',
+        unpricedModels: input.unpricedModels ?? null,
+        source,
+        createdAt: now,
+        updatedAt: now,
+      })
+      .run();
+    this.load();
+    return this.tenantsById.get(input.id)!;
+  }
+
+  updateTenant(id: string, patch: Omit<Partial<NewTenant>, 'id'>): TenantRecord | undefined {
+    const values: Partial<typeof tenants.$inferInsert> = { updatedAt: Date.now() };
+    if (patch.quotas !== undefined) values.quotas = patch.quotas as Record<string, number>;
+    if (patch.models !== undefined) values.models = patch.models;
+    if (patch.timeZone !== undefined) values.timeZone = patch.timeZone;
+    if (patch.unpricedModels !== undefined) values.unpricedModels = patch.unpricedModels;
+    const result = this.database.update(tenants).set(values).where(eq(tenants.id, id)).run();
+    this.load();
+    return result.changes > 0 ? this.tenantsById.get(id) : undefined;
+  }
+
+  /** Deletes a tenant and its keys; its ledger rows stay. */
+  deleteTenant(id: string): boolean {
+    const deleted = this.database.transaction((transaction) => {
+      transaction.delete(apiKeys).where(eq(apiKeys.tenantId, id)).run();
+      return transaction.delete(tenants).where(eq(tenants.id, id)).run().changes > 0;
+    });
+    this.load();
+    return deleted;
+  }
+
+  /** Creates a key and returns it in clear once; only its hash is kept. */
+  createKey(input: NewKey): { record: KeyRecord; key: string } {
+    const key = generateApiKey();
+    const id = `key_${randomBytes(9).toString('base64url')}`;
+    this.insertKey(id, input, hashApiKey(key), displayPrefix(key), 'api');
+    this.load();
+    return { record: this.keysById.get(id)!, key };
+  }
+
+  /** Revokes a key; it fails from the next request on. Returns false when no such key exists. */
+  revokeKey(id: string): boolean {
+    const now = Date.now();
+    const result = this.database
+      .update(apiKeys)
+      .set({ revokedAt: now, updatedAt: now })
+      .where(sql`${apiKeys.id} = ${id} and ${apiKeys.revokedAt} is null`)
+      .run();
+    this.load();
+    return result.changes > 0 || this.keysById.get(id)?.revokedAt != null;
+  }
+
+  /**
+   * Makes the database match the configuration file's tenants, tenant keys and operator keys:
+   * rows from the file are rewritten; rows the file no longer declares are removed. Tenants and
+   * keys created at runtime are left alone.
+   */
+  syncFromConfig(config: TollgateConfig): void {
+    const now = Date.now();
+    this.database.transaction((transaction) => {
+      transaction.delete(apiKeys).where(eq(apiKeys.source, 'config')).run();
+      const configTenantIds = Object.keys(config.tenants);
+      for (const [id, tenant] of Object.entries(config.tenants)) {
+        const values = {
+          quotas: tenant.quotas as Record<string, number>,
+          models: tenant.models ?? null,
+          timeZone: tenant.timeZone,
+          unpricedModels: tenant.unpricedModels ?? null,
+          source: 'config',
+          updatedAt: now,
+        };
+        transaction
+          .insert(tenants)
+          .values({ id, ...values, createdAt: now })
+          .onConflictDoUpdate({ target: tenants.id, set: values })
+          .run();
+        for (const key of tenant.keys) {
+          const hash = key.hash ?? hashApiKey(key.key!);
+          const prefix = key.key ? displayPrefix(key.key) : hash.slice(7, 17);
+          insertKeyRow(transaction, `cfg_${id}_${key.name}`, {
+            tenantId: id,
+            name: key.name,
+            role: 'tenant',
+            scopes: key.scopes,
+            quotas: key.quotas,
+            expiresAt: key.expiresAt ? Date.parse(key.expiresAt) : null,
+          }, hash, prefix, 'config', now);
+        }
+      }
+      for (const operator of config.operators) {
+        const hash = operator.hash ?? hashApiKey(operator.key!);
+        const prefix = operator.key ? displayPrefix(operator.key) : hash.slice(7, 17);
+        insertKeyRow(transaction, `op_${operator.name}`, { tenantId: null, name: operator.name, role: operator.role }, hash, prefix, 'config', now);
+      }
+      const stale = transaction.select({ id: tenants.id }).from(tenants).where(eq(tenants.source, 'config')).all();
+      for (const { id } of stale) {
+        if (!configTenantIds.includes(id)) transaction.delete(tenants).where(eq(tenants.id, id)).run();
+      }
+    });
+    this.load();
+  }
+
+  /** Reloads when another process changed tenants or keys; one cheap aggregate query. */
+  refreshIfChanged(): boolean {
+    if (this.currentFingerprint() === this.fingerprint) return false;
+    this.load();
+    return true;
+  }
+
+  private currentFingerprint(): string {
+    const row = this.database.$client
+      .prepare(
+        `select (select count(*) || ':' || coalesce(max(updated_at), 0) from api_keys) || '/' ||
+                (select count(*) || ':' || coalesce(max(updated_at), 0) from tenants) as fingerprint`,
+      )
+      .get() as { fingerprint: string };
+    return row.fingerprint;
+  }
+
+  private insertKey(id: string, input: NewKey, hash: string, prefix: string, source: 'config' | 'api'): void {
+    insertKeyRow(this.database, id, input, hash, prefix, source, Date.now());
+  }
+
+  private load(): void {
+    const tenantRows = this.database.select().from(tenants).all();
+    const keyRows = this.database.select().from(apiKeys).all();
+    this.tenantsById = new Map(
+      tenantRows.map((row) => [
+        row.id,
+        {
+          id: row.id,
+          quotas: row.quotas as QuotaLimitsConfig,
+          models: row.models ?? null,
+          timeZone: row.timeZone,
+          unpricedModels: (row.unpricedModels as TenantRecord['unpricedModels']) ?? null,
+          source: row.source as TenantRecord['source'],
+          createdAt: row.createdAt,
+        },
+      ]),
+    );
+    const keys: KeyRecord[] = keyRows.map((row) => ({
+      id: row.id,
+      tenantId: row.tenantId,
+      name: row.name,
+      role: row.role as KeyRole,
+      hash: row.hash,
+      prefix: row.prefix,
+      scopes: row.scopes as KeyScopes,
+      quotas: row.quotas as QuotaLimitsConfig,
+      expiresAt: row.expiresAt,
+      revokedAt: row.revokedAt,
+      source: row.source as KeyRecord['source'],
+      createdAt: row.createdAt,
+    }));
+    this.keysByHash = new Map(keys.map((key) => [key.hash, key]));
+    this.keysById = new Map(keys.map((key) => [key.id, key]));
+    this.fingerprint = this.currentFingerprint();
+  }
+}
+
+function insertKeyRow(
+  database: Pick<TollgateDatabase, 'insert'>,
+  id: string,
+  input: NewKey,
+  hash: string,
+  prefix: string,
+  source: 'config' | 'api',
+  now: number,
+): void {
+  database
+    .insert(apiKeys)
+    .values({
+      id,
+      tenantId: input.tenantId,
+      name: input.name,
+      role: input.role ?? 'tenant',
+      hash,
+      prefix,
+      scopes: (input.scopes ?? {}) as Record<string, string[]>,
+      quotas: (input.quotas ?? {}) as Record<string, number>,
+      expiresAt: input.expiresAt ?? null,
+      revokedAt: null,
+      source,
+      createdAt: now,
+      updatedAt: now,
+    })
+    .run();
+}

@@ -1,0 +1,57 @@
+/**
+ * @module metering/cost
+ * What a call costs: each disjoint usage bucket times its own rate, summed exactly in pico-dollars
+ * (BigInt, so no intermediate can lose a digit), then rounded once to nano-dollars. Nothing is
+ * counted twice because `NormalizedUsage` buckets never overlap (input excludes cache reads and
+ * writes; output excludes reasoning).
+ *
+ * @example
+ * // 1,000 input tokens of gpt-4o-mini at 150,000 pico-USD per token
+ * costNanoUsd({ ...emptyUsage(), inputTokens: 1000 }, price); // 150_000 (0.000150000 USD)
+ */
+import type { NormalizedUsage } from '../../providers/types.js';
+import type { ModelPrice, TokenRates } from './types.js';
+
+const picoPerNano = 1000n;
+
+/**
+ * The call's cost in integer nano-dollars, rounded half up (0.5 nano and above rounds up). A
+ * prompt longer than the price's long-context threshold puts every token at the long-context rates.
+ */
+export function costNanoUsd(usage: NormalizedUsage, price: ModelPrice): number {
+  const promptTokens = usage.inputTokens + usage.cachedInputTokens + usage.cacheWriteTokens;
+  const rates: TokenRates = price.longContext && promptTokens > price.longContext.aboveInputTokens ? price.longContext : price;
+  const pico =
+    bucketPico(usage.inputTokens, rates.input, 'inputTokens', 'input') +
+    bucketPico(usage.cachedInputTokens, rates.cachedInput, 'cachedInputTokens', 'cachedInput') +
+    bucketPico(usage.cacheWriteTokens, rates.cacheWrite, 'cacheWriteTokens', 'cacheWrite') +
+    bucketPico(usage.outputTokens, rates.output, 'outputTokens', 'output') +
+    bucketPico(usage.reasoningTokens, rates.reasoning, 'reasoningTokens', 'reasoning');
+  return toSafeNumber((pico + picoPerNano / 2n) / picoPerNano);
+}
+
+/**
+ * The most a call can cost before it is made, for quota reservation: every prompt token at the
+ * dearest input rate (a cache write costs more than plain input at Anthropic) and every output
+ * token at the dearer of output and reasoning — and, when the prompt may pass the long-context
+ * threshold, the dearer of both tiers. Rounded up, so it is never below `costNanoUsd` of any usage
+ * within these token counts.
+ */
+export function worstCaseCostNanoUsd(promptTokens: number, maxOutputTokens: number, price: ModelPrice): number {
+  const tiers: TokenRates[] = price.longContext && promptTokens > price.longContext.aboveInputTokens ? [price, price.longContext] : [price];
+  const promptRate = Math.max(...tiers.flatMap((rates) => [rates.input, rates.cachedInput, rates.cacheWrite]));
+  const outputRate = Math.max(...tiers.flatMap((rates) => [rates.output, rates.reasoning]));
+  const pico = bucketPico(promptTokens, promptRate, 'promptTokens', 'input') + bucketPico(maxOutputTokens, outputRate, 'maxOutputTokens', 'output');
+  return toSafeNumber((pico + picoPerNano - 1n) / picoPerNano);
+}
+
+function bucketPico(tokens: number, rate: number, tokensName: string, rateName: string): bigint {
+  if (!Number.isSafeInteger(tokens) || tokens < 0) throw new RangeError(`${tokensName} must be a non-negative integer, got ${tokens}`);
+  if (!Number.isSafeInteger(rate) || rate < 0) throw new RangeError(`the ${rateName} rate must be a non-negative integer of pico-USD per token, got ${rate}`);
+  return BigInt(tokens) * BigInt(rate);
+}
+
+function toSafeNumber(nano: bigint): number {
+  if (nano > BigInt(Number.MAX_SAFE_INTEGER)) throw new RangeError(`a cost of ${nano} nano-USD is beyond what a ledger row can hold`);
+  return Number(nano);
+}

@@ -1,0 +1,39 @@
+/**
+ * @module quotas
+ * Quota enforcement: the only way in. Everything else in this folder is internal. See
+ * docs/quotas.md for windows, the reserve → settle/release flow, headers, errors, the Redis key
+ * layout and failure policies.
+ *
+ * @example
+ * const quotas = createQuotaService(config.redis);
+ * const reservation = await quotas.reserve(subject, { tokens, costNanoUsd });
+ */
+import type { RedisConfig } from '../../schemas/config.js';
+import { MemoryQuotaBackend } from './memory-backend.js';
+import { QuotaService } from './quota-service.js';
+import { RedisQuotaBackend } from './redis-backend.js';
+import type { QuotaBackend } from './types.js';
+
+export type { QuotaActual, QuotaBackend, QuotaCounter, QuotaDemand, QuotaLimits, QuotaSubject, Reservation, ReserveOutcome } from './types.js';
+export { QuotaService, type FailurePolicy, type QuotaServiceOptions } from './quota-service.js';
+export { MemoryQuotaBackend, type MemoryQuotaBackendOptions } from './memory-backend.js';
+export { RedisQuotaBackend, type RedisQuotaBackendOptions } from './redis-backend.js';
+export { quotaLimitsFromConfig, usdToNanoUsd } from './quota-limits.js';
+export { counterKey } from './counter-plan.js';
+export { dayWindow, minuteWindow, monthWindow, msUntilReset, type QuotaWindow } from './windows.js';
+export { formatResetDuration } from './rate-limit-headers.js';
+
+/** Redis when configured (shared by every gateway process), otherwise in-process counters. */
+export function createQuotaBackend(redis: RedisConfig | undefined): QuotaBackend {
+  if (!redis) return new MemoryQuotaBackend();
+  return new RedisQuotaBackend({ url: redis.url, keyPrefix: redis.keyPrefix });
+}
+
+/**
+ * The backend of `createQuotaBackend` with the configured failure policies. Without Redis the
+ * policies never apply (the in-process backend cannot be unavailable).
+ */
+export function createQuotaService(redis: RedisConfig | undefined): QuotaService {
+  const failurePolicy = redis?.onUnavailable ?? { rateLimits: 'failOpen', money: 'failClosed' };
+  return new QuotaService(createQuotaBackend(redis), { failurePolicy });
+}

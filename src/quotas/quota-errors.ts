@@ -1,0 +1,86 @@
+/**
+ * @module quotas/quota-errors
+ * The errors a reservation can end in. A spent money budget is OpenAI's `insufficient_quota` (the
+ * SDKs raise it as a RateLimitError whose code tells a client that retrying soon is pointless);
+ * every other limit is `rate_limit_error` / `rate_limit_exceeded`. Both are 429 with `Retry-After`
+ * in whole seconds until the window resets. A backend outage under a fail-closed policy is a 503.
+ */
+import { GatewayError } from '../errors/gateway-error.js';
+import type { PlannedCounter } from './counter-plan.js';
+import { formatResetDuration } from './rate-limit-headers.js';
+import { msUntilReset } from './windows.js';
+
+export interface RefusalContext {
+  counter: PlannedCounter;
+  /** The counter's value before this request (nothing was reserved). */
+  current: number;
+  tenantId: string;
+  timeZone: string;
+  now: number;
+  /** `x-ratelimit-*` headers to send with the error. */
+  rateLimitHeaders: Record<string, string>;
+}
+
+export function quotaExceededError(context: RefusalContext): GatewayError {
+  const { counter, now } = context;
+  const retryAfterSeconds = counter.kind === 'concurrency' ? 1 : Math.max(1, Math.ceil(msUntilReset(counter.window, now) / 1000));
+  const headers = { ...context.rateLimitHeaders, 'retry-after': String(retryAfterSeconds) };
+  if (counter.metric === 'cost') {
+    return new GatewayError(429, moneyMessage(context), { type: 'insufficient_quota', code: 'insufficient_quota', headers });
+  }
+  return new GatewayError(429, rateMessage(context), { type: 'rate_limit_error', code: 'rate_limit_exceeded', headers });
+}
+
+export function backendUnavailableError(cause: unknown): GatewayError {
+  return new GatewayError(503, 'quota backend unavailable', {
+    type: 'server_error',
+    code: 'quota_backend_unavailable',
+    headers: { 'retry-after': '1' },
+    cause,
+  });
+}
+
+function moneyMessage({ counter, current, tenantId, timeZone, now }: RefusalContext): string {
+  const period = counter.kind === 'month' ? 'month' : 'day';
+  const windowName = `${counter.window.id.slice(2)}, ${timeZone}`;
+  return (
+    `Quota exceeded: ${subjectName(counter, tenantId)} has a spending limit of ${formatUsd(counter.limit)} per ${period}; ` +
+    `${formatUsd(current)} is spent or reserved this ${period} (${windowName}) and this request may cost up to ${formatUsd(counter.amount)}. ` +
+    `The limit resets in ${formatResetDuration(msUntilReset(counter.window, now))}.`
+  );
+}
+
+function rateMessage({ counter, current, tenantId, timeZone, now }: RefusalContext): string {
+  const who = subjectName(counter, tenantId);
+  const retry = `Retry in ${formatResetDuration(msUntilReset(counter.window, now))}.`;
+  switch (counter.metric) {
+    case 'conc':
+      return `Rate limit exceeded: ${who} allows ${counter.limit} concurrent requests and ${current} are in flight. Retry when one finishes.`;
+    case 'req':
+      return `Rate limit exceeded: ${who} allows ${counter.limit} requests per minute and has made ${current} this minute. ${retry}`;
+    case 'tok': {
+      const period = counter.kind === 'day' ? `day (${counter.window.id.slice(2)}, ${timeZone})` : 'minute';
+      return (
+        `Rate limit exceeded: ${who} allows ${counter.limit} tokens per ${counter.kind === 'day' ? 'day' : 'minute'}; ` +
+        `${current} are used or reserved this ${period} and this request may use up to ${counter.amount}. ${retry}`
+      );
+    }
+    case 'cost':
+      return moneyMessage({ counter, current, tenantId, timeZone, now, rateLimitHeaders: {} });
+    default: {
+      const unknownMetric: never = counter.metric;
+      return `Rate limit exceeded (${String(unknownMetric)}).`;
+    }
+  }
+}
+
+function subjectName(counter: PlannedCounter, tenantId: string): string {
+  return counter.scope === 'tenant' ? `tenant "${tenantId}"` : 'this API key';
+}
+
+/** "$5.00", "$0.000123": at least cents, then as many digits as the amount has. Exact, no floats. */
+export function formatUsd(nanoUsd: number): string {
+  const digits = String(Math.max(0, Math.trunc(nanoUsd))).padStart(10, '0');
+  const fraction = digits.slice(-9).replace(/0+$/, '').padEnd(2, '0');
+  return `$${digits.slice(0, -9)}.${fraction}`;
+}

@@ -1,0 +1,123 @@
+/**
+ * @module quotas/redis-backend
+ * The `QuotaBackend` shared by several gateway processes: counters in Redis, reserved and adjusted
+ * by the Lua scripts of `redis-scripts.ts`. Tuned to fail fast: with Redis gone, a reservation
+ * must answer (and let `QuotaService` apply its failure policy) within about a second, never
+ * hang a request. Hence no offline queue (a command while disconnected fails at once), short
+ * connect and command timeouts, and no retry or re-send of a command: a reserve script replayed
+ * after a reconnect would charge the request twice.
+ *
+ * Keys are `${keyPrefix}${counter.key}`; see docs/quotas.md for the layout.
+ */
+import { Redis } from 'ioredis';
+import { adjustScript, parseReserveReply, reserveArguments, reserveScript } from './redis-scripts.js';
+import { ThrottledWarning } from './throttled-warning.js';
+import type { QuotaBackend, QuotaCounter, ReserveOutcome } from './types.js';
+
+export interface RedisQuotaBackendOptions {
+  url: string;
+  /** Prepended to every key, e.g. `tollgate:`. Processes that share quotas must share it. */
+  keyPrefix: string;
+  /** How long a reservation waits for a connection being opened; 500 ms by default. */
+  connectTimeoutMs?: number;
+  /** How long a command may take before it fails; 500 ms by default. */
+  commandTimeoutMs?: number;
+}
+
+interface QuotaScriptCommands {
+  quotaReserve(...args: Array<string | number>): Promise<unknown>;
+  quotaAdjust(...args: Array<string | number>): Promise<unknown>;
+}
+
+export class RedisQuotaBackend implements QuotaBackend {
+  private readonly redis: Redis & QuotaScriptCommands;
+  private readonly keyPrefix: string;
+  private readonly connectTimeoutMs: number;
+  private readonly connectionWarning = new ThrottledWarning('quota Redis connection error');
+  private pendingReady: Promise<void> | undefined;
+  private closed = false;
+
+  constructor(options: RedisQuotaBackendOptions) {
+    this.keyPrefix = options.keyPrefix;
+    this.connectTimeoutMs = options.connectTimeoutMs ?? 500;
+    const redis = new Redis(options.url, {
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      connectTimeout: this.connectTimeoutMs,
+      commandTimeout: options.commandTimeoutMs ?? 500,
+      maxRetriesPerRequest: 0,
+      autoResendUnfulfilledCommands: false,
+      // Keep reconnecting in the background, at most every 2 s; requests meanwhile fail fast.
+      retryStrategy: (attempt) => Math.min(attempt * 100, 2_000),
+    });
+    // Without a listener ioredis prints every connection error to the console.
+    redis.on('error', (error: Error) => this.connectionWarning.warn({ error: error.message }));
+    redis.defineCommand('quotaReserve', { lua: reserveScript });
+    redis.defineCommand('quotaAdjust', { lua: adjustScript });
+    this.redis = redis as Redis & QuotaScriptCommands;
+  }
+
+  async reserve(counters: QuotaCounter[]): Promise<ReserveOutcome> {
+    if (counters.length === 0) return { ok: true, values: [] };
+    await this.ensureReady();
+    const reply = await this.redis.quotaReserve(...reserveArguments(counters, this.keyPrefix));
+    return parseReserveReply(reply, counters.length);
+  }
+
+  async adjust(adjustments: Array<{ key: string; delta: number }>): Promise<void> {
+    const changes = adjustments.filter((adjustment) => adjustment.delta !== 0);
+    if (changes.length === 0) return;
+    await this.ensureReady();
+    const keys = changes.map((change) => this.keyPrefix + change.key);
+    await this.redis.quotaAdjust(keys.length, ...keys, ...changes.map((change) => change.delta));
+  }
+
+  async read(keys: string[]): Promise<Array<number | null>> {
+    if (keys.length === 0) return [];
+    await this.ensureReady();
+    const values = await this.redis.mget(...keys.map((key) => this.keyPrefix + key));
+    return values.map((value) => (value === null ? null : Number(value)));
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    // QUIT on a connection that is not up would (re)connect first; drop it instead.
+    if (this.redis.status === 'ready') await this.redis.quit().catch(() => this.redis.disconnect());
+    else this.redis.disconnect();
+  }
+
+  /**
+   * Resolves when commands can be sent. Waits (bounded) only while a connection is being opened;
+   * while Redis is away and ioredis is between reconnect attempts, fails at once.
+   */
+  private async ensureReady(): Promise<void> {
+    if (this.closed) throw new Error('the Redis quota backend is closed');
+    const status = this.redis.status;
+    if (status === 'ready') return;
+    if (status === 'wait') this.redis.connect().catch(() => undefined); // failures arrive as 'error'/'close' events
+    if (status === 'wait' || status === 'connecting' || status === 'connect') {
+      this.pendingReady ??= this.waitForReady().finally(() => (this.pendingReady = undefined));
+      return this.pendingReady;
+    }
+    throw new Error(`Redis is unavailable (connection ${status})`);
+  }
+
+  /** One shared wait, so a burst of requests adds one listener pair, not hundreds. */
+  private waitForReady(): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const finish = (error?: Error) => {
+        clearTimeout(timer);
+        this.redis.off('ready', onReady);
+        this.redis.off('close', onClose);
+        if (error) reject(error);
+        else resolve();
+      };
+      const onReady = () => finish();
+      const onClose = () => finish(new Error('Redis connection closed while connecting'));
+      const timer = setTimeout(() => finish(new Error(`Redis not ready within ${this.connectTimeoutMs} ms`)), this.connectTimeoutMs);
+      this.redis.once('ready', onReady);
+      this.redis.once('close', onClose);
+    });
+  }
+}
