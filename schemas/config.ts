@@ -4,6 +4,7 @@
  * path, because a misspelt `timeoutMS` silently ignored is worse than a refusal to start.
  */
 import { z } from 'zod';
+import { usdPerMillionToPicoPerToken, usdToNano } from '../src/metering/decimal.js';
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 const headerMap = z.record(z.string(), z.string());
@@ -77,15 +78,31 @@ export const providerConfigSchema = z.discriminatedUnion('type', [
 
 /** A non-negative decimal amount of USD, as a YAML number or a string ("0.075"), parsed exactly later. */
 const usdAmount = z.union([z.number().min(0), z.string().regex(/^\d+(\.\d+)?$/, 'must be a decimal number of USD')]);
+
+/** Accepts the amount only if it converts exactly to the integer unit it is enforced in. */
+function convertsExactly(convert: (value: number | string) => number) {
+  return (value: number | string) => {
+    try {
+      convert(value);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+}
+/** Money limits: whole nano-dollars, at most about 9 million USD. */
+const usdLimit = usdAmount.refine(convertsExactly(usdToNano), 'must be a USD amount with at most 9 decimals and below 9,007,199 USD');
+/** Prices per million tokens: whole pico-dollars per token, i.e. at most 6 decimals. */
+const usdPerMillion = usdAmount.refine(convertsExactly(usdPerMillionToPicoPerToken), 'must be USD per million tokens with at most 6 decimals');
 const isoDate = z.iso.date().or(z.iso.datetime({ offset: true }));
 
 /** USD per million tokens. Unset cached/cache-write/reasoning rates fall back to input/input/output. */
 export const priceSchema = z.strictObject({
-  input: usdAmount,
-  cachedInput: usdAmount.optional(),
-  cacheWrite: usdAmount.optional(),
-  output: usdAmount,
-  reasoning: usdAmount.optional(),
+  input: usdPerMillion,
+  cachedInput: usdPerMillion.optional(),
+  cacheWrite: usdPerMillion.optional(),
+  output: usdPerMillion,
+  reasoning: usdPerMillion.optional(),
   /** The day (or instant) from which this price applies; earlier calls keep their price. */
   effectiveFrom: isoDate.optional(),
 });
@@ -105,8 +122,8 @@ export const quotaLimitsSchema = z.strictObject({
   requestsPerMinute: z.number().int().positive().optional(),
   tokensPerMinute: z.number().int().positive().optional(),
   tokensPerDay: z.number().int().positive().optional(),
-  costPerDayUsd: usdAmount.optional(),
-  costPerMonthUsd: usdAmount.optional(),
+  costPerDayUsd: usdLimit.optional(),
+  costPerMonthUsd: usdLimit.optional(),
   concurrentRequests: z.number().int().positive().optional(),
 });
 

@@ -9,4 +9,4 @@ export { LedgerWriter, type LedgerWriterOptions } from './ledger-writer.js';
 export { deleteCallsOlderThan, startRetention, type RetentionHandle } from './retention.js';
 export { queryCalls, defaultCallsLimit, maxCallsLimit, type CallQuery, type CallPage, type CallRecordJson } from './query-calls.js';
 export { queryDailyUsage, type DailyUsageQuery, type DailyUsageJson, type UsageDimension } from './query-rollups.js';
-export { formatNanoUsd } from './format-nano-usd.js';
+export { formatNanoUsd } from '../metering/decimal.js';

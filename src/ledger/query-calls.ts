@@ -11,7 +11,7 @@
 import { badRequest } from '../errors/gateway-error.js';
 import type { TollgateDatabase } from '../storage/database.js';
 import { decodeCursor, encodeCursor, parseInstant, parseLimit, parseStatusFilter } from './call-filters.js';
-import { formatNanoUsd } from './format-nano-usd.js';
+import { formatNanoUsd } from '../metering/decimal.js';
 
 export interface CallQuery {
   tenant?: string;

@@ -10,7 +10,7 @@
  */
 import { badRequest } from '../errors/gateway-error.js';
 import type { TollgateDatabase } from '../storage/database.js';
-import { formatNanoUsd } from './format-nano-usd.js';
+import { formatNanoUsd } from '../metering/decimal.js';
 
 export type UsageDimension = 'day' | 'tenant' | 'key' | 'model' | 'prompt' | 'kind';
 

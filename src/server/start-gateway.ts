@@ -14,7 +14,7 @@ import { logger, registerSecret } from '../logging/logger.js';
 import { KeyStore } from '../auth/key-store.js';
 import { subjectFactory, type MeteringServices } from '../calls/metering-services.js';
 import { LedgerWriter, startRetention } from '../ledger/index.js';
-import { costNanoUsd, formatNanoUsd, InMemoryPriceBook, worstCaseCostNanoUsd } from '../metering/index.js';
+import { costNanoUsd, formatNanoUsd, InMemoryPriceBook, warmUpTokenizer, worstCaseCostNanoUsd } from '../metering/index.js';
 import { ModelRegistry } from '../models/model-registry.js';
 import { createQuotaService, quotaLimitsFromConfig } from '../quotas/index.js';
 import { openDatabase, type TollgateDatabase } from '../storage/database.js';
@@ -32,6 +32,8 @@ export interface RunningGateway {
 export interface StartOptions {
   port?: number;
   host?: string;
+  /** The admin API key; defaults to the TOLLGATE_ADMIN_KEY environment variable. */
+  adminKey?: string;
 }
 
 export interface GatewayResources {
@@ -41,7 +43,7 @@ export interface GatewayResources {
   close(): Promise<void>;
 }
 
-export function createServices(config: TollgateConfig): GatewayResources {
+export function createServices(config: TollgateConfig, adminKeyOverride?: string): GatewayResources {
   const providers = new Map<string, ProviderAdapter>();
   for (const [name, providerConfig] of Object.entries(config.providers)) {
     if ('apiKey' in providerConfig) registerSecret(providerConfig.apiKey);
@@ -54,7 +56,7 @@ export function createServices(config: TollgateConfig): GatewayResources {
   const quotas = createQuotaService(config.redis);
   const ledger = new LedgerWriter(database, { flushMs: config.storage.ledgerFlushMs, batchSize: config.storage.ledgerBatchSize });
   const retention = config.storage.retentionDays ? startRetention(database, config.storage.retentionDays) : undefined;
-  const adminKey = process.env.TOLLGATE_ADMIN_KEY || undefined;
+  const adminKey = adminKeyOverride ?? (process.env.TOLLGATE_ADMIN_KEY || undefined);
   registerSecret(adminKey);
   const metering: MeteringServices = {
     prices,
@@ -110,7 +112,7 @@ function startRefresher(keyStore: KeyStore, prices: InMemoryPriceBook, database:
 }
 
 export async function startGateway(config: TollgateConfig, options: StartOptions = {}): Promise<RunningGateway> {
-  const resources = createServices(config);
+  const resources = createServices(config, options.adminKey);
   const { services } = resources;
   const app = createApp(services);
   const port = options.port ?? config.server.port;
@@ -124,7 +126,12 @@ export async function startGateway(config: TollgateConfig, options: StartOptions
   // Streams may stay open for minutes; the gateway's own per-provider timeouts bound them instead.
   httpServer.requestTimeout = 0;
   httpServer.keepAliveTimeout = 65_000;
-  services.lifecycle.ready = true;
+  // tiktoken takes ~0.5 s to load and blocks while it does: load it now, before /readyz says
+  // ready, rather than inside whichever request first needs a token estimate.
+  setImmediate(() => {
+    warmUpTokenizer();
+    services.lifecycle.ready = true;
+  });
   const actualPort = (httpServer.address() as AddressInfo).port;
   const displayHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
 

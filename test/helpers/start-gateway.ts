@@ -11,6 +11,7 @@ import { validateConfig } from '../../src/config/load-config.js';
 import { startGateway, type RunningGateway } from '../../src/server/start-gateway.js';
 
 export const testKey = 'tg_test_key_0123456789abcdef';
+export const testAdminKey = 'tg_test_admin_key_0123456789';
 
 export interface TestGateway extends RunningGateway {
   /** `${url}/v1`, what an OpenAI SDK's `baseURL` is set to. */
@@ -27,7 +28,7 @@ export async function startTestGateway(rawConfig: Record<string, unknown>, optio
     },
     'test configuration',
   );
-  const gateway = await startGateway(config, { port: 0, host: '127.0.0.1' });
+  const gateway = await startGateway(config, { port: 0, host: '127.0.0.1', adminKey: testAdminKey });
   const baseURL = `${gateway.url}/v1`;
   const client = new OpenAI({ baseURL, apiKey: options.apiKey ?? testKey, maxRetries: 0, timeout: 15_000 });
   return { ...gateway, baseURL, client };

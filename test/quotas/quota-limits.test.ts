@@ -27,18 +27,18 @@ describe('usdToNanoUsd', () => {
     it(`${typeof input} ${String(input)} → ${expected}`, () => expect(usdToNanoUsd(input)).toBe(expected));
   }
 
-  it('drops digits below a nano-dollar (a limit rounds down)', () => {
-    expect(usdToNanoUsd('0.0000000019')).toBe(1);
-    expect(usdToNanoUsd(1e-10)).toBe(0);
-    expect(usdToNanoUsd('1e-999999999')).toBe(0);
+  it('refuses digits below a nano-dollar rather than silently changing the limit', () => {
+    expect(() => usdToNanoUsd('0.0000000019', 'costPerDayUsd')).toThrow(/^costPerDayUsd: /);
+    expect(() => usdToNanoUsd(1e-10)).toThrow(RangeError);
+    expect(usdToNanoUsd('0.000000002')).toBe(2);
   });
 
   it('refuses malformed, negative and too large amounts', () => {
     for (const bad of ['-1', 'abc', '', '1.2.3', Number.NaN, Number.POSITIVE_INFINITY, -0.5]) {
       expect(() => usdToNanoUsd(bad, 'costPerDayUsd')).toThrow(RangeError);
     }
-    expect(() => usdToNanoUsd('9007199.254740992')).toThrow(/too large/);
-    expect(() => usdToNanoUsd('1e999999999')).toThrow(/too large/);
+    expect(() => usdToNanoUsd('9007199.254740992')).toThrow(RangeError);
+    expect(() => usdToNanoUsd('1e999999999')).toThrow(RangeError);
   });
 });
 

@@ -1,0 +1,76 @@
+/**
+ * Two Tollgate processes sharing one Redis and one SQLite file: 200 concurrent requests spread over
+ * both, against a tenant whose cost budget fits 50 worst cases. Exactly 50 run, 150 get
+ * insufficient_quota, and after both shut down the shared ledger holds exactly 200 rows.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { promptTokenUpperBound } from '../../src/metering/index.js';
+import { postJson } from '../helpers/http.js';
+import { spawnGateway, type SpawnedGateway } from '../helpers/spawn-gateway.js';
+import { deleteKeys, requireRedis, testRedisUrl } from '../quotas/redis-availability.js';
+
+const tenantKey = 'tg_shared_budget_key_0123456789';
+const request = { model: 'slow', max_tokens: 10, messages: [{ role: 'user' as const, content: 'spend a little' }] };
+/** USD per 1M tokens: input 1, output 4 (cached and reasoning fall back to input and output). */
+const worstCaseNano = (promptTokenUpperBound(request) * 1 + 10 * 4) * 1_000;
+const prefix = `tollgate-test-${process.pid}-${Date.now()}:`;
+
+let runRedis = false;
+let dataDir: string;
+const gateways: SpawnedGateway[] = [];
+
+beforeAll(async () => {
+  runRedis = await requireRedis('two gateways sharing Redis');
+  if (!runRedis) return;
+  dataDir = mkdtempSync(join(tmpdir(), 'tollgate-multi-'));
+  const yaml = `
+server: { host: 127.0.0.1 }
+providers:
+  slowdemo: { type: mock, latencyMs: 1500, completionTokens: 3 }
+models:
+  slow: { provider: slowdemo, model: lorem, price: { input: 1, output: 4 } }
+tenants:
+  shared:
+    keys: [{ name: main, key: ${tenantKey} }]
+    quotas: { costPerDayUsd: "${((50 * worstCaseNano) / 1e9).toFixed(9)}" }
+storage: { sqlite: ${join(dataDir, 'tollgate.db')}, ledgerFlushMs: 50 }
+redis: { url: "${testRedisUrl}", keyPrefix: "${prefix}" }
+`;
+  gateways.push(await spawnGateway(join(dataDir, 'a.yaml'), yaml));
+  gateways.push(await spawnGateway(join(dataDir, 'b.yaml'), yaml));
+}, 60_000);
+
+afterAll(async () => {
+  await Promise.all(gateways.map((gateway) => gateway.stop()));
+  if (runRedis) await deleteKeys(prefix);
+});
+
+describe('two gateways, one Redis', () => {
+  it('never spend past the shared budget, and the shared ledger has one row per request', async (context) => {
+    if (!runRedis) return context.skip();
+    const responses = await Promise.all(
+      Array.from({ length: 200 }, (_, index) =>
+        postJson(`${gateways[index % 2].url}/v1/chat/completions`, request, { authorization: `Bearer ${tenantKey}` }),
+      ),
+    );
+    const bodies: any[] = await Promise.all(responses.map((response) => response.json()));
+    const statuses = responses.map((response) => response.status);
+    expect(statuses.filter((status) => status === 200)).toHaveLength(50);
+    expect(bodies.filter((body) => body.error?.code === 'insufficient_quota')).toHaveLength(150);
+    // Each process saw 100 requests; with a budget of its own, each would have admitted 50.
+
+    const exitCodes = await Promise.all(gateways.map((gateway) => gateway.stop('SIGTERM')));
+    expect(exitCodes).toEqual([0, 0]);
+    const database = new Database(join(dataDir, 'tollgate.db'), { readonly: true });
+    const summary = database
+      .prepare("select count(*) as rows, count(distinct id) as ids, sum(status = 200) as ok, coalesce(sum(cost_nano_usd), 0) as spent from calls where tenant_id = 'shared'")
+      .get() as { rows: number; ids: number; ok: number; spent: number };
+    database.close();
+    expect(summary).toMatchObject({ rows: 200, ids: 200, ok: 50 });
+    expect(summary.spent).toBeLessThanOrEqual(50 * worstCaseNano);
+  }, 60_000);
+});

@@ -1,0 +1,58 @@
+/**
+ * Graceful shutdown under load: SIGTERM while 100 calls (half of them streams) are in flight. The
+ * process stops accepting, lets every accepted call finish, flushes the ledger and exits 0 — and
+ * the ledger then holds exactly one row per accepted call.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { postJson } from '../helpers/http.js';
+import { spawnGateway, type SpawnedGateway } from '../helpers/spawn-gateway.js';
+
+const tenantKey = 'tg_shutdown_key_0123456789abcd';
+let gateway: SpawnedGateway | undefined;
+afterAll(() => gateway?.stop('SIGKILL'));
+
+describe('graceful shutdown', () => {
+  it('loses no accepted call and no ledger row', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'tollgate-shutdown-'));
+    gateway = await spawnGateway(
+      join(dataDir, 'tollgate.yaml'),
+      `
+server: { host: 127.0.0.1, shutdownGraceMs: 10000 }
+providers:
+  demo: { type: mock, latencyMs: 400, chunkDelayMs: 40, chunks: 10, completionTokens: 20 }
+models:
+  demo: { provider: demo, model: lorem, price: { input: 1, output: 4 } }
+tenants:
+  load: { keys: [{ name: main, key: ${tenantKey} }] }
+storage: { sqlite: ${join(dataDir, 'tollgate.db')}, ledgerFlushMs: 5000 }
+`,
+    );
+    const url = gateway.url;
+    const calls = Array.from({ length: 100 }, (_, index) =>
+      postJson(`${url}/v1/chat/completions`, { model: 'demo', stream: index % 2 === 0, messages: [{ role: 'user', content: `call ${index}` }] }, { authorization: `Bearer ${tenantKey}` })
+        .then(async (response) => ({ status: response.status, text: await response.text() }))
+        .catch((error) => ({ status: 0, text: String(error.cause ?? error) })),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const exitCode = gateway.stop('SIGTERM');
+    const results = await Promise.all(calls);
+    expect(await exitCode).toBe(0);
+
+    const completed = results.filter((result) => result.status === 200);
+    expect(completed).toHaveLength(100);
+    for (const [index, result] of results.entries()) {
+      if (index % 2 === 0) expect(result.text.endsWith('data: [DONE]\n\n')).toBe(true);
+      else expect(JSON.parse(result.text).choices[0].finish_reason).toBe('stop');
+    }
+    // The ledger flushes every 5 s, so these rows were written by the shutdown flush.
+    const database = new Database(join(dataDir, 'tollgate.db'), { readonly: true });
+    const rows = database.prepare("select count(*) as count, sum(status = 200) as ok from calls where tenant_id = 'load'").get();
+    database.close();
+    expect(rows).toEqual({ count: 100, ok: 100 });
+    expect(gateway.log()).toContain('"message":"stopped"');
+  }, 60_000);
+});

@@ -1,0 +1,69 @@
+/**
+ * @module test/helpers/spawn-gateway
+ * Runs Tollgate as a separate process (`tollgate serve`, through tsx) from a YAML configuration,
+ * for what only a real process shows: several gateways sharing Redis and one database, and
+ * graceful shutdown on a signal.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+
+export interface SpawnedGateway {
+  url: string;
+  process: ChildProcess;
+  /** Everything the process wrote to stderr (its JSON log lines). */
+  log(): string;
+  /** Sends the signal and resolves with the exit code. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+export async function spawnGateway(configPath: string, yaml: string, environment: Record<string, string> = {}): Promise<SpawnedGateway> {
+  writeFileSync(configPath, yaml);
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--config', configPath, '--port', '0'], {
+    cwd: root,
+    env: { ...process.env, ...environment },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`gateway did not start within 20 s:\n${stderr}`)), 20_000);
+    child.stderr!.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      const match = /"message":"tollgate listening","url":"([^"]+)"/.exec(stderr);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`gateway exited with ${code} before listening:\n${stderr}`));
+    });
+  });
+  await waitUntilReady(url);
+  return {
+    url,
+    process: child,
+    log: () => stderr,
+    stop: async (signal = 'SIGTERM') => {
+      if (child.exitCode !== null) return child.exitCode;
+      const exited = once(child, 'exit');
+      child.kill(signal);
+      const [code] = await exited;
+      return code as number | null;
+    },
+  };
+}
+
+/** Polls `/readyz` until the gateway says it is ready (it warms up before it does). */
+async function waitUntilReady(url: string): Promise<void> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const ready = await fetch(`${url}/readyz`).then((response) => response.ok, () => false);
+    if (ready) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`gateway at ${url} never became ready`);
+}
