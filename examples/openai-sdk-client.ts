@@ -6,7 +6,7 @@ import OpenAI from 'openai';
 
 const client = new OpenAI({
   baseURL: process.env.TOLLGATE_URL ?? 'http://127.0.0.1:8787/v1',
-  apiKey: process.env.TOLLGATE_API_KEY ?? 'not-needed-for-the-demo-config',
+  apiKey: process.env.TOLLGATE_API_KEY ?? 'tg_demo_local_development_key',
 });
 const model = process.argv[2] ?? 'demo';
 

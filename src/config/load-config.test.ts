@@ -82,3 +82,21 @@ models:
     expect(problemsOf('providers: {}\nproviders: {}')[0]).toMatch(/^YAML:.*[Uu]nique|duplicate/i);
   });
 });
+
+describe('shipped configurations', () => {
+  it('the default tollgate.yaml and examples/tollgate.full.yaml validate', async () => {
+    const { loadConfigFile } = await import('./load-config.js');
+    const root = new URL('../../', import.meta.url).pathname;
+    expect(Object.keys(loadConfigFile(`${root}tollgate.yaml`, {}).models)).toEqual(['demo', 'demo-lorem']);
+    const full = loadConfigFile(`${root}examples/tollgate.full.yaml`, {
+      OPENAI_API_KEY: 'sk-x',
+      ANTHROPIC_API_KEY: 'sk-ant-x',
+      GEMINI_API_KEY: 'g',
+      AZURE_KEY: 'z',
+      ACME_KEY: 'tg_acme_example_key_0000',
+      FINANCE_KEY: 'tg_finance_example_key_00',
+    });
+    expect(Object.keys(full.providers)).toEqual(['openai', 'anthropic', 'gemini', 'local', 'azure', 'demo']);
+    expect(full.tenants.acme.timeZone).toBe('Europe/Berlin');
+  });
+});
