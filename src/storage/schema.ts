@@ -125,3 +125,32 @@ export const dailyRollups = sqliteTable(
   },
   (table) => [primaryKey({ columns: [table.day, table.tenantId, table.keyId, table.model, table.prompt, table.kind] })],
 );
+
+/** Prompt versions published at runtime (`POST /admin/prompts`); immutable once written. */
+export const promptVersions = sqliteTable(
+  'prompt_versions',
+  {
+    name: text('name').notNull(),
+    version: integer('version').notNull(),
+    /** The whole prompt definition (`schemas/prompt-file.ts`) as JSON. */
+    definition: text('definition', { mode: 'json' }).notNull(),
+    ownerTenantId: text('owner_tenant_id'),
+    deprecatedAt: integer('deprecated_at'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.name, table.version] })],
+);
+
+/** A tenant's request to call another tenant's prompt, and the owner's decision. */
+export const promptSubscriptions = sqliteTable(
+  'prompt_subscriptions',
+  {
+    name: text('name').notNull(),
+    tenantId: text('tenant_id').notNull(),
+    /** `pending`, `approved` or `rejected`. */
+    status: text('status').notNull(),
+    requestedAt: integer('requested_at').notNull(),
+    decidedAt: integer('decided_at'),
+  },
+  (table) => [primaryKey({ columns: [table.name, table.tenantId] })],
+);
