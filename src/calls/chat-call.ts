@@ -1,0 +1,79 @@
+/**
+ * @module calls/chat-call
+ * One chat call on the request path, shared by `/v1/chat/completions` and the prompt APIs (a
+ * prompt call is "render the template, then a chat call"): resolve the model, begin the metered
+ * call (scope, price policy, quota reservation), then call the provider streamed or not, and
+ * settle with the usage the provider reported — or a tiktoken estimate when it reported none.
+ */
+import type { ChatCompletionRequest } from '../../schemas/openai-chat.js';
+import type { ChatResult, ChatStreamPart, NormalizedUsage } from '../../providers/types.js';
+import type { TenantCaller } from '../auth/authenticate.js';
+import type { CallKind } from '../ledger/types.js';
+import { chatPromptText, promptTokenUpperBound } from '../metering/index.js';
+import type { ResolvedModel } from '../models/model-registry.js';
+import type { GatewayServices } from '../server/gateway-env.js';
+import type { StreamSummary } from '../server/sse-response.js';
+import { MeteredCall } from './metered-call.js';
+import { usageOrEstimate } from './usage-or-estimate.js';
+
+export interface ChatCallOptions {
+  caller: TenantCaller;
+  requestId: string;
+  /** Aborted when the client goes away; passed upstream. */
+  signal: AbortSignal;
+  kind: Extract<CallKind, 'chat' | 'prompt'>;
+  prompt?: { name: string; version: number };
+}
+
+export interface ChatCall {
+  target: ResolvedModel;
+  metered: MeteredCall;
+  /** Calls the provider and waits for the whole answer. */
+  complete(request: ChatCompletionRequest): Promise<ChatResult>;
+  /** Calls the provider and resolves once it accepted; parts follow as they arrive. */
+  stream(request: ChatCompletionRequest): Promise<AsyncIterable<ChatStreamPart>>;
+}
+
+export async function beginChatCall(services: GatewayServices, request: ChatCompletionRequest, options: ChatCallOptions): Promise<ChatCall> {
+  const target = services.models.resolve(request.model);
+  const metered = await MeteredCall.begin(services.metering, {
+    caller: options.caller,
+    kind: options.kind,
+    target: { publicModel: target.publicName, providerName: target.providerName, providerType: target.provider.type, upstreamModel: target.upstreamModel },
+    streamed: request.stream === true,
+    requestId: options.requestId,
+    promptTokensUpperBound: promptTokenUpperBound(request),
+    maxOutputTokens: maxOutputTokens(request, target, services),
+    prompt: options.prompt,
+  });
+  const callContext = { upstreamModel: target.upstreamModel, signal: options.signal, requestId: options.requestId };
+  return {
+    target,
+    metered,
+    complete: (chatRequest) => target.provider.chat(chatRequest, callContext),
+    stream: (chatRequest) => target.provider.streamChat(chatRequest, callContext),
+  };
+}
+
+/** The usage of a finished non-streamed answer: reported, or counted from what was sent and received. */
+export function usageOfResult(request: ChatCompletionRequest, result: ChatResult): { usage: NormalizedUsage; estimated: boolean } {
+  return usageOrEstimate(result.usage, () => ({ promptText: chatPromptText(request), generated: [result.completion] }));
+}
+
+/** How a stream ended, for the ledger: a stream that failed or was abandoned is still billed for what was generated. */
+export function streamOutcome(request: ChatCompletionRequest, summary: StreamSummary) {
+  const { usage, estimated } = usageOrEstimate(summary.usage, () => ({ promptText: chatPromptText(request), generated: summary.forwarded }));
+  const status = summary.outcome === 'completed' ? 200 : summary.outcome === 'client_closed' ? 499 : (summary.error?.status ?? 502);
+  const errorCode = summary.error?.code ?? (summary.outcome === 'client_closed' ? 'client_closed_request' : null);
+  return { status, usage, estimated, errorCode };
+}
+
+/** The most output this request can produce: its own limit, else the model's, else the configured cap; times n. */
+function maxOutputTokens(request: ChatCompletionRequest, target: ResolvedModel, services: GatewayServices): number {
+  const perChoice =
+    request.max_completion_tokens ??
+    request.max_tokens ??
+    services.config.models[target.publicName]?.maxOutputTokens ??
+    services.config.metering.defaultMaxOutputTokens;
+  return perChoice * (request.n ?? 1);
+}
