@@ -204,6 +204,13 @@ export const redisSchema = z.strictObject({
     .default({ rateLimits: 'failOpen', money: 'failClosed' }),
 });
 
+export const promptsSchema = z.strictObject({
+  /** Prompt template files (one YAML file per prompt version); relative to the working directory. */
+  folder: z.string().min(1).default('./prompts'),
+  /** Reload the files when they change, without a restart. */
+  watch: z.boolean().default(true),
+});
+
 export const meteringSchema = z.strictObject({
   /** Worst-case output reserved when neither the request nor the model sets a maximum. */
   defaultMaxOutputTokens: z.number().int().positive().default(4096),
@@ -228,6 +235,7 @@ export const configSchema = z
     storage: storageSchema.default(storageSchema.parse({})),
     redis: redisSchema.optional(),
     metering: meteringSchema.default(meteringSchema.parse({})),
+    prompts: promptsSchema.default(promptsSchema.parse({})),
   })
   .superRefine((config, context) => {
     for (const [name, model] of Object.entries(config.models)) {

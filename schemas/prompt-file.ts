@@ -50,6 +50,8 @@ export const promptDefinitionSchema = z.strictObject({
   /** The owning tenant; none for prompts an operator publishes (files, the admin key). */
   owner: z.string().min(1).optional(),
   sharedWith: z.array(z.string().min(1)).default([]),
+  /** A deprecated version still answers, with a `Deprecation` header; callers should move on. */
+  deprecated: z.boolean().default(false),
 });
 
 export type PromptDefinition = z.infer<typeof promptDefinitionSchema>;

@@ -5,6 +5,7 @@
 import type { Hono } from 'hono';
 import type { GatewayEnv } from '../server/gateway-env.js';
 import { requireOperator } from './admin-auth.js';
+import { registerPromptAdminRoutes } from '../prompt-api/prompt-admin-routes.js';
 import { registerLedgerRoutes } from './ledger-routes.js';
 import { registerTenantRoutes } from './tenant-routes.js';
 
@@ -12,4 +13,5 @@ export function registerAdminRoutes(app: Hono<GatewayEnv>): void {
   app.use('/admin/*', requireOperator());
   registerTenantRoutes(app);
   registerLedgerRoutes(app);
+  registerPromptAdminRoutes(app);
 }

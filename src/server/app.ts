@@ -14,6 +14,9 @@ import { registerEmbeddings } from './routes/embeddings.js';
 import { registerHealth } from './routes/health.js';
 import { registerModels } from './routes/models.js';
 import { registerAdminRoutes } from '../admin/register-admin-routes.js';
+import { registerOpenApiRoutes } from '../openapi/index.js';
+import { registerPromptRoutes } from '../prompt-api/prompt-routes.js';
+import { promptsVisibleTo } from '../prompt-api/prompts-visible-to.js';
 import { requireTenant } from './tenant-auth.js';
 
 /** Accept a caller's request id only if it is short and plain, so it is safe to echo and log. */
@@ -44,11 +47,13 @@ export function createApp(services: GatewayServices): Hono<GatewayEnv> {
   );
 
   registerHealth(app);
+  registerOpenApiRoutes(app, { visiblePrompts: promptsVisibleTo });
   app.use('/v1/*', requireTenant());
   registerAdminRoutes(app);
   registerModels(app);
   registerChatCompletions(app);
   registerEmbeddings(app);
+  registerPromptRoutes(app);
 
   app.notFound((context) =>
     errorResponse(

@@ -8,6 +8,8 @@ import type { Caller } from '../auth/authenticate.js';
 import type { KeyStore } from '../auth/key-store.js';
 import type { MeteringServices } from '../calls/metering-services.js';
 import type { ModelRegistry } from '../models/model-registry.js';
+import type { Subscriptions } from '../prompt-api/subscriptions.js';
+import type { PromptLibrary } from '../prompts/prompt-library.js';
 import type { TollgateDatabase } from '../storage/database.js';
 
 export interface Lifecycle {
@@ -21,6 +23,7 @@ export interface GatewayServices {
   database: TollgateDatabase;
   keyStore: KeyStore;
   metering: MeteringServices;
+  prompts: { library: PromptLibrary; subscriptions: Subscriptions };
   /** `TOLLGATE_ADMIN_KEY`; undefined disables it (operator keys still work). */
   adminKey: string | undefined;
 }

@@ -16,6 +16,8 @@ import { subjectFactory, type MeteringServices } from '../calls/metering-service
 import { LedgerWriter, startRetention } from '../ledger/index.js';
 import { costNanoUsd, formatNanoUsd, InMemoryPriceBook, warmUpTokenizer, worstCaseCostNanoUsd } from '../metering/index.js';
 import { ModelRegistry } from '../models/model-registry.js';
+import { Subscriptions } from '../prompt-api/subscriptions.js';
+import { PromptLibrary } from '../prompts/prompt-library.js';
 import { createQuotaService, quotaLimitsFromConfig } from '../quotas/index.js';
 import { openDatabase, type TollgateDatabase } from '../storage/database.js';
 import { createApp } from './app.js';
@@ -67,7 +69,16 @@ export function createServices(config: TollgateConfig, adminKeyOverride?: string
     worstCaseCost: worstCaseCostNanoUsd,
     formatUsd: formatNanoUsd,
   };
-  const refresher = startRefresher(keyStore, prices, database);
+  const library = new PromptLibrary({ database });
+  if (config.prompts.watch) library.watch(config.prompts.folder);
+  else library.loadFiles(config.prompts.folder);
+  library.reloadDatabase();
+  const subscriptions = new Subscriptions(database);
+  const refresher = startRefresher(database, [
+    () => keyStore.refreshIfChanged(),
+    () => subscriptions.refreshIfChanged(),
+    () => library.reloadDatabase(),
+  ], prices);
   const services: GatewayServices = {
     config,
     models: new ModelRegistry(config, providers),
@@ -75,10 +86,12 @@ export function createServices(config: TollgateConfig, adminKeyOverride?: string
     database,
     keyStore,
     metering,
+    prompts: { library, subscriptions },
     adminKey,
   };
   const close = async () => {
     clearInterval(refresher);
+    library.close();
     retention?.stop();
     await ledger.close();
     await quotas.close();
@@ -89,22 +102,23 @@ export function createServices(config: TollgateConfig, adminKeyOverride?: string
 }
 
 /**
- * Picks up tenants, keys and prices changed by another process (the CLI, a second gateway) once a
- * second, off the request path: two cheap aggregate queries, a reload only when something changed.
+ * Picks up what another process (the CLI, a second gateway) changed — tenants, keys,
+ * subscriptions, published prompts, prices — once a second, off the request path: each check is a
+ * cheap query, and a reload happens only when something changed.
  */
-function startRefresher(keyStore: KeyStore, prices: InMemoryPriceBook, database: TollgateDatabase): NodeJS.Timeout {
+function startRefresher(database: TollgateDatabase, refreshers: Array<() => unknown>, prices: InMemoryPriceBook): NodeJS.Timeout {
   const priceFingerprint = database.$client.prepare('select count(*) || \':\' || coalesce(max(created_at), 0) as fingerprint from prices');
   let lastPrices = (priceFingerprint.get() as { fingerprint: string }).fingerprint;
   const timer = setInterval(() => {
     try {
-      keyStore.refreshIfChanged();
+      for (const refresh of refreshers) refresh();
       const current = (priceFingerprint.get() as { fingerprint: string }).fingerprint;
       if (current !== lastPrices) {
         lastPrices = current;
         prices.reload();
       }
     } catch (error) {
-      logger.warn('refreshing tenants, keys and prices failed', { error: String(error) });
+      logger.warn('refreshing from the database failed', { error: String(error) });
     }
   }, 1_000);
   timer.unref();

@@ -8,24 +8,36 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
+import { chunkStreamReply, textCompletion } from '../fakes/fake-openai.js';
+import { startFakeUpstream, type FakeUpstream } from '../fakes/fake-upstream.js';
 import { postJson } from '../helpers/http.js';
 import { spawnGateway, type SpawnedGateway } from '../helpers/spawn-gateway.js';
 
 const tenantKey = 'tg_shutdown_key_0123456789abcd';
 let gateway: SpawnedGateway | undefined;
-afterAll(() => gateway?.stop('SIGKILL'));
+let upstream: FakeUpstream | undefined;
+afterAll(async () => {
+  await gateway?.stop('SIGKILL');
+  await upstream?.close();
+});
 
 describe('graceful shutdown', () => {
   it('loses no accepted call and no ledger row', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'tollgate-shutdown-'));
+    // A slow upstream in this process: once it has seen all 100 requests, all 100 are in flight.
+    const streamReply = chunkStreamReply(Array.from({ length: 10 }, (_, index) => (index === 0 ? { role: 'assistant', content: '' } : { content: `word${index} ` })), 'stop');
+    upstream = await startFakeUpstream((received) =>
+      received.body?.stream ? { ...streamReply, delayMs: 300, chunkDelayMs: 40 } : { json: textCompletion('done'), delayMs: 600 },
+    );
+    const slow = upstream;
     gateway = await spawnGateway(
       join(dataDir, 'tollgate.yaml'),
       `
 server: { host: 127.0.0.1, shutdownGraceMs: 10000 }
 providers:
-  demo: { type: mock, latencyMs: 400, chunkDelayMs: 40, chunks: 10, completionTokens: 20 }
+  slow: { type: openai-compatible, baseURL: ${slow.url}/v1 }
 models:
-  demo: { provider: demo, model: lorem, price: { input: 1, output: 4 } }
+  demo: { provider: slow, model: gpt-4o-mini, price: { input: 1, output: 4 } }
 tenants:
   load: { keys: [{ name: main, key: ${tenantKey} }] }
 storage: { sqlite: ${join(dataDir, 'tollgate.db')}, ledgerFlushMs: 5000 }
@@ -37,7 +49,7 @@ storage: { sqlite: ${join(dataDir, 'tollgate.db')}, ledgerFlushMs: 5000 }
         .then(async (response) => ({ status: response.status, text: await response.text() }))
         .catch((error) => ({ status: 0, text: String(error.cause ?? error) })),
     );
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await expect.poll(() => slow.requests.length, { timeout: 10_000 }).toBe(100);
     const exitCode = gateway.stop('SIGTERM');
     const results = await Promise.all(calls);
     expect(await exitCode).toBe(0);
@@ -46,7 +58,7 @@ storage: { sqlite: ${join(dataDir, 'tollgate.db')}, ledgerFlushMs: 5000 }
     expect(completed).toHaveLength(100);
     for (const [index, result] of results.entries()) {
       if (index % 2 === 0) expect(result.text.endsWith('data: [DONE]\n\n')).toBe(true);
-      else expect(JSON.parse(result.text).choices[0].finish_reason).toBe('stop');
+      else expect(JSON.parse(result.text).choices[0].message.content).toBe('done');
     }
     // The ledger flushes every 5 s, so these rows were written by the shutdown flush.
     const database = new Database(join(dataDir, 'tollgate.db'), { readonly: true });

@@ -1,0 +1,91 @@
+/**
+ * @module prompts/check-definition
+ * Everything that makes a prompt definition usable, whatever its source (a file, a database row,
+ * the body of `POST /admin/prompts`): the zod format, then the checks zod cannot express — every
+ * placeholder names an input property, no unsupported template tags, both schemas compile, and
+ * the examples satisfy them. Compiling here also fills the validator cache used per request.
+ */
+import type { z } from 'zod';
+import { promptDefinitionSchema, type PromptDefinition } from '../../schemas/prompt-file.js';
+import { placeholdersOf, unsupportedTagsOf } from './placeholders.js';
+import { compiledPrompt, SchemaCompileError, type CompiledPrompt } from './schema-compiler.js';
+import { describeSchemaErrors, formatFieldProblems } from './schema-errors.js';
+
+export type PromptDefinitionCheck =
+  | { ok: true; definition: PromptDefinition }
+  | { ok: false; problems: string[] };
+
+/**
+ * Parses and checks a prompt definition; `problems` lists each one with where it is
+ * (`messages.1.content: ...`).
+ *
+ * @example
+ * const check = checkPromptDefinition(body);
+ * if (!check.ok) throw badRequest(check.problems.join('; '), null, 'invalid_prompt');
+ */
+export function checkPromptDefinition(raw: unknown): PromptDefinitionCheck {
+  const parsed = promptDefinitionSchema.safeParse(raw);
+  if (!parsed.success) return { ok: false, problems: parsed.error.issues.map(describeIssue) };
+  const definition = parsed.data;
+  const problems = placeholderProblems(definition);
+  let compiled: CompiledPrompt | undefined;
+  try {
+    compiled = compiledPrompt(definition);
+  } catch (error) {
+    if (!(error instanceof SchemaCompileError)) throw error;
+    problems.push(error.message);
+  }
+  if (compiled) problems.push(...exampleProblems(definition, compiled));
+  return problems.length === 0 ? { ok: true, definition } : { ok: false, problems };
+}
+
+function placeholderProblems(definition: PromptDefinition): string[] {
+  const problems: string[] = [];
+  const properties = isObject(definition.input.properties) ? definition.input.properties : {};
+  definition.messages.forEach((message, index) => {
+    for (const tag of unsupportedTagsOf(message.content)) {
+      problems.push(`messages.${index}.content: unsupported template syntax ${tag}; only {{variable}} placeholders are supported`);
+    }
+    for (const name of placeholdersOf(message.content)) {
+      if (!Object.hasOwn(properties, name)) {
+        problems.push(`messages.${index}.content: placeholder {{${name}}} is not a property of input.properties`);
+      }
+    }
+  });
+  return problems;
+}
+
+function exampleProblems(definition: PromptDefinition, compiled: CompiledPrompt): string[] {
+  const problems: string[] = [];
+  definition.examples.forEach((example, index) => {
+    // Validate a copy: the input validator fills in defaults.
+    if (!compiled.input(structuredClone(example.input))) {
+      for (const line of formatFieldProblems(describeSchemaErrors(compiled.input.errors))) {
+        problems.push(`examples.${index}.input: ${line}`);
+      }
+    }
+    if (example.output === undefined) return;
+    if (compiled.output) {
+      if (!compiled.output(example.output)) {
+        for (const line of formatFieldProblems(describeSchemaErrors(compiled.output.errors))) {
+          problems.push(`examples.${index}.output: ${line}`);
+        }
+      }
+    } else if (typeof example.output !== 'string') {
+      problems.push(`examples.${index}.output: must be a string (the prompt's output is text)`);
+    }
+  });
+  return problems;
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const path = issue.path.length > 0 ? issue.path.map(String).join('.') : '(root)';
+  if (issue.code === 'unrecognized_keys') {
+    return `${path}: unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((key) => `"${key}"`).join(', ')}`;
+  }
+  return `${path}: ${issue.message}`;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
