@@ -3,19 +3,23 @@
  * `tollgate serve [--config PATH] [--port N]`: starts the gateway and stops it gracefully on
  * SIGTERM/SIGINT (stop accepting, let in-flight requests finish, flush the ledger, exit 0).
  */
+import cluster from 'node:cluster';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfigFile } from '../config/load-config.js';
 import { logger } from '../logging/logger.js';
 import { startGateway } from '../server/start-gateway.js';
+import { IpcQuotaBackend } from '../quotas/index.js';
 import { configPathFrom } from './cli-context.js';
+import { runPrimary, type ListeningMessage } from './cluster.js';
 
-export const serveUsage = `tollgate serve [--config PATH] [--port N]
+export const serveUsage = `tollgate serve [--config PATH] [--port N] [--workers N]
   --config PATH   configuration file (default: $TOLLGATE_CONFIG, else ./tollgate.yaml)
-  --port N        port to listen on (default: $PORT, else server.port from the config)`;
+  --port N        port to listen on (default: $PORT, else server.port from the config)
+  --workers N     processes serving the port (node:cluster); quotas stay exact across them`;
 
 /** Resolves when the server is listening; the process then lives until a signal stops it. */
 export async function serveCommand(argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: { config: { type: 'string' }, port: { type: 'string' } } });
+  const { values } = parseArgs({ args: argv, options: { config: { type: 'string' }, port: { type: 'string' }, workers: { type: 'string' } } });
   const configPath = configPathFrom(values.config);
   const config = loadConfigFile(configPath);
   const portText = values.port ?? process.env.PORT;
@@ -23,8 +27,23 @@ export async function serveCommand(argv: string[]): Promise<void> {
   if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65_535)) {
     throw new ConfigError('--port/PORT', [`port must be an integer from 0 to 65535, got "${portText}"`]);
   }
-  const gateway = await startGateway(config, { port });
-  logger.info('tollgate listening', { url: gateway.url, config: configPath, models: Object.keys(config.models), pid: process.pid });
+  const workers = values.workers === undefined ? 1 : Number(values.workers);
+  if (!Number.isInteger(workers) || workers < 1 || workers > 256) {
+    throw new ConfigError('--workers', [`workers must be an integer from 1 to 256, got "${values.workers}"`]);
+  }
+  if (workers > 1 && cluster.isPrimary) {
+    runPrimary(config, workers, configPath);
+    return;
+  }
+  const gateway = await startGateway(config, {
+    port,
+    ...(cluster.isWorker ? { syncConfig: false, quotaBackend: config.redis ? undefined : new IpcQuotaBackend() } : {}),
+  });
+  if (cluster.isWorker) {
+    process.send!({ kind: 'tollgate-listening', url: gateway.url } satisfies ListeningMessage);
+  } else {
+    logger.info('tollgate listening', { url: gateway.url, config: configPath, models: Object.keys(config.models), pid: process.pid });
+  }
 
   let stopping = false;
   const stop = (signal: string) => {
@@ -33,7 +52,7 @@ export async function serveCommand(argv: string[]): Promise<void> {
     logger.info('shutting down', { signal });
     gateway.close().then(
       () => {
-        logger.info('stopped', { signal });
+        if (!cluster.isWorker) logger.info('stopped', { signal });
         process.exit(0);
       },
       (error) => {

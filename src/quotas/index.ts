@@ -22,6 +22,7 @@ export { quotaLimitsFromConfig, usdToNanoUsd } from './quota-limits.js';
 export { counterKey } from './counter-plan.js';
 export { dayWindow, minuteWindow, monthWindow, msUntilReset, type QuotaWindow } from './windows.js';
 export { formatResetDuration } from './rate-limit-headers.js';
+export { IpcQuotaBackend, serveQuotaIpc } from './ipc-backend.js';
 
 /** Redis when configured (shared by every gateway process), otherwise in-process counters. */
 export function createQuotaBackend(redis: RedisConfig | undefined): QuotaBackend {
@@ -33,7 +34,7 @@ export function createQuotaBackend(redis: RedisConfig | undefined): QuotaBackend
  * The backend of `createQuotaBackend` with the configured failure policies. Without Redis the
  * policies never apply (the in-process backend cannot be unavailable).
  */
-export function createQuotaService(redis: RedisConfig | undefined): QuotaService {
+export function createQuotaService(redis: RedisConfig | undefined, backend: QuotaBackend = createQuotaBackend(redis)): QuotaService {
   const failurePolicy = redis?.onUnavailable ?? { rateLimits: 'failOpen', money: 'failClosed' };
-  return new QuotaService(createQuotaBackend(redis), { failurePolicy });
+  return new QuotaService(backend, { failurePolicy });
 }

@@ -18,7 +18,7 @@ import { costNanoUsd, formatNanoUsd, InMemoryPriceBook, warmUpTokenizer, worstCa
 import { ModelRegistry } from '../models/model-registry.js';
 import { Subscriptions } from '../prompt-api/subscriptions.js';
 import { PromptLibrary } from '../prompts/prompt-library.js';
-import { createQuotaService, quotaLimitsFromConfig } from '../quotas/index.js';
+import { createQuotaService, quotaLimitsFromConfig, type QuotaBackend } from '../quotas/index.js';
 import { openDatabase, type TollgateDatabase } from '../storage/database.js';
 import { createApp } from './app.js';
 import { ConnectionTracker } from './connection-tracker.js';
@@ -36,6 +36,10 @@ export interface StartOptions {
   host?: string;
   /** The admin API key; defaults to the TOLLGATE_ADMIN_KEY environment variable. */
   adminKey?: string;
+  /** Where quota counters live; by default Redis when configured, else in process. */
+  quotaBackend?: QuotaBackend;
+  /** Rewrite tenants and keys from the configuration file (false in cluster workers: the primary did). */
+  syncConfig?: boolean;
 }
 
 export interface GatewayResources {
@@ -45,7 +49,7 @@ export interface GatewayResources {
   close(): Promise<void>;
 }
 
-export function createServices(config: TollgateConfig, adminKeyOverride?: string): GatewayResources {
+export function createServices(config: TollgateConfig, options: Omit<StartOptions, 'port' | 'host'> = {}): GatewayResources {
   const providers = new Map<string, ProviderAdapter>();
   for (const [name, providerConfig] of Object.entries(config.providers)) {
     if ('apiKey' in providerConfig) registerSecret(providerConfig.apiKey);
@@ -53,12 +57,12 @@ export function createServices(config: TollgateConfig, adminKeyOverride?: string
   }
   const database = openDatabase(config.storage.sqlite);
   const keyStore = new KeyStore(database);
-  keyStore.syncFromConfig(config);
+  if (options.syncConfig !== false) keyStore.syncFromConfig(config);
   const prices = new InMemoryPriceBook({ database, models: config.models });
-  const quotas = createQuotaService(config.redis);
+  const quotas = createQuotaService(config.redis, options.quotaBackend);
   const ledger = new LedgerWriter(database, { flushMs: config.storage.ledgerFlushMs, batchSize: config.storage.ledgerBatchSize });
   const retention = config.storage.retentionDays ? startRetention(database, config.storage.retentionDays) : undefined;
-  const adminKey = adminKeyOverride ?? (process.env.TOLLGATE_ADMIN_KEY || undefined);
+  const adminKey = options.adminKey ?? (process.env.TOLLGATE_ADMIN_KEY || undefined);
   registerSecret(adminKey);
   const metering: MeteringServices = {
     prices,
@@ -126,7 +130,7 @@ function startRefresher(database: TollgateDatabase, refreshers: Array<() => unkn
 }
 
 export async function startGateway(config: TollgateConfig, options: StartOptions = {}): Promise<RunningGateway> {
-  const resources = createServices(config, options.adminKey);
+  const resources = createServices(config, options);
   const { services } = resources;
   const app = createApp(services);
   const port = options.port ?? config.server.port;

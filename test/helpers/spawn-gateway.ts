@@ -20,9 +20,9 @@ export interface SpawnedGateway {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export async function spawnGateway(configPath: string, yaml: string, environment: Record<string, string> = {}): Promise<SpawnedGateway> {
+export async function spawnGateway(configPath: string, yaml: string, environment: Record<string, string> = {}, extraArguments: string[] = []): Promise<SpawnedGateway> {
   writeFileSync(configPath, yaml);
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--config', configPath, '--port', '0'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--config', configPath, '--port', '0', ...extraArguments], {
     cwd: root,
     env: { ...process.env, ...environment },
     stdio: ['ignore', 'ignore', 'pipe'],

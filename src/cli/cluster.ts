@@ -1,0 +1,62 @@
+/**
+ * @module cli/cluster
+ * `tollgate serve --workers N`: one primary process and N workers (node:cluster) sharing the
+ * listening port. The primary migrates the database and syncs the configuration once, then owns
+ * the quota counters when there is no Redis (workers reach them over IPC, so quotas stay exact),
+ * restarts a worker that dies, and on SIGTERM/SIGINT stops every worker gracefully and exits 0
+ * once they have all flushed their ledgers.
+ */
+import cluster, { type Worker } from 'node:cluster';
+import type { TollgateConfig } from '../../schemas/config.js';
+import { KeyStore } from '../auth/key-store.js';
+import { logger } from '../logging/logger.js';
+import { MemoryQuotaBackend, serveQuotaIpc } from '../quotas/index.js';
+import { openDatabase } from '../storage/database.js';
+
+export interface ListeningMessage {
+  kind: 'tollgate-listening';
+  url: string;
+}
+
+export function runPrimary(config: TollgateConfig, workerCount: number, configPath: string): void {
+  const database = openDatabase(config.storage.sqlite);
+  new KeyStore(database).syncFromConfig(config);
+  database.$client.close();
+  const sharedQuotas = config.redis ? undefined : new MemoryQuotaBackend();
+
+  let stopping = false;
+  const listening = new Set<number>();
+  const fork = (): Worker => {
+    const worker = cluster.fork();
+    if (sharedQuotas) serveQuotaIpc(worker, sharedQuotas);
+    worker.on('message', (message: ListeningMessage) => {
+      if (message?.kind !== 'tollgate-listening') return;
+      listening.add(worker.id);
+      if (listening.size === workerCount) {
+        logger.info('tollgate listening', { url: message.url, config: configPath, workers: workerCount, pid: process.pid });
+      }
+    });
+    return worker;
+  };
+  cluster.on('exit', (worker, code, signal) => {
+    listening.delete(worker.id);
+    if (stopping) {
+      if (Object.keys(cluster.workers ?? {}).length === 0) {
+        logger.info('stopped', { workers: workerCount });
+        process.exit(0);
+      }
+      return;
+    }
+    logger.error('worker exited; starting a replacement', { pid: worker.process.pid, code, signal });
+    fork();
+  });
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('shutting down', { signal, workers: workerCount });
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM');
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  for (let index = 0; index < workerCount; index++) fork();
+}

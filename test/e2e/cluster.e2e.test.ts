@@ -1,0 +1,56 @@
+/**
+ * `tollgate serve --workers 2` without Redis: the workers share one port, and quota counters held
+ * by the primary (over IPC) stay exact — 200 concurrent requests against a budget that fits 50
+ * admit exactly 50 — and SIGTERM stops every worker with its ledger flushed.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { promptTokenUpperBound } from '../../src/metering/index.js';
+import { postJson } from '../helpers/http.js';
+import { spawnGateway, type SpawnedGateway } from '../helpers/spawn-gateway.js';
+
+const tenantKey = 'tg_cluster_budget_key_0123456789';
+const request = { model: 'slow', max_tokens: 10, messages: [{ role: 'user' as const, content: 'spend a little' }] };
+const worstCaseNano = (promptTokenUpperBound(request) * 1 + 10 * 4) * 1_000;
+
+let gateway: SpawnedGateway | undefined;
+afterAll(() => gateway?.stop('SIGKILL'));
+
+describe('cluster mode', () => {
+  it('keeps quotas exact across workers and loses no ledger row on shutdown', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'tollgate-cluster-'));
+    gateway = await spawnGateway(
+      join(dataDir, 'tollgate.yaml'),
+      `
+server: { host: 127.0.0.1 }
+providers:
+  slowdemo: { type: mock, latencyMs: 1500, completionTokens: 3 }
+models:
+  slow: { provider: slowdemo, model: lorem, price: { input: 1, output: 4 } }
+tenants:
+  shared:
+    keys: [{ name: main, key: ${tenantKey} }]
+    quotas: { costPerDayUsd: "${((50 * worstCaseNano) / 1e9).toFixed(9)}" }
+storage: { sqlite: ${join(dataDir, 'tollgate.db')}, ledgerFlushMs: 50 }
+`,
+      {},
+      ['--workers', '2'],
+    );
+    expect(gateway.log()).toContain('"workers":2');
+    const responses = await Promise.all(
+      Array.from({ length: 200 }, () => postJson(`${gateway!.url}/v1/chat/completions`, request, { authorization: `Bearer ${tenantKey}` })),
+    );
+    const bodies: any[] = await Promise.all(responses.map((response) => response.json()));
+    expect(responses.filter((response) => response.status === 200)).toHaveLength(50);
+    expect(bodies.filter((body) => body.error?.code === 'insufficient_quota')).toHaveLength(150);
+
+    expect(await gateway.stop('SIGTERM')).toBe(0);
+    const database = new Database(join(dataDir, 'tollgate.db'), { readonly: true });
+    const rows = database.prepare("select count(*) as count, sum(status = 200) as ok from calls where tenant_id = 'shared'").get();
+    database.close();
+    expect(rows).toEqual({ count: 200, ok: 50 });
+  }, 60_000);
+});
