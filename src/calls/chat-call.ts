@@ -56,13 +56,13 @@ export async function beginChatCall(services: GatewayServices, request: ChatComp
 }
 
 /** The usage of a finished non-streamed answer: reported, or counted from what was sent and received. */
-export function usageOfResult(request: ChatCompletionRequest, result: ChatResult): { usage: NormalizedUsage; estimated: boolean } {
+export function usageOfResult(request: ChatCompletionRequest, result: ChatResult): Promise<{ usage: NormalizedUsage; estimated: boolean }> {
   return usageOrEstimate(result.usage, () => ({ promptText: chatPromptText(request), generated: [result.completion] }));
 }
 
 /** How a stream ended, for the ledger: a stream that failed or was abandoned is still billed for what was generated. */
-export function streamOutcome(request: ChatCompletionRequest, summary: StreamSummary) {
-  const { usage, estimated } = usageOrEstimate(summary.usage, () => ({ promptText: chatPromptText(request), generated: summary.forwarded }));
+export async function streamOutcome(request: ChatCompletionRequest, summary: StreamSummary) {
+  const { usage, estimated } = await usageOrEstimate(summary.usage, () => ({ promptText: chatPromptText(request), generated: summary.forwarded }));
   const status = summary.outcome === 'completed' ? 200 : summary.outcome === 'client_closed' ? 499 : (summary.error?.status ?? 502);
   const errorCode = summary.error?.code ?? (summary.outcome === 'client_closed' ? 'client_closed_request' : null);
   return { status, usage, estimated, errorCode };

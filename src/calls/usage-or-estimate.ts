@@ -2,18 +2,34 @@
  * @module calls/usage-or-estimate
  * The provider's usage when it reported one; otherwise a tiktoken count of what was sent and what
  * was generated, flagged as estimated (client gone mid-stream, upstream died mid-stream, a server
- * that reports no usage).
+ * that reports no usage). Counting runs in a worker thread, hence the promise.
  */
 import type { NormalizedUsage } from '../../providers/types.js';
-import { estimateUsage, generatedTextFromChunks, type GeneratedPart } from '../metering/index.js';
+import { generatedTextFromChunks, tokenCounterThread, type GeneratedPart } from '../metering/index.js';
 
 export interface EstimationSource {
   promptText: string;
   generated: Iterable<GeneratedPart>;
 }
 
-export function usageOrEstimate(usage: NormalizedUsage | null, source: () => EstimationSource): { usage: NormalizedUsage; estimated: boolean } {
+export async function usageOrEstimate(usage: NormalizedUsage | null, source: () => EstimationSource): Promise<{ usage: NormalizedUsage; estimated: boolean }> {
   if (usage) return { usage, estimated: false };
   const { promptText, generated } = source();
-  return { usage: estimateUsage({ promptText, outputText: generatedTextFromChunks(generated) }), estimated: true };
+  return { usage: await tokenCounterThread.estimateUsage({ promptText, outputText: generatedTextFromChunks(generated) }), estimated: true };
+}
+
+/**
+ * Work that finishes a call after its response has left (settling a stream that ended or was
+ * abandoned). Shutdown waits for it before the ledger's last flush, so no row is lost.
+ */
+const unfinished = new Set<Promise<unknown>>();
+
+export function trackCompletion<T>(work: Promise<T>): Promise<T> {
+  unfinished.add(work);
+  void work.finally(() => unfinished.delete(work)).catch(() => undefined);
+  return work;
+}
+
+export async function completionsSettled(): Promise<void> {
+  while (unfinished.size > 0) await Promise.allSettled([...unfinished]);
 }

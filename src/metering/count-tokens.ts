@@ -6,9 +6,9 @@
  * few percent for English, further off for other scripts.
  *
  * tiktoken is WebAssembly. The encoder is built once, on first use, and kept: building it takes
- * about 0.6–0.75 s of blocked event loop and ~80 MB of memory (measured on Node 20), so a server
- * should call `warmUpTokenizer()` at start-up rather than pay it inside a request. Counting then
- * runs at roughly 1–1.5 million tokens a second.
+ * about 0.5–0.75 s of blocked CPU and ~65 MB of memory (measured on Node 20), which is why the
+ * gateway counts in a worker thread (`token-counter-thread.ts`) that starts on demand, never on
+ * its request path. Counting then runs at roughly 1–1.5 million tokens a second.
  */
 import { createRequire } from 'node:module';
 import type { Tiktoken } from 'tiktoken';

@@ -10,4 +10,5 @@ export { effectiveFromTime, InMemoryPriceBook, priceCatalogue, upstreamCandidate
 export { importPrices, type ImportPricesOptions, type ImportPricesResult } from './import-prices.js';
 export { chatPromptText, embeddingsTokenUpperBound, promptTokenUpperBound, type PromptBoundOptions } from './estimate-tokens.js';
 export { countTokens, estimateUsage, warmUpTokenizer } from './count-tokens.js';
+export { TokenCounterThread, tokenCounterThread } from './token-counter-thread.js';
 export { generatedTextFromChunks, type GeneratedPart } from './generated-text.js';

@@ -10,6 +10,7 @@ import type { ChatCompletionRequest } from '../../schemas/openai-chat.js';
 import type { PromptDefinition } from '../../schemas/prompt-file.js';
 import type { ChatStreamPart, NormalizedUsage } from '../../providers/types.js';
 import { streamOutcome, type ChatCall } from '../calls/chat-call.js';
+import { trackCompletion } from '../calls/usage-or-estimate.js';
 import type { GatewayError } from '../errors/gateway-error.js';
 import { toGatewayError } from '../errors/render-error.js';
 import { generatedTextFromChunks } from '../metering/index.js';
@@ -34,12 +35,13 @@ export function promptStreamResponse(parts: AsyncIterable<ChatStreamPart>, conte
   let output = '';
   let model = request.model;
   let finished = false;
-  /** Settles the call once; returns the cost header value and the usage it was billed for. */
+  /** Settles the call once; resolves to the cost header value and the usage it was billed for. */
   const finish = (outcome: 'completed' | 'failed' | 'client_closed', error?: GatewayError) => {
     if (finished) return undefined;
     finished = true;
-    const settled = streamOutcome(request, { outcome, usage, error, forwarded });
-    return { cost: call.metered.complete(settled), usage: settled.usage };
+    return trackCompletion(
+      streamOutcome(request, { outcome, usage, error, forwarded }).then((settled) => ({ cost: call.metered.complete(settled), usage: settled.usage })),
+    );
   };
 
   const body = new ReadableStream<Uint8Array>(
@@ -49,7 +51,7 @@ export function promptStreamResponse(parts: AsyncIterable<ChatStreamPart>, conte
           for (;;) {
             const next = await iterator.next();
             if (next.done) {
-              const settled = finish('completed');
+              const settled = await finish('completed');
               if (settled) controller.enqueue(event('done', promptAnswer(definition, model, output, settled.usage, settled.cost)));
               controller.close();
               return;

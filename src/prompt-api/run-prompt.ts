@@ -59,7 +59,7 @@ export async function runPrompt(services: GatewayServices, version: PromptVersio
 async function answerOnce(call: ChatCall, request: ChatCompletionRequest, version: PromptVersion, headers: Record<string, string>): Promise<Response> {
   const { definition } = version;
   const first = await call.complete(request);
-  const firstUsage = usageOfResult(request, first);
+  const firstUsage = await usageOfResult(request, first);
   if (definition.output.type === 'text') {
     const cost = call.metered.complete({ status: 200, ...firstUsage });
     return promptJsonResponse(definition, first, textOf(first), firstUsage.usage, cost, headers);
@@ -79,7 +79,7 @@ async function answerOnce(call: ChatCall, request: ChatCompletionRequest, versio
     call.metered.complete({ status: toGatewayError(error).status, ...firstUsage, errorCode: toGatewayError(error).code });
     throw error;
   }
-  const secondUsage = usageOfResult(repairRequest, second);
+  const secondUsage = await usageOfResult(repairRequest, second);
   const usage = addUsage(firstUsage.usage, secondUsage.usage);
   const estimated = firstUsage.estimated || secondUsage.estimated;
   const secondText = textOf(second);

@@ -5,7 +5,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { GatewayError } from '../errors/gateway-error.js';
 import { errorResponse, toGatewayError } from '../errors/render-error.js';
 import type { GatewayEnv, GatewayServices } from './gateway-env.js';
@@ -34,17 +33,6 @@ export function createApp(services: GatewayServices): Hono<GatewayEnv> {
     context.res.headers.set('x-request-id', requestId);
   });
 
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: services.config.server.bodyLimitBytes,
-      onError: () => {
-        throw new GatewayError(413, `The request body is larger than the ${services.config.server.bodyLimitBytes} bytes allowed.`, {
-          code: 'request_too_large',
-        });
-      },
-    }),
-  );
 
   registerHealth(app);
   registerOpenApiRoutes(app, { visiblePrompts: promptsVisibleTo });

@@ -32,7 +32,7 @@ export interface SseResponseOptions {
    * it returns is written as an SSE comment line just before `[DONE]` (comments are ignored by
    * SSE clients, but visible to anyone reading the stream, e.g. the call's cost).
    */
-  onFinish?: (summary: StreamSummary) => string | void;
+  onFinish?: (summary: StreamSummary) => string | void | Promise<string | void>;
 }
 
 const encoder = new TextEncoder();
@@ -52,7 +52,7 @@ export function sseResponse(parts: AsyncIterable<ChatStreamPart>, options: SseRe
   let finished = false;
   let sentFirstByte = false;
   const forwarded: ChatStreamPart[] = [];
-  const finish = (outcome: StreamOutcome, error?: GatewayError): string | void => {
+  const finish = (outcome: StreamOutcome, error?: GatewayError): string | void | Promise<string | void> => {
     if (finished) return;
     finished = true;
     return options.onFinish?.({ outcome, usage, error, forwarded });
@@ -97,7 +97,7 @@ export function sseResponse(parts: AsyncIterable<ChatStreamPart>, options: SseRe
           for (;;) {
             const next = await iterator.next();
             if (next.done) {
-              const trailer = finish('completed');
+              const trailer = await finish('completed');
               if (trailer) enqueue(controller, encoder.encode(`: ${trailer}\n\n`));
               enqueue(controller, doneEvent);
               controller.close();

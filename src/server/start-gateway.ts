@@ -13,8 +13,9 @@ import type { ProviderAdapter } from '../../providers/types.js';
 import { logger, registerSecret } from '../logging/logger.js';
 import { KeyStore } from '../auth/key-store.js';
 import { subjectFactory, type MeteringServices } from '../calls/metering-services.js';
+import { completionsSettled } from '../calls/usage-or-estimate.js';
 import { LedgerWriter, startRetention } from '../ledger/index.js';
-import { costNanoUsd, formatNanoUsd, InMemoryPriceBook, warmUpTokenizer, worstCaseCostNanoUsd } from '../metering/index.js';
+import { costNanoUsd, formatNanoUsd, InMemoryPriceBook, tokenCounterThread, worstCaseCostNanoUsd } from '../metering/index.js';
 import { ModelRegistry } from '../models/model-registry.js';
 import { Subscriptions } from '../prompt-api/subscriptions.js';
 import { PromptLibrary } from '../prompts/prompt-library.js';
@@ -97,7 +98,10 @@ export function createServices(config: TollgateConfig, options: Omit<StartOption
     clearInterval(refresher);
     library.close();
     retention?.stop();
+    // Streams that ended during the drain may still be counting their tokens: wait, then flush.
+    await completionsSettled();
     await ledger.close();
+    await tokenCounterThread.close();
     await quotas.close();
     await Promise.allSettled([...providers.values()].map((provider) => provider.close?.()));
     database.$client.close();
@@ -144,12 +148,7 @@ export async function startGateway(config: TollgateConfig, options: StartOptions
   // Streams may stay open for minutes; the gateway's own per-provider timeouts bound them instead.
   httpServer.requestTimeout = 0;
   httpServer.keepAliveTimeout = 65_000;
-  // tiktoken takes ~0.5 s to load and blocks while it does: load it now, before /readyz says
-  // ready, rather than inside whichever request first needs a token estimate.
-  setImmediate(() => {
-    warmUpTokenizer();
-    services.lifecycle.ready = true;
-  });
+  services.lifecycle.ready = true;
   const actualPort = (httpServer.address() as AddressInfo).port;
   const displayHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
 

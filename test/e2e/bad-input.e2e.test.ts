@@ -74,6 +74,25 @@ describe('bad input', () => {
     });
   }
 
+  it('answers a chunked body (no content-length) over the size limit with 413', async () => {
+    const piece = new TextEncoder().encode('x'.repeat(1024));
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent++ < 8) controller.enqueue(piece);
+        else controller.close();
+      },
+    });
+    const response = await fetch(`${gateway.baseURL}/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${testKey}` },
+      body,
+      duplex: 'half',
+    } as RequestInit);
+    expect(response.status).toBe(413);
+    expectSpecValid('ErrorResponse', await response.json());
+  });
+
   it('answers an unknown URL with 404 in the error shape', async () => {
     const response = await fetch(`${gateway.url}/v1/nothing-here`, { headers: { authorization: `Bearer ${testKey}` } });
     expect(response.status).toBe(404);

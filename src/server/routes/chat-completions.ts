@@ -8,6 +8,7 @@ import type { Hono } from 'hono';
 import { chatCompletionRequestSchema } from '../../../schemas/openai-chat.js';
 import { beginChatCall, streamOutcome, usageOfResult } from '../../calls/chat-call.js';
 import { costHeader } from '../../calls/metered-call.js';
+import { trackCompletion } from '../../calls/usage-or-estimate.js';
 import { toGatewayError } from '../../errors/render-error.js';
 import type { GatewayEnv } from '../gateway-env.js';
 import { readJsonBody, validateBody } from '../read-request.js';
@@ -32,11 +33,11 @@ export function registerChatCompletions(app: Hono<GatewayEnv>): void {
           includeUsage: request.stream_options?.include_usage === true,
           headers: metered.rateLimitHeaders,
           onFirstByte: () => metered.markFirstByte(),
-          onFinish: (summary) => `${costHeader}: ${metered.complete(streamOutcome(request, summary))}`,
+          onFinish: (summary) => trackCompletion(streamOutcome(request, summary).then((outcome) => `${costHeader}: ${metered.complete(outcome)}`)),
         });
       }
       const result = await call.complete(request);
-      const cost = metered.complete({ status: 200, ...usageOfResult(request, result) });
+      const cost = metered.complete({ status: 200, ...(await usageOfResult(request, result)) });
       return new Response(result.json ?? JSON.stringify(result.completion), {
         headers: { 'content-type': 'application/json', ...metered.rateLimitHeaders, [costHeader]: cost },
       });
