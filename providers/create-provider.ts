@@ -1,26 +1,23 @@
 /**
  * @module providers/create-provider
- * The one place that knows every provider type: configuration in, adapter out.
+ * The one place that knows every provider type: configuration in, adapter out. Adapters are
+ * loaded only when configured: the Anthropic SDK alone costs ~16 MB of memory to load.
  */
 import type { ProviderConfig } from '../schemas/config.js';
-import { createAnthropicProvider } from './anthropic/index.js';
-import { createGeminiProvider } from './gemini/index.js';
-import { createMockProvider } from './mock/index.js';
-import { createOpenAIProvider } from './openai/index.js';
 import type { ProviderAdapter } from './types.js';
 
-export function createProvider(name: string, config: ProviderConfig): ProviderAdapter {
+export async function createProvider(name: string, config: ProviderConfig): Promise<ProviderAdapter> {
   switch (config.type) {
     case 'openai':
     case 'openai-compatible':
     case 'azure-openai':
-      return createOpenAIProvider(name, config);
+      return (await import('./openai/index.js')).createOpenAIProvider(name, config);
     case 'anthropic':
-      return createAnthropicProvider(name, config);
+      return (await import('./anthropic/index.js')).createAnthropicProvider(name, config);
     case 'gemini':
-      return createGeminiProvider(name, config);
+      return (await import('./gemini/index.js')).createGeminiProvider(name, config);
     case 'mock':
-      return createMockProvider(name, config);
+      return (await import('./mock/index.js')).createMockProvider(name, config);
     default: {
       const unknownConfig: never = config;
       throw new Error(`unknown provider type in ${JSON.stringify(unknownConfig)}`);

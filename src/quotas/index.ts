@@ -11,22 +11,25 @@
 import type { RedisConfig } from '../../schemas/config.js';
 import { MemoryQuotaBackend } from './memory-backend.js';
 import { QuotaService } from './quota-service.js';
-import { RedisQuotaBackend } from './redis-backend.js';
 import type { QuotaBackend } from './types.js';
 
 export type { QuotaActual, QuotaBackend, QuotaCounter, QuotaDemand, QuotaLimits, QuotaSubject, Reservation, ReserveOutcome } from './types.js';
 export { QuotaService, type FailurePolicy, type QuotaServiceOptions } from './quota-service.js';
 export { MemoryQuotaBackend, type MemoryQuotaBackendOptions } from './memory-backend.js';
-export { RedisQuotaBackend, type RedisQuotaBackendOptions } from './redis-backend.js';
+export type { RedisQuotaBackend, RedisQuotaBackendOptions } from './redis-backend.js';
 export { quotaLimitsFromConfig, usdToNanoUsd } from './quota-limits.js';
 export { counterKey } from './counter-plan.js';
 export { dayWindow, minuteWindow, monthWindow, msUntilReset, type QuotaWindow } from './windows.js';
 export { formatResetDuration } from './rate-limit-headers.js';
 export { IpcQuotaBackend, serveQuotaIpc } from './ipc-backend.js';
 
-/** Redis when configured (shared by every gateway process), otherwise in-process counters. */
-export function createQuotaBackend(redis: RedisConfig | undefined): QuotaBackend {
+/**
+ * Redis when configured (shared by every gateway process), otherwise in-process counters. ioredis
+ * is loaded only when Redis is configured: it costs ~10 MB of memory to load.
+ */
+export async function createQuotaBackend(redis: RedisConfig | undefined): Promise<QuotaBackend> {
   if (!redis) return new MemoryQuotaBackend();
+  const { RedisQuotaBackend } = await import('./redis-backend.js');
   return new RedisQuotaBackend({ url: redis.url, keyPrefix: redis.keyPrefix });
 }
 
@@ -34,7 +37,7 @@ export function createQuotaBackend(redis: RedisConfig | undefined): QuotaBackend
  * The backend of `createQuotaBackend` with the configured failure policies. Without Redis the
  * policies never apply (the in-process backend cannot be unavailable).
  */
-export function createQuotaService(redis: RedisConfig | undefined, backend: QuotaBackend = createQuotaBackend(redis)): QuotaService {
+export async function createQuotaService(redis: RedisConfig | undefined, backend?: QuotaBackend): Promise<QuotaService> {
   const failurePolicy = redis?.onUnavailable ?? { rateLimits: 'failOpen', money: 'failClosed' };
-  return new QuotaService(backend, { failurePolicy });
+  return new QuotaService(backend ?? (await createQuotaBackend(redis)), { failurePolicy });
 }

@@ -50,17 +50,17 @@ export interface GatewayResources {
   close(): Promise<void>;
 }
 
-export function createServices(config: TollgateConfig, options: Omit<StartOptions, 'port' | 'host'> = {}): GatewayResources {
+export async function createServices(config: TollgateConfig, options: Omit<StartOptions, 'port' | 'host'> = {}): Promise<GatewayResources> {
   const providers = new Map<string, ProviderAdapter>();
   for (const [name, providerConfig] of Object.entries(config.providers)) {
     if ('apiKey' in providerConfig) registerSecret(providerConfig.apiKey);
-    providers.set(name, createProvider(name, providerConfig));
+    providers.set(name, await createProvider(name, providerConfig));
   }
   const database = openDatabase(config.storage.sqlite);
   const keyStore = new KeyStore(database);
   if (options.syncConfig !== false) keyStore.syncFromConfig(config);
   const prices = new InMemoryPriceBook({ database, models: config.models });
-  const quotas = createQuotaService(config.redis, options.quotaBackend);
+  const quotas = await createQuotaService(config.redis, options.quotaBackend);
   const ledger = new LedgerWriter(database, { flushMs: config.storage.ledgerFlushMs, batchSize: config.storage.ledgerBatchSize });
   const retention = config.storage.retentionDays ? startRetention(database, config.storage.retentionDays) : undefined;
   const adminKey = options.adminKey ?? (process.env.TOLLGATE_ADMIN_KEY || undefined);
@@ -134,7 +134,7 @@ function startRefresher(database: TollgateDatabase, refreshers: Array<() => unkn
 }
 
 export async function startGateway(config: TollgateConfig, options: StartOptions = {}): Promise<RunningGateway> {
-  const resources = createServices(config, options);
+  const resources = await createServices(config, options);
   const { services } = resources;
   const app = createApp(services);
   const port = options.port ?? config.server.port;
