@@ -33,8 +33,11 @@ export interface CallContext {
 export type ChatStreamPart =
   /** A chunk translated from a provider's own events. */
   | { type: 'chunk'; chunk: ChatCompletionChunk }
-  /** A chunk from an OpenAI-shaped upstream, already JSON: forwarded byte for byte. */
-  | { type: 'raw'; json: string }
+  /**
+   * Chunks from an OpenAI-shaped upstream, already JSON, forwarded byte for byte: the `data`
+   * payloads of the events that arrived in one network read.
+   */
+  | { type: 'raw'; events: string[] }
   /**
    * The call's usage, once known. `json` is the upstream's own usage-only chunk when it sent one;
    * `inline` says the usage already travelled inside a forwarded content chunk.

@@ -27,7 +27,7 @@ describe('generatedTextFromChunks', () => {
 
   it('reads raw chunk JSON, with or without its data: prefix, and passes over what does not parse', () => {
     const parts: Array<ChatStreamPart | string> = [
-      { type: 'raw', json: '{"choices":[{"index":0,"delta":{"reasoning_content":"Think. "}}]}' },
+      { type: 'raw', events: ['{"choices":[{"index":0,"delta":{"reasoning_content":"Think. "}}]}'] },
       '{"choices":[{"index":0,"delta":{"content":"Hel"}}]}',
       'data: {"choices":[{"index":0,"delta":{"content":"lo"}}]}',
       'data: [DONE]',

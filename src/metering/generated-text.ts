@@ -32,7 +32,7 @@ function collectPart(part: GeneratedPart, pieces: string[]): void {
         collectChoices(part.chunk, pieces);
         return;
       case 'raw':
-        collectChoices(parseChunkJson(part.json), pieces);
+        for (const json of part.events) collectChoices(parseChunkJson(json), pieces);
         return;
       case 'usage':
         return;

@@ -18,19 +18,23 @@ import { registerPromptRoutes } from '../prompt-api/prompt-routes.js';
 import { promptsVisibleTo } from '../prompt-api/prompts-visible-to.js';
 import { requireTenant } from './tenant-auth.js';
 
-/** Accept a caller's request id only if it is short and plain, so it is safe to echo and log. */
-const acceptableRequestId = /^[A-Za-z0-9._:-]{1,128}$/;
+/** Echo a caller's own request id only if it is short and plain, so it is safe to echo and log. */
+const acceptableClientRequestId = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export function createApp(services: GatewayServices): Hono<GatewayEnv> {
   const app = new Hono<GatewayEnv>();
 
+  // Every call gets Tollgate's own unique id (it is the ledger row's key, so a caller reusing its
+  // own id can never make two calls collide); a caller's `x-request-id` comes back as
+  // `x-client-request-id` for tracing.
   app.use(async (context, next) => {
-    const incoming = context.req.header('x-request-id');
-    const requestId = incoming && acceptableRequestId.test(incoming) ? incoming : `req_${randomUUID().replaceAll('-', '')}`;
+    const requestId = `req_${randomUUID().replaceAll('-', '')}`;
     context.set('requestId', requestId);
     context.set('gateway', services);
     await next();
     context.res.headers.set('x-request-id', requestId);
+    const clientRequestId = context.req.header('x-request-id');
+    if (clientRequestId && acceptableClientRequestId.test(clientRequestId)) context.res.headers.set('x-client-request-id', clientRequestId);
   });
 
 

@@ -69,7 +69,7 @@ export function sseResponse(parts: AsyncIterable<ChatStreamPart>, options: SseRe
     switch (part.type) {
       case 'raw':
         forwarded.push(part);
-        return `data: ${part.json}\n\n`;
+        return part.events.length === 1 ? `data: ${part.events[0]}\n\n` : part.events.map((json) => `data: ${json}\n\n`).join('');
       case 'chunk':
         forwarded.push(part);
         identity ??= { id: part.chunk.id, created: part.chunk.created, model: part.chunk.model };

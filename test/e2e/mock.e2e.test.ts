@@ -161,11 +161,12 @@ describe('mock provider through the gateway', () => {
     expect(completion.choices[0].message.content).toBe('direct');
   });
 
-  it('answers health and readiness probes, and tags every response with a request id', async () => {
+  it('answers health and readiness probes, and tags every response with its own request id, echoing the caller\'s', async () => {
     const health = await fetch(`${gateway.url}/healthz`);
     expect(await health.json()).toEqual({ status: 'ok' });
     const ready = await fetch(`${gateway.url}/readyz`, { headers: { 'x-request-id': 'trace-123' } });
     expect(ready.status).toBe(200);
-    expect(ready.headers.get('x-request-id')).toBe('trace-123');
+    expect(ready.headers.get('x-request-id')).toMatch(/^req_[0-9a-f]{32}$/);
+    expect(ready.headers.get('x-client-request-id')).toBe('trace-123');
   });
 });
