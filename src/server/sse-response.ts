@@ -43,6 +43,10 @@ export const sseHeaders = {
   'cache-control': 'no-cache',
   // Tells nginx-style proxies in front of Tollgate not to buffer the stream.
   'x-accel-buffering': 'no',
+  // Declared up front so the Node adapter writes the headers and first event at once: without it,
+  // it reads ahead hoping to compute a content-length and waits a timer tick when the second
+  // read is not ready yet — a millisecond added to every stream's first byte.
+  'transfer-encoding': 'chunked',
 };
 
 export function sseResponse(parts: AsyncIterable<ChatStreamPart>, options: SseResponseOptions): Response {

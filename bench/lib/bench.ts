@@ -1,0 +1,195 @@
+/**
+ * bench/lib/bench.ts — the state one bench run shares (settings, results, the temporary folder,
+ * the processes it started) and the steps every part of it uses: start and stop processes,
+ * start Tollgate on a written configuration and stop it (counting its ledger), and run the
+ * standard set of measurements against one target (`suite`).
+ */
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { writeGatewayConfig, type WrittenConfig } from './gateway-config.js';
+import { countLedger } from './ledger.js';
+import { maxThroughput } from './load.js';
+import { measureFixedRate, measureStreams, measureThroughput, type Target, type ThroughputRow } from './measure.js';
+import { busyFractions, cpuJiffies, freePort, sampleProcess, startProcess, type Started } from './processes.js';
+import { deleteRedisPrefix } from './redis.js';
+import type { InstanceReport, Results, Settings } from './results.js';
+import { requestFor, scenarioTitles, type ScenarioId } from './scenarios.js';
+
+export interface Plan {
+  throughput: ScenarioId[];
+  streams: ScenarioId[];
+  paced: ScenarioId[];
+}
+
+export const fullPlan = (throughput: ScenarioId[]): Plan => ({ throughput, streams: ['stream', 'anthropic-stream'], paced: ['paced', 'anthropic-paced'] });
+/** --quick: the second gateway variant gets the headline measurements only. */
+export const shortPlan: Plan = { throughput: ['chat'], streams: ['stream'], paced: ['paced'] };
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export class Bench {
+  /** The fake upstream called directly: the baseline the fixed-rate runs are paired with. */
+  direct?: Target;
+  private readonly running = new Set<Started>();
+
+  constructor(
+    readonly settings: Settings,
+    readonly results: Results,
+    readonly options: { repoRoot: string; tmp: string; redisUrl: string; nodeFlags: string[]; keep: boolean },
+  ) {}
+
+  log(message: string): void {
+    const elapsed = ((Date.now() - this.results.startedAt.getTime()) / 1000).toFixed(0).padStart(3);
+    process.stderr.write(`[bench ${elapsed}s] ${message}\n`);
+  }
+
+  async start(options: Parameters<typeof startProcess>[0]): Promise<Started> {
+    const started = await startProcess(options);
+    this.running.add(started);
+    return started;
+  }
+
+  async stop(started: Started): Promise<number | null> {
+    const code = await started.stop('SIGTERM');
+    this.running.delete(started);
+    return code;
+  }
+
+  /** Only the processes this run started. */
+  killAll(): void {
+    for (const started of this.running) started.child.kill('SIGKILL');
+  }
+
+  target(id: string, label: string, kind: Target['kind'], started: Started, tree = false): Target {
+    return { id, label, kind, url: started.url, pid: started.pid, tree, sent: 0, peakRssMb: 0, gcPauses: started.gcPauses };
+  }
+
+  config(label: string, fakeUrl: string, redis = false): WrittenConfig {
+    const { tmp, repoRoot, redisUrl } = this.options;
+    return writeGatewayConfig({ dir: tmp, repoRoot, fakeUrl, label, redisUrl: redis ? redisUrl : undefined });
+  }
+
+  async startTollgate(
+    config: WrittenConfig,
+    options: { cpus?: string; workers?: number; profileDir?: string; profileIntervalUs?: number; env?: Record<string, string> } = {},
+  ): Promise<Started> {
+    const port = await freePort();
+    const monitor = pathToFileURL(join(this.options.repoRoot, 'bench/lib/loop-monitor.mjs')).href;
+    const profiling = options.profileDir
+      ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`, `--cpu-prof-interval=${options.profileIntervalUs ?? 1000}`, '--import', monitor]
+      : [];
+    const workers = options.workers ? ['--workers', String(options.workers)] : [];
+    return this.start({
+      name: 'tollgate',
+      nodeArgs: ['--trace-gc', ...profiling, ...this.options.nodeFlags, 'dist/src/cli/main.js', 'serve', '--config', config.path, '--port', String(port), ...workers],
+      cpus: options.cpus,
+      cwd: this.options.repoRoot,
+      env: options.env,
+      listening: /"message":"tollgate listening","url":"([^"]+)"/,
+      readyPath: '/readyz',
+    });
+  }
+
+  /** SIGTERM, wait for the exit (the ledger's final flush), then count the ledger's rows. */
+  async stopTollgate(gateway: Started, subject: Target, config: WrittenConfig): Promise<InstanceReport> {
+    const usage = sampleProcess(gateway.pid, subject.tree);
+    const exitCode = await this.stop(gateway);
+    if (exitCode !== 0) this.results.notes.push(`${subject.label} exited with ${exitCode} on SIGTERM:\n${gateway.log().slice(-2000)}`);
+    const report: InstanceReport = { target: subject, hwmMb: usage.hwmMb, maxProcessHwmMb: usage.maxProcessHwmMb, exitCode, ledger: countLedger(config.sqlite) };
+    if (config.redisPrefix) report.redisKeys = await deleteRedisPrefix(this.options.redisUrl, config.redisPrefix).catch(() => undefined);
+    return report;
+  }
+
+  /** Waits (up to maxWaitS) for every core to be under 15% busy; notes it when they never are. */
+  async waitForQuiet(maxWaitS: number): Promise<void> {
+    const deadline = Date.now() + maxWaitS * 1000;
+    const show = (busy: number[]) => busy.map((value) => `${(value * 100).toFixed(0)}%`).join(' / ');
+    let busy: number[] = [];
+    for (;;) {
+      const before = cpuJiffies();
+      await sleep(1000);
+      busy = busyFractions(before, cpuJiffies());
+      if (Math.max(...busy) < 0.15) return;
+      if (Date.now() >= deadline) break;
+      this.log(`waiting for a quiet machine (cores ${show(busy)} busy)`);
+    }
+    const top = spawnSync('ps', ['-eo', 'pcpu,args', '--sort=-pcpu'], { encoding: 'utf8' })
+      .stdout?.split('\n')
+      .slice(1)
+      .map((line) => line.trim().slice(0, 90))
+      .filter((line) => line && !/ ps -eo /.test(line))
+      .slice(0, 3);
+    this.results.notes.push(
+      `The machine was not idle when the bench started (cores ${show(busy)} busy after ${maxWaitS} s of waiting; busiest: ${top?.join('; ')}). ` +
+        'Rows with a high "other CPU" figure were measured against competing load.',
+    );
+  }
+
+  /** A fresh process is slow for its first seconds (JIT, heap growth: page faults are dear here). */
+  async warmUp(subject: Target): Promise<void> {
+    this.log(`  ${subject.id}: ${this.settings.startWarmS} s of warm-up`);
+    const warm = await maxThroughput(subject.url, requestFor('chat', subject.kind), { connections: this.settings.connections, durationS: this.settings.startWarmS });
+    subject.sent += warm.sent;
+  }
+
+  /** One request first: a 4xx from a misconfigured bench must not pass for throughput. */
+  async sanityCheck(subject: Target, scenario: ScenarioId): Promise<void> {
+    const request = requestFor(scenario, subject.kind);
+    const response = await fetch(subject.url + request.path, { method: request.method, headers: request.headers, body: request.body });
+    const text = await response.text();
+    subject.sent++;
+    if (response.status !== 200) throw new Error(`${subject.label}, ${scenario}: HTTP ${response.status}: ${text.slice(0, 500)}`);
+    if (subject.kind === 'tollgate' && !response.headers.get('x-tollgate-cost-usd') && !text.includes('x-tollgate-cost-usd')) {
+      throw new Error(`${subject.label}, ${scenario}: no x-tollgate-cost-usd: is metering on?`);
+    }
+  }
+
+  /** Every measurement for one target. `afterChat` runs right after the headline throughput run. */
+  async suite(subject: Target, plan: Plan, afterChat?: (row: ThroughputRow) => Promise<void>): Promise<void> {
+    const { settings, results } = this;
+    for (const scenario of new Set([...plan.throughput, ...plan.streams, ...plan.paced])) await this.sanityCheck(subject, scenario);
+    await this.warmUp(subject);
+    for (const scenario of plan.throughput) {
+      this.log(`  ${subject.id}: max throughput, ${scenarioTitles[scenario]}`);
+      const row = await measureThroughput(subject, scenario, {
+        durationS: scenario === 'chat' ? settings.durationS : settings.secondaryS,
+        warmS: settings.warmS,
+        connections: settings.connections,
+      });
+      results.throughput.push(row);
+      if (row.result.non2xx > 0 || row.result.errors > 0) {
+        results.notes.push(`${subject.label}, ${scenario}: ${row.result.non2xx} non-2xx and ${row.result.errors} errors (${JSON.stringify(row.result.statusCodes)}).`);
+      }
+      if (scenario === 'chat' && afterChat) await afterChat(row);
+    }
+    this.log(`  ${subject.id}: ${settings.rate} req/s fixed rate${subject.kind === 'direct' ? '' : ', paired with the fake called directly'}`);
+    const fixed = { rate: settings.rate, durationS: settings.fixedS, warmS: settings.fixedWarmS, connections: settings.connections };
+    const baseline = subject.kind === 'direct' || !this.direct ? undefined : (await measureFixedRate(this.direct, 'chat', fixed)).result;
+    results.fixedRate.push({ ...(await measureFixedRate(subject, 'chat', fixed)), baseline });
+    for (const scenario of plan.streams) {
+      this.log(`  ${subject.id}: time to first byte, ${scenarioTitles[scenario]}`);
+      const probe = { rate: settings.streamRate, durationS: settings.streamS, connections: settings.connections };
+      results.streams.push(await measureStreams(subject, scenario, probe, 5));
+    }
+    for (const scenario of plan.paced) {
+      this.log(`  ${subject.id}: chunk timing, ${scenarioTitles[scenario]}`);
+      results.paced.push(await measureStreams(subject, scenario, { count: settings.pacedCount }, 2));
+    }
+  }
+
+  /** A gateway variant: start it, run the suite, check its ledger kept up, stop it. */
+  async gatewaySuite(variant: { id: string; label: string; redis: boolean }, fakeUrl: string, plan: Plan): Promise<void> {
+    const config = this.config(variant.id, fakeUrl, variant.redis);
+    const gateway = await this.startTollgate(config, { cpus: this.settings.pinned ? this.settings.gatewayCpus : undefined });
+    const subject = this.target(variant.id, variant.label, 'tollgate', gateway);
+    const instance: Partial<InstanceReport> = { startRssMb: sampleProcess(gateway.pid).rssMb };
+    await this.suite(subject, plan, async (row) => {
+      instance.topRate = row.result.rps;
+      instance.backlogAtEnd = subject.sent - countLedger(config.sqlite).rows;
+      await sleep(1000);
+      instance.backlogAfter1s = subject.sent - countLedger(config.sqlite).rows;
+    });
+    this.results.instances.push({ ...(await this.stopTollgate(gateway, subject, config)), ...instance });
+  }
+}

@@ -1,0 +1,304 @@
+/**
+ * bench/lib/report.ts — the tables, the targets with PASS/FAIL, and docs/benchmarks.md.
+ *
+ * The markdown keeps whatever sits between `<!-- hot-path:start -->` and `<!-- hot-path:end -->`
+ * in the previous file: that part is written by people, not by the bench.
+ */
+import { pacedChunkDelayMs, pacedChunks } from './gateway-config.js';
+import { formatProfile } from './profile-summary.js';
+import { fmt, pacedStats, pct, signed, streamStats, table, targetsIn, throughputOf } from './report-stats.js';
+import type { Results } from './results.js';
+import { scenarioTitles, type ScenarioId } from './scenarios.js';
+import { evaluateTargets } from './targets.js';
+
+const throughputScenarios: ScenarioId[] = ['chat', 'stream', 'anthropic', 'prompt', 'large'];
+
+function throughputTables(results: Results): string {
+  const targets = targetsIn(results);
+  const parts: string[] = [];
+  for (const scenario of throughputScenarios) {
+    const rows: string[][] = [];
+    const plain = throughputOf(results, scenario, 'plain');
+    const direct = throughputOf(results, scenario, 'direct');
+    for (const subject of targets) {
+      const row = throughputOf(results, scenario, subject.id);
+      if (!row) continue;
+      const reused = row.scenario !== scenario;
+      const { result, usage } = row;
+      rows.push([
+        reused ? `${subject.label} (its chat row: the same upstream call)` : subject.label,
+        fmt(result.rps),
+        plain ? pct(result.rps / plain.result.rps) : '–',
+        direct ? pct(result.rps / direct.result.rps) : '–',
+        `${fmt(result.p50)} / ${fmt(result.p90)} / ${fmt(result.p99)}`,
+        fmt(usage.cpuUsPerRequest),
+        fmt(usage.cpuUsPerRequest > 0 ? 1e6 / usage.cpuUsPerRequest : NaN),
+        fmt(usage.rssMaxMb),
+        usage.coreBusy.map((busy) => pct(busy)).join(' / '),
+        fmt(usage.otherCores, 2),
+        String(result.errors + result.non2xx),
+      ]);
+    }
+    if (rows.length === 0) continue;
+    parts.push(
+      `#### ${scenarioTitles[scenario]}\n\n` +
+        table(['Target', 'req/s', 'vs plain', 'vs direct', 'p50 / p90 / p99 ms', 'CPU µs/req', 'req/s per core (CPU)', 'RSS max MB', 'core busy (0 / 1)', 'other CPU (cores)', 'errors'], rows),
+    );
+  }
+  return parts.join('\n\n');
+}
+
+function fixedRateTable(results: Results): string {
+  const direct = results.fixedRate.find((row) => row.target.id === 'direct');
+  const rows = results.fixedRate.map(({ target, result, usage, baseline }) => {
+    const base = baseline ?? direct?.result;
+    return [
+      target.label,
+      fmt(result.achievedRate),
+      pct(result.rate / (throughputOf(results, 'chat', target.id)?.result.rps ?? NaN)),
+      `${fmt(result.p50, 3)} / ${fmt(result.p90, 3)} / ${fmt(result.p99, 3)}`,
+      fmt(result.max, 2),
+      target.id === 'direct' || !base ? '–' : `${fmt(base.p50, 3)} / ${fmt(base.p90, 3)} / ${fmt(base.p99, 3)}`,
+      target.id === 'direct' || !base
+        ? '–'
+        : `${signed(result.p50 - base.p50, 3)} / ${signed(result.p90 - base.p90, 3)} / ${signed(result.p99 - base.p99, 3)}`,
+      fmt(usage.cpuUsPerRequest),
+      usage.gc ? `${usage.gc.count} / ${usage.gc.over3ms} / ${fmt(usage.gc.maxMs, 1)}` : '–',
+      fmt(usage.otherCores, 2),
+      String(result.failed),
+      fmt(result.sendLagP99, 2),
+    ];
+  });
+  return table(
+    [
+      'Target',
+      'achieved req/s',
+      'rate / its max throughput',
+      'p50 / p90 / p99 ms',
+      'max ms',
+      'direct, just before: p50 / p90 / p99 ms',
+      'added p50 / p90 / p99 ms',
+      'CPU µs/req',
+      'GC pauses: all / ≥ 3 ms / longest ms',
+      'other CPU (cores)',
+      'failed',
+      'client send lag p99 ms',
+    ],
+    rows,
+  );
+}
+
+function streamTable(results: Results): string {
+  const rows = results.streams.map((row) => {
+    const stats = streamStats(row);
+    const base = streamStats(results.streams.find((other) => other.scenario === row.scenario && other.target.id === 'direct'));
+    return [
+      row.target.label,
+      row.scenario === 'stream' ? 'OpenAI-compatible' : 'Anthropic',
+      String(stats.count),
+      `${fmt(stats.ttfbP50, 3)} / ${fmt(stats.ttfbP99, 3)}`,
+      row.target.id === 'direct' ? '–' : `${signed(stats.ttfbP50 - base.ttfbP50, 3)} / ${signed(stats.ttfbP99 - base.ttfbP99, 3)}`,
+      fmt(stats.totalP50, 2),
+      `${fmt(stats.dataEvents)} / ${fmt(stats.contentEvents)}`,
+      String(stats.failed),
+    ];
+  });
+  return table(['Target', 'scenario', 'streams', 'TTFB p50 / p99 ms', 'added TTFB p50 / p99 ms', 'total p50 ms', 'data: lines / text chunks (median)', 'failed'], rows);
+}
+
+function pacedTable(results: Results): string {
+  const rows = results.paced.map((row) => {
+    const stats = pacedStats(results, row);
+    return [
+      row.target.label,
+      row.scenario === 'paced' ? 'OpenAI-compatible' : 'Anthropic',
+      `${stats.minContentEvents === stats.maxContentEvents ? stats.minContentEvents : `${stats.minContentEvents}–${stats.maxContentEvents}`} of ${pacedChunks}`,
+      `${fmt(stats.spreadMs, 1)} (direct ${fmt(stats.directSpreadMs, 1)})`,
+      row.target.id === 'direct' ? '–' : `${fmt(stats.minDelayMs, 2)} / ${fmt(stats.heldBackMs, 2)}`,
+    ];
+  });
+  return table(['Target', 'scenario', 'text chunks received', 'first → last chunk ms (median)', 'delay vs direct: smallest / spread ms'], rows);
+}
+
+function instanceTable(results: Results): string {
+  const rows = results.instances.map((instance) => [
+    instance.target.label,
+    fmt(instance.startRssMb ?? NaN),
+    fmt(instance.target.peakRssMb),
+    fmt(instance.hwmMb),
+    String(instance.target.sent),
+    String(instance.ledger.rows),
+    Object.entries(instance.ledger.byStatus)
+      .map(([status, count]) => `${status}: ${count}`)
+      .join(', '),
+    `${instance.backlogAtEnd ?? '–'} → ${instance.backlogAfter1s ?? '–'}`,
+    String(instance.exitCode),
+    instance.redisKeys === undefined ? '–' : String(instance.redisKeys),
+  ]);
+  return table(
+    ['Gateway', 'VmRSS at start MB', 'peak VmRSS under load MB', 'VmHWM MB', 'requests sent', 'ledger rows', 'rows by status', 'ledger backlog after the top-rate run → 1 s later', 'exit code (SIGTERM)', 'Redis keys left'],
+    rows,
+  );
+}
+
+function clusterSection(results: Results): string {
+  const { cluster } = results;
+  if (cluster.rows.length === 0) return cluster.note;
+  const plain = throughputOf(results, 'chat', 'plain');
+  const rows = cluster.rows.map(({ workers, backend, row, instance, single }) => [
+    `${workers} workers, ${backend}`,
+    fmt(row.result.rps),
+    single ? `${(row.result.rps / single.result.rps).toFixed(2)}×` : '–',
+    plain ? pct(row.result.rps / plain.result.rps) : '–',
+    `${fmt(row.result.p50)} / ${fmt(row.result.p90)} / ${fmt(row.result.p99)}`,
+    fmt(row.usage.cpuUsPerRequest),
+    fmt(row.usage.rssMaxMb),
+    row.usage.coreBusy.map((busy) => pct(busy)).join(' / '),
+    fmt(row.usage.otherCores, 2),
+    `${instance.ledger.rows} / ${instance.target.sent}`,
+    String(row.result.errors + row.result.non2xx),
+  ]);
+  return (
+    `${cluster.note}\n\n` +
+    table(['Cluster', 'req/s', 'vs one process', 'vs plain proxy (1 core)', 'p50 / p90 / p99 ms', 'CPU µs/req (all processes)', 'RSS max MB (sum)', 'core busy (0 / 1)', 'other CPU (cores)', 'ledger rows / sent', 'errors'], rows)
+  );
+}
+
+function soakSection(results: Results): string {
+  const soak = results.soak;
+  if (!soak) return 'Not run. `npm run bench -- --soak 600` adds a 10-minute mixed-load run on a fresh gateway, sampling RSS every 5 s.';
+  const everyMinute = soak.samples.filter((_, index) => index % 12 === 11 || index === soak.samples.length - 1);
+  return [
+    `${soak.durationS} s of mixed load (chat, streamed chat, Anthropic, prompt, chat, 100 KB prompt; ${'autocannon'} ${results.settings.connections} connections) on a fresh gateway with in-process counters: ` +
+      `${soak.requests} requests, ${fmt(soak.rps)} req/s, ${soak.errors} errors.`,
+    '',
+    `RSS: first-half max ${fmt(soak.firstHalfMaxMb, 1)} MB, second-half max ${fmt(soak.secondHalfMaxMb, 1)} MB, second-half slope ${signed(soak.secondHalfSlopeMbPerMin, 2)} MB/min; ` +
+      `VmHWM ${fmt(soak.instance.hwmMb, 1)} MB. Largest ledger backlog ${soak.maxBacklog} rows; ${soak.instance.ledger.rows} rows for ${soak.instance.target.sent} requests.`,
+    '',
+    table(['at s', 'RSS MB', 'ledger backlog rows'], everyMinute.map((sample) => [fmt(sample.atS), fmt(sample.rssMb, 1), String(sample.ledgerBacklog)])),
+  ].join('\n');
+}
+
+function targetsTable(results: Results): string {
+  return table(
+    ['Target', 'Gateway', 'Measured', 'Result', 'Margin'],
+    evaluateTargets(results).map((check) => [check.target, check.subject, check.measured, check.pass === undefined ? 'not run' : check.pass ? 'PASS' : '**FAIL**', check.margin]),
+    ['---', '---', '---', '---', '---'],
+  );
+}
+
+function setup(results: Results): string {
+  const s = results.settings;
+  return [
+    `- Processes: the fake upstream (\`bench/fake-upstream.ts\`, raw \`node:http\`, precomputed answers, ${s.chunks} chunks per stream) and this load generator ` +
+      `(autocannon and undici clients in \`bench/run.ts\`) on core ${s.loadCpus}; the process under test on core ${s.gatewayCpus} ` +
+      `(${s.pinned ? '`taskset -c`' : 'not pinned'}), one at a time: the plain Node proxy (\`bench/plain-proxy.ts\`, node:http + undici, no features), ` +
+      'Tollgate with in-process quota counters, Tollgate with Redis counters.',
+    '- Tollgate runs `node dist/src/cli/main.js serve` with every feature on: a tenant key (auth), requests/tokens/cost quotas per minute, day and month ' +
+      '(reserved and settled on every call), priced models (metering, `x-tollgate-cost-usd`), the SQLite ledger (one row per call), prompt files watched.',
+    `- Max throughput: autocannon, ${s.connections} keep-alive connections; each process gets ${s.startWarmS} s of non-streamed chat once up, then every measurement ` +
+      `${s.warmS} s of its own warm-up and ${s.durationS} s (non-streamed chat) or ${s.secondaryS} s (other scenarios). ` +
+      'autocannon records whole milliseconds, so its p50/p90/p99 are coarse; CPU µs/req is the process\'s user+system time from /proc divided by the requests.',
+    `- Added latency: our own open-loop client (undici Pool, \`process.hrtime.bigint()\`), ${s.rate} req/s for ${s.fixedS} s after ${s.fixedWarmS} s of warm-up; ` +
+      'added = the gateway\'s percentile − the percentile of the fake called directly at the same rate just before (paired, so drift cancels out). ' +
+      'The load generator shares core 1 with the fake, so the direct p99 carries its scheduling noise; "client send lag" shows how late the client sent.',
+    `- Time to first byte: streamed requests at ${s.streamRate}/s for ${s.streamS} s (first body byte, after 5 unmeasured). Chunk timing: ${s.pacedCount} streams one at a time ` +
+      `from a fake that writes ${pacedChunks} text chunks ${pacedChunkDelayMs} ms apart; each chunk's arrival is compared with the fake called directly: a delay common to ` +
+      'every chunk is latency, a spread in the delays means a chunk was held back.',
+    '- Every Node process under test runs with `--trace-gc`; the bench reads its GC pauses (V8\'s own figure for each pause) to show how much of a latency tail is garbage collection.',
+    '- Ledger: after each gateway\'s runs it gets SIGTERM and the rows of its `calls` table are counted against every request the bench sent it (warm-ups included).',
+  ].join('\n');
+}
+
+export function renderTables(results: Results): string {
+  return [
+    '### Throughput at saturation',
+    throughputTables(results),
+    `### Added latency at ${results.settings.rate} req/s (non-streamed chat)`,
+    fixedRateTable(results),
+    '### Streaming: time to first byte',
+    streamTable(results),
+    '### Streaming: are chunks forwarded as they arrive?',
+    pacedTable(results),
+    '### Memory and the ledger',
+    instanceTable(results),
+    '### Using every core',
+    clusterSection(results),
+    '### Soak',
+    soakSection(results),
+    '### Targets',
+    targetsTable(results),
+  ].join('\n\n');
+}
+
+export function renderConsole(results: Results): string {
+  const notes = results.notes.length > 0 ? `\nNotes:\n${results.notes.map((note) => `- ${note}`).join('\n')}\n` : '';
+  return `${renderTables(results)}\n${notes}`;
+}
+
+const hotPathStart = '<!-- hot-path:start -->';
+const hotPathEnd = '<!-- hot-path:end -->';
+const hotPathPlaceholder =
+  '_To be filled by the hot-path work: what the profile shows, what was changed, and the before/after numbers. ' +
+  'This part (between the hot-path markers) is kept when `npm run bench` rewrites this file._';
+
+export function renderMarkdown(results: Results, previous?: string): string {
+  const kept = previous?.includes(hotPathStart) && previous.includes(hotPathEnd)
+    ? previous.slice(previous.indexOf(hotPathStart) + hotPathStart.length, previous.indexOf(hotPathEnd)).trim()
+    : hotPathPlaceholder;
+  const m = results.machine;
+  const elapsed = results.finishedAt ? ` (took ${((results.finishedAt.getTime() - results.startedAt.getTime()) / 1000).toFixed(0)} s)` : '';
+  const p = results.profile;
+  const profile = p
+    ? [
+        `Profile from this run (the file: \`${p.file}\`). ${p.command}.`,
+        '',
+        `**At saturation** (${fmt(p.rps)} req/s under the profiler, "${scenarioTitles[p.scenario as ScenarioId] ?? p.scenario}"):`,
+        '',
+        formatProfile(p.saturation),
+        '',
+        `**At ${p.fixedRate.result.rate} req/s** (p50 ${fmt(p.fixedRate.result.p50, 3)} ms, p99 ${fmt(p.fixedRate.result.p99, 3)} ms under the profiler): ` +
+          `the event loop was blocked ≥ 3 ms ${p.blocked.count} times (median ${fmt(p.blocked.p50Ms, 1)} ms, longest ${fmt(p.blocked.longestMs, 1)} ms, ` +
+          `${fmt(p.blocked.totalMs)} ms in all)` +
+          (p.fixedRate.usage.gc ? `; GC meanwhile: ${p.fixedRate.usage.gc.count} pauses, ${p.fixedRate.usage.gc.over3ms} of them ≥ 3 ms, longest ${fmt(p.fixedRate.usage.gc.maxMs, 1)} ms` : '') +
+          '. What ran during those stretches:',
+        '',
+        formatProfile(p.blocked.summary),
+      ].join('\n')
+    : 'No profile in this run. `npm run bench -- --profile` adds one (non-streamed chat; `--profile-scenario stream` for another), or by hand: ' +
+      '`taskset -c 0 node --cpu-prof --cpu-prof-dir=/tmp/prof dist/src/cli/main.js serve --config CONFIG --port PORT`, load it, stop it with SIGTERM, then ' +
+      '`npx tsx bench/lib/profile-summary.ts /tmp/prof/*.cpuprofile`.';
+  return `# Benchmarks
+
+Written by \`npm run bench\` (\`bench/run.ts\`); re-run it to refresh this page. \`npm run bench\` builds, then takes about four minutes;
+\`-- --quick\` about one (a smoke test); \`-- --soak 600\` adds ten minutes of mixed load watching memory; \`-- --profile\` adds a CPU profile
+(\`-- --profile-only --profile-scenario chat|stream|anthropic|prompt|large\` prints just that); \`-- --help\` lists every flag.
+
+- **Date**: ${results.startedAt.toISOString()}${elapsed}
+- **Command**: \`${results.command}\`${results.settings.quick ? ' — a quick run: short measurements, low precision' : ''}
+- **Machine**: ${m.cpu}, ${m.cores} cores, ${m.ramGb.toFixed(1)} GB RAM; Node ${m.node}; ${m.os}; a minor page fault costs ${m.pageFaultUs.toFixed(1)} µs here
+  (first write to 32 MB of fresh memory vs a second write; bare metal is well under 1 µs — V8's scavenges re-fault new-space pages, so this sets their pauses)${results.settings.nodeFlags ? `
+- **Extra Node flags** (Tollgate and the plain proxy): \`${results.settings.nodeFlags}\`` : ''}
+
+## Setup
+
+${setup(results)}
+${results.notes.length > 0 ? `\nNotes from this run:\n\n${results.notes.map((note) => `- ${note.replace(/\n/g, ' ')}`).join('\n')}\n` : ''}
+## Results
+
+"vs plain" and "vs direct" are the gateway's throughput as a share of the plain proxy's and of the fake upstream's own, in the same run.
+"core busy" is how busy each core was during the measurement: when core ${results.settings.loadCpus} (load generator + fake) is near 100%,
+the load side may limit what the row shows. "other CPU" is busy CPU time (in cores) not charged to the bench's processes: other programs
+on the machine and interrupt time; well above 0.1 means the row was measured against competing load.
+
+${renderTables(results)}
+
+## Hot path and profile
+
+${hotPathStart}
+${kept}
+${hotPathEnd}
+
+${profile}
+`;
+}

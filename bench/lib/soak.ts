@@ -1,0 +1,58 @@
+/**
+ * bench/lib/soak.ts — `--soak S`: S seconds of mixed load at saturation on a fresh gateway
+ * (in-process counters), its RSS and the ledger's backlog sampled every 5 s; is memory flat in
+ * the second half, and does the ledger keep up?
+ */
+import type { Bench } from './bench.js';
+import { countLedger } from './ledger.js';
+import { maxThroughput } from './load.js';
+import { sampleProcess } from './processes.js';
+import type { SoakReport } from './results.js';
+import { requestFor, type ScenarioId } from './scenarios.js';
+
+export const soakMix: ScenarioId[] = ['chat', 'stream', 'anthropic', 'prompt', 'chat', 'large'];
+
+export async function soak(bench: Bench, fakeUrl: string, seconds: number): Promise<void> {
+  const { settings } = bench;
+  bench.log(`soak: ${seconds} s of mixed load, RSS sampled every 5 s`);
+  const config = bench.config('soak', fakeUrl);
+  const gateway = await bench.startTollgate(config, { cpus: settings.pinned ? settings.gatewayCpus : undefined });
+  const subject = bench.target('soak', 'Tollgate, in-process counters (soak)', 'tollgate', gateway);
+  await bench.warmUp(subject);
+  let responses = subject.sent;
+  const samples: SoakReport['samples'] = [];
+  const began = Date.now();
+  const timer = setInterval(() => {
+    const rssMb = sampleProcess(gateway.pid).rssMb;
+    samples.push({ atS: (Date.now() - began) / 1000, rssMb, ledgerBacklog: responses - countLedger(config.sqlite).rows });
+  }, 5000);
+  const mix = soakMix.map((scenario) => requestFor(scenario, 'tollgate'));
+  const result = await maxThroughput(subject.url, mix, { connections: settings.connections, durationS: seconds, onResponse: () => responses++ });
+  clearInterval(timer);
+  subject.sent += result.sent;
+  const first = samples.filter((sample) => sample.atS <= seconds / 2);
+  const second = samples.filter((sample) => sample.atS > seconds / 2);
+  const instance = await bench.stopTollgate(gateway, subject, config);
+  bench.results.soak = {
+    durationS: seconds,
+    requests: result.completed,
+    rps: result.rps,
+    errors: result.errors + result.non2xx,
+    samples,
+    firstHalfMaxMb: Math.max(...first.map((sample) => sample.rssMb)),
+    secondHalfMaxMb: Math.max(...second.map((sample) => sample.rssMb)),
+    secondHalfSlopeMbPerMin: slope(second.map((sample) => [sample.atS / 60, sample.rssMb])),
+    maxBacklog: Math.max(0, ...samples.map((sample) => sample.ledgerBacklog)),
+    instance,
+  };
+}
+
+/** Least-squares slope. */
+function slope(points: Array<[number, number]>): number {
+  if (points.length < 2) return NaN;
+  const meanX = points.reduce((sum, [x]) => sum + x, 0) / points.length;
+  const meanY = points.reduce((sum, [, y]) => sum + y, 0) / points.length;
+  const covariance = points.reduce((sum, [x, y]) => sum + (x - meanX) * (y - meanY), 0);
+  const variance = points.reduce((sum, [x]) => sum + (x - meanX) ** 2, 0);
+  return variance > 0 ? covariance / variance : NaN;
+}
