@@ -11,7 +11,7 @@
  *   npm run bench [-- --quick] [--duration S] [--soak S] [--workers N] [--no-redis] [--profile]
  *
  * --duration S      seconds of the headline measurement (non-streamed chat); other scenarios and
- *                   the fixed-rate runs get 40% of it (default 10, --quick 2)
+ *                   the fixed-rate runs get 40% of it (default 8, --quick 2)
  * --quick           short runs (about a minute, plus the build): a smoke test, low precision
  * --soak S          then S seconds of mixed load on a fresh gateway, sampling RSS every 5 s
  * --workers N       cluster-mode rows with `serve --workers N` (default: the core count when the
@@ -73,22 +73,22 @@ if (values.help) {
 }
 
 const quick = values.quick;
-const durationS = Number(values.duration ?? (quick ? 2 : 10));
+const durationS = Number(values.duration ?? (quick ? 2 : 8));
 const cores = cpus().length;
 const pinned = hasTaskset && cores >= 2;
 const settings: Settings = {
   quick,
   durationS,
   secondaryS: durationS * 0.4,
-  startWarmS: quick ? 1 : 3,
+  startWarmS: quick ? 1 : 2,
   warmS: quick ? 0.3 : 0.5,
   connections: Number(values.connections),
   rate: Number(values.rate),
   fixedS: Math.max(1, durationS * 0.4),
-  fixedWarmS: quick ? 0.5 : 2,
+  fixedWarmS: quick ? 0.5 : 1,
   streamRate: 200,
-  streamS: quick ? 1 : 2,
-  pacedCount: quick ? 3 : 8,
+  streamS: quick ? 1 : 1.5,
+  pacedCount: quick ? 3 : 6,
   pinned,
   gatewayCpus: pinned ? '0' : 'any',
   loadCpus: pinned ? `1${cores > 2 ? `-${cores - 1}` : ''}` : 'any',
@@ -109,6 +109,7 @@ const results: Results = {
   streams: [],
   paced: [],
   instances: [],
+  alternations: [],
   cluster: { available: false, note: '', rows: [] },
 };
 const tmp = mkdtempSync(join(tmpdir(), 'tollgate-bench-'));
@@ -158,8 +159,8 @@ async function main(): Promise<void> {
     cwd: repoRoot,
     listening: /"message":"plain proxy listening","url":"([^"]+)"/,
   });
-  await bench.suite(bench.target('plain', 'Plain Node proxy (the floor)', 'plain', proxy), fullPlan(['chat', 'stream', 'anthropic', 'large']));
-  await bench.stop(proxy);
+  bench.plain = bench.target('plain', 'Plain Node proxy (the floor)', 'plain', proxy);
+  await bench.suite(bench.plain, fullPlan(['chat', 'stream', 'anthropic', 'large']));
 
   const redisUp = !values['no-redis'] && (await redisAnswers(bench.options.redisUrl));
   if (values['no-redis']) results.notes.push('Redis-backed gateway skipped (--no-redis).');
@@ -171,6 +172,9 @@ async function main(): Promise<void> {
     bench.log('Tollgate, Redis counters');
     await bench.gatewaySuite({ id: 'tollgate-redis', label: 'Tollgate, Redis counters', redis: true }, fake.url, quick ? shortPlan : all);
   }
+
+  await bench.stop(proxy);
+  bench.plain = undefined;
 
   await clusterRows(bench, fake.url, { workers: values.workers === undefined ? undefined : Number(values.workers), redisUp });
   if (values.soak) await soak(bench, fake.url, Number(values.soak));

@@ -27,6 +27,11 @@ export interface CallContext {
   /** Aborted when the client goes away or the gateway gives up; adapters pass it upstream. */
   signal: AbortSignal;
   requestId: string;
+  /**
+   * The client's exact request body, when the request is the client's own (not rendered by
+   * Tollgate): an adapter that would send the same JSON may forward these bytes instead.
+   */
+  rawBody?: string;
 }
 
 /** What a streamed chat yields, in order. */

@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { writeGatewayConfig, type WrittenConfig } from './gateway-config.js';
 import { countLedger } from './ledger.js';
 import { maxThroughput } from './load.js';
-import { measureFixedRate, measureStreams, measureThroughput, type Target, type ThroughputRow } from './measure.js';
+import { alternate, measureFixedRate, measureStreams, measureThroughput, type Target, type ThroughputRow } from './measure.js';
 import { busyFractions, cpuJiffies, freePort, sampleProcess, startProcess, type Started } from './processes.js';
 import { deleteRedisPrefix } from './redis.js';
 import type { InstanceReport, Results, Settings } from './results.js';
@@ -31,6 +31,8 @@ export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve
 export class Bench {
   /** The fake upstream called directly: the baseline the fixed-rate runs are paired with. */
   direct?: Target;
+  /** The plain proxy, kept running for the alternating throughput comparison. */
+  plain?: Target;
   private readonly running = new Set<Started>();
 
   constructor(
@@ -190,6 +192,13 @@ export class Bench {
       await sleep(1000);
       instance.backlogAfter1s = subject.sent - countLedger(config.sqlite).rows;
     });
+    if (this.plain && !this.settings.quick) {
+      const blocks = 4;
+      const blockS = 1.5;
+      this.log(`  ${subject.id}: non-streamed chat alternating with the plain proxy, ${blocks} × ${blockS} s each`);
+      const options = { blocks, blockS, warmS: this.settings.warmS, connections: this.settings.connections };
+      this.results.alternations.push(await alternate(this.plain, subject, 'chat', options));
+    }
     this.results.instances.push({ ...(await this.stopTollgate(gateway, subject, config)), ...instance });
   }
 }

@@ -155,3 +155,50 @@ export async function measureStreams(
   target.sent += warm.length + samples.length;
   return { scenario, target, samples };
 }
+
+export interface Alternation {
+  scenario: ScenarioId;
+  a: Target;
+  b: Target;
+  aRps: number;
+  bRps: number;
+  /** b's throughput over a's, block by block. */
+  ratios: number[];
+}
+
+/**
+ * Throughput of two targets in alternating short blocks (a, b, a, b, ...): slow drifts in the
+ * machine's speed (a VM's neighbours) hit both alike, so b/a is steadier than two separate runs.
+ */
+export async function alternate(
+  a: Target,
+  b: Target,
+  scenario: ScenarioId,
+  options: { blocks: number; blockS: number; warmS: number; connections: number },
+): Promise<Alternation> {
+  const totals = { a: { completed: 0, seconds: 0 }, b: { completed: 0, seconds: 0 } };
+  const ratios: number[] = [];
+  for (const target of [a, b]) {
+    const warm = await maxThroughput(target.url, requestFor(scenario, target.kind), { connections: options.connections, durationS: options.warmS });
+    target.sent += warm.sent;
+  }
+  for (let block = 0; block < options.blocks; block++) {
+    const rps: number[] = [];
+    for (const [key, target] of [['a', a], ['b', b]] as const) {
+      const result = await maxThroughput(target.url, requestFor(scenario, target.kind), { connections: options.connections, durationS: options.blockS });
+      target.sent += result.sent;
+      totals[key].completed += result.completed;
+      totals[key].seconds += result.durationS;
+      rps.push(result.rps);
+    }
+    ratios.push(rps[1] / rps[0]);
+  }
+  return {
+    scenario,
+    a,
+    b,
+    aRps: totals.a.completed / totals.a.seconds,
+    bRps: totals.b.completed / totals.b.seconds,
+    ratios,
+  };
+}

@@ -3,7 +3,7 @@
  * `report.ts` renders it.
  */
 import type { LedgerCount } from './ledger.js';
-import type { FixedRateRow, StreamRow, Target, ThroughputRow } from './measure.js';
+import type { Alternation, FixedRateRow, StreamRow, Target, ThroughputRow } from './measure.js';
 import type { ProfileSummary } from './profile-summary.js';
 
 export interface Machine {
@@ -102,6 +102,8 @@ export interface Results {
   streams: StreamRow[];
   paced: StreamRow[];
   instances: InstanceReport[];
+  /** Non-streamed chat, plain proxy and each gateway in alternating blocks: the headline ratio. */
+  alternations: Alternation[];
   cluster: { available: boolean; note: string; rows: ClusterRow[] };
   soak?: SoakReport;
   profile?: ProfileReport;

@@ -31,13 +31,13 @@ export class OpenAIProvider implements ProviderAdapter {
   }
 
   async chat(request: ChatCompletionRequest, context: CallContext): Promise<ChatResult> {
-    const text = await this.postForText('chat/completions', chatBody(request, context.upstreamModel, false), context);
+    const text = await this.postForText('chat/completions', chatBody(request, context.upstreamModel, false, context.rawBody), context);
     const completion = this.parseJson<ChatCompletion>(text);
     return { completion, json: text, usage: completion.usage ? fromOpenAIUsage(completion.usage) : null };
   }
 
   async streamChat(request: ChatCompletionRequest, context: CallContext): Promise<AsyncIterable<ChatStreamPart>> {
-    const response = await this.post('chat/completions', chatBody(request, context.upstreamModel, true), context);
+    const response = await this.post('chat/completions', chatBody(request, context.upstreamModel, true, context.rawBody), context);
     if (response.statusCode >= 400) throw await this.httpError(response);
     return this.guardStream(passThroughChatStream(this.name, response.body), context);
   }

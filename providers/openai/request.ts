@@ -27,8 +27,13 @@ export function upstreamHeaders(config: OpenAIFamilyConfig): Record<string, stri
   return headers;
 }
 
-/** A shallow copy with the upstream model; nested objects are shared, never deep-copied. */
-export function chatBody(request: ChatCompletionRequest, upstreamModel: string, stream: boolean): string {
+/**
+ * The body to send: the client's own bytes when they already say what upstream needs (same model
+ * name; on streams, usage already asked for) — no re-serialising a large prompt — else a shallow
+ * copy with the upstream model; nested objects are shared, never deep-copied.
+ */
+export function chatBody(request: ChatCompletionRequest, upstreamModel: string, stream: boolean, rawBody?: string): string {
+  if (rawBody !== undefined && request.model === upstreamModel && (!stream || request.stream_options?.include_usage === true)) return rawBody;
   if (!stream) return JSON.stringify({ ...request, model: upstreamModel });
   return JSON.stringify({
     ...request,

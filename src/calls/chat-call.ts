@@ -23,6 +23,8 @@ export interface ChatCallOptions {
   signal: AbortSignal;
   kind: Extract<CallKind, 'chat' | 'prompt'>;
   prompt?: { name: string; version: number };
+  /** The client's exact body, for the request passed to `beginChatCall` (see `CallContext.rawBody`). */
+  rawBody?: string;
 }
 
 export interface ChatCall {
@@ -47,11 +49,13 @@ export async function beginChatCall(services: GatewayServices, request: ChatComp
     prompt: options.prompt,
   });
   const callContext = { upstreamModel: target.upstreamModel, signal: options.signal, requestId: options.requestId };
+  // The raw body describes only the original request, never a derived one (a prompt's repair).
+  const contextFor = (chatRequest: ChatCompletionRequest) => (chatRequest === request && options.rawBody !== undefined ? { ...callContext, rawBody: options.rawBody } : callContext);
   return {
     target,
     metered,
-    complete: (chatRequest) => target.provider.chat(chatRequest, callContext),
-    stream: (chatRequest) => target.provider.streamChat(chatRequest, callContext),
+    complete: (chatRequest) => target.provider.chat(chatRequest, contextFor(chatRequest)),
+    stream: (chatRequest) => target.provider.streamChat(chatRequest, contextFor(chatRequest)),
   };
 }
 

@@ -15,7 +15,16 @@ import { GatewayError } from '../errors/gateway-error.js';
 import type { GatewayEnv } from './gateway-env.js';
 
 export async function readJsonBody(context: Context<GatewayEnv>): Promise<unknown> {
+  return (await readJsonBodyAndText(context)).value;
+}
+
+/** The parsed body and its exact text (which a pass-through upstream may be sent unchanged). */
+export async function readJsonBodyAndText(context: Context<GatewayEnv>): Promise<{ value: unknown; text: string }> {
   const text = await readBodyText(context, context.var.gateway.config.server.bodyLimitBytes);
+  return { value: parseJsonText(text), text };
+}
+
+function parseJsonText(text: string): unknown {
   if (text.length === 0) {
     throw new GatewayError(400, 'The request body is empty; send a JSON object.', { code: 'invalid_json' });
   }

@@ -50,6 +50,14 @@ describe('OpenAI pass-through', () => {
     expect(received.body).toEqual({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Say hello' }], temperature: 0.2, seed: 7 });
   });
 
+  it('forwards the client\'s exact bytes when nothing needs changing, and rewrites only when the model name differs', async () => {
+    const raw = '{ "messages" : [ {"role":"user","content":"caf\\u00e9 \u2603"} ],\n  "model": "gpt-4o-mini", "temperature": 0.5 }';
+    await postJson(`${gateway.baseURL}/chat/completions`, raw);
+    expect(upstream.requests[0].rawBody).toBe(raw);
+    await postJson(`${gateway.baseURL}/chat/completions`, raw.replace('"gpt-4o-mini"', '"openai/gpt-4.1"'));
+    expect(upstream.requests[1].body).toEqual({ model: 'gpt-4.1', messages: [{ role: 'user', content: 'café ☃' }], temperature: 0.5 });
+  });
+
   it('streams the recorded gpt-4o bytes through and always asks upstream for usage', async () => {
     const stream = gateway.client.chat.completions.stream({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Where?' }] });
     const chunks: unknown[] = [];
