@@ -28,7 +28,8 @@ export function evaluateTargets(results: Results): TargetCheck[] {
     // The alternating blocks when there are some (drift cancels out), else the two separate runs.
     const paired = results.alternations.find((alternation) => alternation.b.id === id);
     const ratio = paired ? paired.bRps / paired.aRps : plainChat ? chat.result.rps / plainChat.result.rps : NaN;
-    const separate = plainChat ? `; separate runs: ${pct(chat.result.rps / plainChat.result.rps)}` : '';
+    const contended = chat.usage.otherCores > 0.3 ? ` (**other load: ${fmt(chat.usage.otherCores, 2)} cores**)` : '';
+    const separate = plainChat ? `; separate runs: ${pct(chat.result.rps / plainChat.result.rps)}${contended}` : '';
     checks.push({
       target: 'Non-streamed throughput ≥ 60% of the plain proxy',
       subject: label,
@@ -43,7 +44,8 @@ export function evaluateTargets(results: Results): TargetCheck[] {
     if (fixed && base) {
       const added50 = fixed.result.p50 - base.p50;
       const added99 = fixed.result.p99 - base.p99;
-      const share = ` (${pct(fixed.result.rate / chat.result.rps)} of its max throughput)`;
+      const contended = fixed.usage.otherCores > 0.3 ? `; **other load on the machine: ${fmt(fixed.usage.otherCores, 2)} cores**` : '';
+      const share = ` (${pct(fixed.result.rate / chat.result.rps)} of its max throughput${contended})`;
       const gc = fixed.usage.gc ? `; GC: ${fixed.usage.gc.over3ms} pauses ≥ 3 ms, longest ${fmt(fixed.usage.gc.maxMs, 1)} ms` : '';
       checks.push({
         target: `Added latency at ${results.settings.rate} req/s, p50 ≤ 0.5 ms`,

@@ -12,8 +12,8 @@ import type { ChatStreamPart, NormalizedUsage } from '../../providers/types.js';
 import { streamOutcome, type ChatCall } from '../calls/chat-call.js';
 import { trackCompletion } from '../calls/usage-or-estimate.js';
 import type { GatewayError } from '../errors/gateway-error.js';
-import { toGatewayError } from '../errors/render-error.js';
 import { generatedTextFromChunks } from '../metering/index.js';
+import { pullStream } from '../server/pull-stream.js';
 import { sseHeaders } from '../server/sse-response.js';
 import { promptAnswer } from './run-prompt.js';
 
@@ -24,67 +24,43 @@ export interface PromptStreamContext {
   headers: Record<string, string>;
 }
 
-const encoder = new TextEncoder();
-const event = (name: string, data: unknown) => encoder.encode(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
+const event = (name: string, data: unknown) => `event: ${name}\ndata: ${JSON.stringify(data)}\n\n`;
 
 export function promptStreamResponse(parts: AsyncIterable<ChatStreamPart>, context: PromptStreamContext): Response {
   const { call, request, definition } = context;
-  const iterator = parts[Symbol.asyncIterator]();
   const forwarded: ChatStreamPart[] = [];
   let usage: NormalizedUsage | null = null;
   let output = '';
   let model = request.model;
-  let finished = false;
-  /** Settles the call once; resolves to the cost header value and the usage it was billed for. */
-  const finish = (outcome: 'completed' | 'failed' | 'client_closed', error?: GatewayError) => {
-    if (finished) return undefined;
-    finished = true;
-    return trackCompletion(
+  /** Settles the call; resolves to the cost header value and the usage it was billed for. */
+  const finish = (outcome: 'completed' | 'failed' | 'client_closed', error?: GatewayError) =>
+    trackCompletion(
       streamOutcome(request, { outcome, usage, error, forwarded }).then((settled) => ({ cost: call.metered.complete(settled), usage: settled.usage })),
     );
-  };
 
-  const body = new ReadableStream<Uint8Array>(
-    {
-      async pull(controller) {
-        try {
-          for (;;) {
-            const next = await iterator.next();
-            if (next.done) {
-              const settled = await finish('completed');
-              if (settled) controller.enqueue(event('done', promptAnswer(definition, model, output, settled.usage, settled.cost)));
-              controller.close();
-              return;
-            }
-            const part = next.value;
-            if (part.type === 'usage') {
-              usage = part.usage;
-              continue;
-            }
-            forwarded.push(part);
-            if (part.type === 'chunk') model = part.chunk.model;
-            const text = generatedTextFromChunks([part]);
-            if (text) {
-              call.metered.markFirstByte();
-              output += text;
-              controller.enqueue(event('delta', { text }));
-              return;
-            }
-          }
-        } catch (error) {
-          const gatewayError = toGatewayError(error);
-          if (finished) return;
-          finish(gatewayError.code === 'client_closed_request' ? 'client_closed' : 'failed', gatewayError);
-          controller.enqueue(event('error', gatewayError.toBody()));
-          controller.close();
-        }
-      },
-      async cancel() {
-        finish('client_closed');
-        await iterator.return?.();
-      },
+  const body = pullStream(parts, {
+    encode: (part) => {
+      if (part.type === 'usage') {
+        usage = part.usage;
+        return undefined;
+      }
+      forwarded.push(part);
+      if (part.type === 'chunk') model = part.chunk.model;
+      const text = generatedTextFromChunks([part]);
+      if (!text) return undefined;
+      output += text;
+      return event('delta', { text });
     },
-    { highWaterMark: 0 },
-  );
+    firstByte: () => call.metered.markFirstByte(),
+    end: async () => {
+      const settled = await finish('completed');
+      return event('done', promptAnswer(definition, model, output, settled.usage, settled.cost));
+    },
+    fail: (error) => {
+      void finish(error.code === 'client_closed_request' ? 'client_closed' : 'failed', error);
+      return event('error', error.toBody());
+    },
+    cancel: () => void finish('client_closed'),
+  });
   return new Response(body, { status: 200, headers: { ...sseHeaders, ...context.headers } });
 }

@@ -10,7 +10,7 @@ import type { ChatCompletionChunk } from '../../schemas/openai-chat.js';
 import { toOpenAIUsage } from '../../providers/shared/openai-usage.js';
 import type { ChatStreamPart, NormalizedUsage } from '../../providers/types.js';
 import type { GatewayError } from '../errors/gateway-error.js';
-import { toGatewayError } from '../errors/render-error.js';
+import { pullStream } from './pull-stream.js';
 
 export type StreamOutcome = 'completed' | 'failed' | 'client_closed';
 
@@ -35,9 +35,6 @@ export interface SseResponseOptions {
   onFinish?: (summary: StreamSummary) => string | void | Promise<string | void>;
 }
 
-const encoder = new TextEncoder();
-const doneEvent = encoder.encode('data: [DONE]\n\n');
-
 export const sseHeaders = {
   'content-type': 'text/event-stream; charset=utf-8',
   'cache-control': 'no-cache',
@@ -50,24 +47,10 @@ export const sseHeaders = {
 };
 
 export function sseResponse(parts: AsyncIterable<ChatStreamPart>, options: SseResponseOptions): Response {
-  const iterator = parts[Symbol.asyncIterator]();
   let identity: Pick<ChatCompletionChunk, 'id' | 'created' | 'model' | 'system_fingerprint'> | undefined;
   let usage: NormalizedUsage | null = null;
-  let finished = false;
-  let sentFirstByte = false;
   const forwarded: ChatStreamPart[] = [];
-  const finish = (outcome: StreamOutcome, error?: GatewayError): string | void | Promise<string | void> => {
-    if (finished) return;
-    finished = true;
-    return options.onFinish?.({ outcome, usage, error, forwarded });
-  };
-  const enqueue = (controller: ReadableStreamDefaultController<Uint8Array>, bytes: Uint8Array) => {
-    if (!sentFirstByte) {
-      sentFirstByte = true;
-      options.onFirstByte?.();
-    }
-    controller.enqueue(bytes);
-  };
+  const summary = (outcome: StreamOutcome, error?: GatewayError): StreamSummary => ({ outcome, usage, error, forwarded });
 
   const encodePart = (part: ChatStreamPart): string | undefined => {
     switch (part.type) {
@@ -92,41 +75,18 @@ export function sseResponse(parts: AsyncIterable<ChatStreamPart>, options: SseRe
     }
   };
 
-  const body = new ReadableStream<Uint8Array>(
-    {
-      // Loops until it has enqueued something: a pull that returns empty-handed is not called
-      // again while a read is pending, which would stall the stream.
-      async pull(controller) {
-        try {
-          for (;;) {
-            const next = await iterator.next();
-            if (next.done) {
-              const trailer = await finish('completed');
-              if (trailer) enqueue(controller, encoder.encode(`: ${trailer}\n\n`));
-              enqueue(controller, doneEvent);
-              controller.close();
-              return;
-            }
-            const text = encodePart(next.value);
-            if (text !== undefined) {
-              enqueue(controller, encoder.encode(text));
-              return;
-            }
-          }
-        } catch (error) {
-          const gatewayError = toGatewayError(error);
-          if (finished) return;
-          finish(gatewayError.code === 'client_closed_request' ? 'client_closed' : 'failed', gatewayError);
-          enqueue(controller, encoder.encode(`data: ${JSON.stringify(gatewayError.toBody())}\n\n`));
-          controller.close();
-        }
-      },
-      async cancel() {
-        finish('client_closed');
-        await iterator.return?.();
-      },
+  const body = pullStream(parts, {
+    encode: encodePart,
+    firstByte: options.onFirstByte,
+    end: async () => {
+      const trailer = await options.onFinish?.(summary('completed'));
+      return `${trailer ? `: ${trailer}\n\n` : ''}data: [DONE]\n\n`;
     },
-    { highWaterMark: 0 },
-  );
+    fail: (error) => {
+      void options.onFinish?.(summary(error.code === 'client_closed_request' ? 'client_closed' : 'failed', error));
+      return `data: ${JSON.stringify(error.toBody())}\n\n`;
+    },
+    cancel: () => void options.onFinish?.(summary('client_closed')),
+  });
   return new Response(body, { status: 200, headers: { ...sseHeaders, ...options.headers } });
 }
