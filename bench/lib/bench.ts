@@ -4,14 +4,13 @@
  * start Tollgate on a written configuration and stop it (counting its ledger), and run the
  * standard set of measurements against one target (`suite`).
  */
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { writeGatewayConfig, type WrittenConfig } from './gateway-config.js';
 import { countLedger } from './ledger.js';
 import { maxThroughput } from './load.js';
 import { alternate, measureFixedRate, measureStreams, measureThroughput, type Target, type ThroughputRow } from './measure.js';
-import { busyFractions, cpuJiffies, freePort, sampleProcess, startProcess, type Started } from './processes.js';
+import { busiestProcesses, busyFractions, cpuJiffies, freePort, sampleProcess, startProcess, type Started } from './processes.js';
 import { deleteRedisPrefix } from './redis.js';
 import type { InstanceReport, Results, Settings } from './results.js';
 import { requestFor, scenarioTitles, type ScenarioId } from './scenarios.js';
@@ -116,14 +115,9 @@ export class Bench {
       if (Date.now() >= deadline) break;
       this.log(`waiting for a quiet machine (cores ${show(busy)} busy)`);
     }
-    const top = spawnSync('ps', ['-eo', 'pcpu,args', '--sort=-pcpu'], { encoding: 'utf8' })
-      .stdout?.split('\n')
-      .slice(1)
-      .map((line) => line.trim().slice(0, 90))
-      .filter((line) => line && !/ ps -eo /.test(line))
-      .slice(0, 3);
+    const top = await busiestProcesses(1000);
     this.results.notes.push(
-      `The machine was not idle when the bench started (cores ${show(busy)} busy after ${maxWaitS} s of waiting; busiest: ${top?.join('; ')}). ` +
+      `The machine was not idle when the bench started (cores ${show(busy)} busy after ${maxWaitS} s of waiting; busiest: ${top.join('; ')}). ` +
         'Rows with a high "other CPU" figure were measured against competing load.',
     );
   }

@@ -222,3 +222,33 @@ export function busyFractions(before: ReturnType<typeof cpuJiffies>, after: Retu
     return total > 0 ? (end.busy - (start?.busy ?? 0)) / total : 0;
   });
 }
+
+/** CPU seconds of every process now: pid → [seconds, command]. */
+function allProcessCpu(): Map<number, [number, string]> {
+  const all = new Map<number, [number, string]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const command = readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0/g, ' ').trim() || stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      all.set(Number(entry), [(Number(fields[11]) + Number(fields[12])) / clockTicks, command]);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return all;
+}
+
+/** The processes that used the most CPU over the next `ms`, as "37% node ...". */
+export async function busiestProcesses(ms: number, count = 3): Promise<string[]> {
+  const before = allProcessCpu();
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  const after = allProcessCpu();
+  return [...after.entries()]
+    .map(([pid, [seconds, command]]) => ({ pid, command, share: (seconds - (before.get(pid)?.[0] ?? seconds)) / (ms / 1000) }))
+    .filter((entry) => entry.pid !== process.pid && entry.share > 0.01)
+    .sort((a, b) => b.share - a.share)
+    .slice(0, count)
+    .map((entry) => `${(entry.share * 100).toFixed(0)}% ${entry.command.slice(0, 80)}`);
+}

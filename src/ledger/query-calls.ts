@@ -28,9 +28,9 @@ export interface CallQuery {
   cursor?: string;
 }
 
-export interface CallRecordJson {
+/** The columns whose JSON form is the stored value itself. */
+interface CallColumns {
   id: string;
-  time: string;
   tenant_id: string | null;
   key_id: string | null;
   kind: string;
@@ -46,14 +46,18 @@ export interface CallRecordJson {
   cache_write_tokens: number;
   output_tokens: number;
   reasoning_tokens: number;
+  latency_ms: number;
+  ttfb_ms: number | null;
+}
+
+export interface CallRecordJson extends CallColumns {
+  time: string;
   /** Integer nano-USD as a decimal string; null when the cost is unknown. */
   cost_nano_usd: string | null;
   /** Exact USD, nine decimals, e.g. "0.000001234"; null when the cost is unknown. */
   cost_usd: string | null;
   cost_unknown: boolean;
   estimated: boolean;
-  latency_ms: number;
-  ttfb_ms: number | null;
   streamed: boolean;
   cache_hit: boolean;
   /** The provider's usage object as it reported it. */
@@ -65,29 +69,12 @@ export interface CallPage {
   next_cursor: string | null;
 }
 
-interface CallRow {
-  id: string;
+/** A row as SQLite returns it: booleans as 0/1, usage as JSON text. */
+interface CallRow extends CallColumns {
   time: number;
-  tenant_id: string | null;
-  key_id: string | null;
-  kind: string;
-  model: string | null;
-  provider: string | null;
-  upstream_model: string | null;
-  prompt_name: string | null;
-  prompt_version: number | null;
-  status: number;
-  error_code: string | null;
-  input_tokens: number;
-  cached_input_tokens: number;
-  cache_write_tokens: number;
-  output_tokens: number;
-  reasoning_tokens: number;
   cost_nano_usd: number | null;
   cost_unknown: number;
   estimated: number;
-  latency_ms: number;
-  ttfb_ms: number | null;
   streamed: number;
   cache_hit: number;
   usage_raw: string | null;

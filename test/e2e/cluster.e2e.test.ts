@@ -8,13 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { promptTokenUpperBound } from '../../src/metering/index.js';
+import { budgetGatewayYaml, budgetRequest, budgetTenantKey } from '../helpers/budget-scenario.js';
 import { postJson } from '../helpers/http.js';
 import { spawnGateway, type SpawnedGateway } from '../helpers/spawn-gateway.js';
 
-const tenantKey = 'tg_cluster_budget_key_0123456789';
-const request = { model: 'slow', max_tokens: 10, messages: [{ role: 'user' as const, content: 'spend a little' }] };
-const worstCaseNano = (promptTokenUpperBound(request) * 1 + 10 * 4) * 1_000;
+const tenantKey = budgetTenantKey;
+const request = budgetRequest;
 
 let gateway: SpawnedGateway | undefined;
 afterAll(() => gateway?.stop('SIGKILL'));
@@ -24,18 +23,7 @@ describe('cluster mode', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'tollgate-cluster-'));
     gateway = await spawnGateway(
       join(dataDir, 'tollgate.yaml'),
-      `
-server: { host: 127.0.0.1 }
-providers:
-  slowdemo: { type: mock, latencyMs: 1500, completionTokens: 3 }
-models:
-  slow: { provider: slowdemo, model: lorem, price: { input: 1, output: 4 } }
-tenants:
-  shared:
-    keys: [{ name: main, key: ${tenantKey} }]
-    quotas: { costPerDayUsd: "${((50 * worstCaseNano) / 1e9).toFixed(9)}" }
-storage: { sqlite: ${join(dataDir, 'tollgate.db')}, ledgerFlushMs: 50 }
-`,
+      budgetGatewayYaml(dataDir),
       {},
       ['--workers', '2'],
     );

@@ -8,15 +8,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { promptTokenUpperBound } from '../../src/metering/index.js';
+import { budgetGatewayYaml, budgetRequest, budgetTenantKey, budgetWorstCaseNano } from '../helpers/budget-scenario.js';
 import { postJson } from '../helpers/http.js';
 import { spawnGateway, type SpawnedGateway } from '../helpers/spawn-gateway.js';
 import { deleteKeys, requireRedis, testRedisUrl } from '../quotas/redis-availability.js';
 
-const tenantKey = 'tg_shared_budget_key_0123456789';
-const request = { model: 'slow', max_tokens: 10, messages: [{ role: 'user' as const, content: 'spend a little' }] };
-/** USD per 1M tokens: input 1, output 4 (cached and reasoning fall back to input and output). */
-const worstCaseNano = (promptTokenUpperBound(request) * 1 + 10 * 4) * 1_000;
+const tenantKey = budgetTenantKey;
+const request = budgetRequest;
+const worstCaseNano = budgetWorstCaseNano;
 const prefix = `tollgate-test-${process.pid}-${Date.now()}:`;
 
 let runRedis = false;
@@ -27,19 +26,7 @@ beforeAll(async () => {
   runRedis = await requireRedis('two gateways sharing Redis');
   if (!runRedis) return;
   dataDir = mkdtempSync(join(tmpdir(), 'tollgate-multi-'));
-  const yaml = `
-server: { host: 127.0.0.1 }
-providers:
-  slowdemo: { type: mock, latencyMs: 1500, completionTokens: 3 }
-models:
-  slow: { provider: slowdemo, model: lorem, price: { input: 1, output: 4 } }
-tenants:
-  shared:
-    keys: [{ name: main, key: ${tenantKey} }]
-    quotas: { costPerDayUsd: "${((50 * worstCaseNano) / 1e9).toFixed(9)}" }
-storage: { sqlite: ${join(dataDir, 'tollgate.db')}, ledgerFlushMs: 50 }
-redis: { url: "${testRedisUrl}", keyPrefix: "${prefix}" }
-`;
+  const yaml = budgetGatewayYaml(dataDir, `redis: { url: "${testRedisUrl}", keyPrefix: "${prefix}" }`);
   gateways.push(await spawnGateway(join(dataDir, 'a.yaml'), yaml));
   gateways.push(await spawnGateway(join(dataDir, 'b.yaml'), yaml));
 }, 60_000);
