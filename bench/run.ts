@@ -20,7 +20,7 @@
  * --profile         then a CPU profile of the gateway: at saturation under non-streamed chat
  *                   (--profile-scenario stream|anthropic|prompt|large for another), then at the fixed
  *                   rate with an event-loop monitor: what ran while requests waited
- * --profile-only    only the profile (prints it; writes no report unless --out is given)
+ * --profile-only    only the profile: prints it and rewrites just the profile part of the report
  * --connections N   autocannon connections for the throughput runs (default 32)
  * --rate N          the fixed rate of the added-latency runs (default 1000 req/s)
  * --out FILE        where to write the report (default docs/benchmarks.md; "-" for none)
@@ -40,7 +40,7 @@ import { helperPids } from './lib/measure.js';
 import { hasTaskset, pinSelf } from './lib/processes.js';
 import { profile } from './lib/profile-run.js';
 import { redisAnswers } from './lib/redis.js';
-import { renderConsole, renderMarkdown } from './lib/report.js';
+import { renderConsole, renderMarkdown, replaceProfile } from './lib/report.js';
 import type { Results, Settings } from './lib/results.js';
 import type { ScenarioId } from './lib/scenarios.js';
 import { soak } from './lib/soak.js';
@@ -186,12 +186,16 @@ main()
   .then(() => {
     results.finishedAt = new Date();
     if (!values['profile-only']) process.stdout.write(`\n${renderConsole(results)}\n`);
-    const outFile = values.out ?? (values['profile-only'] ? '-' : 'docs/benchmarks.md');
+    const outFile = values.out ?? 'docs/benchmarks.md';
     if (outFile !== '-') {
       const out = resolve(repoRoot, outFile);
       const previous = existsSync(out) ? readFileSync(out, 'utf8') : undefined;
-      writeFileSync(out, renderMarkdown(results, previous));
-      bench.log(`wrote ${outFile}`);
+      // --profile-only changes only the profile part of an existing report (nothing else was measured).
+      const text = values['profile-only'] ? (previous ? replaceProfile(results, previous) : undefined) : renderMarkdown(results, previous);
+      if (text) {
+        writeFileSync(out, text);
+        bench.log(`wrote ${outFile}${values['profile-only'] ? ' (its profile part)' : ''}`);
+      }
     }
   })
   .catch((error: unknown) => {

@@ -262,37 +262,58 @@ const hotPathPlaceholder =
   '_To be filled by the hot-path work: what the profile shows, what was changed, and the before/after numbers. ' +
   'This part (between the hot-path markers) is kept when `npm run bench` rewrites this file._';
 
+function between(text: string | undefined, start: string, end: string): string | undefined {
+  if (!text || !text.includes(start) || !text.includes(end)) return undefined;
+  return text.slice(text.indexOf(start) + start.length, text.indexOf(end)).trim();
+}
+
+const profileStart = '<!-- profile:start -->';
+const profileEnd = '<!-- profile:end -->';
+const noProfile =
+  'No profile yet. `npm run bench -- --profile-only` writes one here (non-streamed chat; `--profile-scenario stream|anthropic|prompt|large` ' +
+  'for another), or by hand: `taskset -c 0 node --cpu-prof --cpu-prof-dir=/tmp/prof dist/src/cli/main.js serve --config CONFIG --port PORT`, ' +
+  'load it, stop it with SIGTERM, then `npx tsx bench/lib/profile-summary.ts /tmp/prof/*.cpuprofile`.';
+
+function renderProfile(results: Results): string | undefined {
+  const p = results.profile;
+  if (!p) return undefined;
+  return [
+    `Profile of ${results.startedAt.toISOString()} (\`${results.command}\`; the file: \`${p.file}\`). ${p.command}.`,
+    '',
+    `**At saturation** (${fmt(p.rps)} req/s under the profiler, "${scenarioTitles[p.scenario as ScenarioId] ?? p.scenario}"):`,
+    '',
+    formatProfile(p.saturation),
+    '',
+    `**At ${p.fixedRate.result.rate} req/s** (p50 ${fmt(p.fixedRate.result.p50, 3)} ms, p99 ${fmt(p.fixedRate.result.p99, 3)} ms under the profiler): ` +
+      `the event loop was blocked ≥ 3 ms ${p.blocked.count} times (median ${fmt(p.blocked.p50Ms, 1)} ms, longest ${fmt(p.blocked.longestMs, 1)} ms, ` +
+      `${fmt(p.blocked.totalMs)} ms in all)` +
+      (p.fixedRate.usage.gc
+        ? `; GC meanwhile: ${p.fixedRate.usage.gc.count} pauses, ${p.fixedRate.usage.gc.over3ms} of them ≥ 3 ms, longest ${fmt(p.fixedRate.usage.gc.maxMs, 1)} ms`
+        : '') +
+      '. What ran during those stretches:',
+    '',
+    formatProfile(p.blocked.summary),
+  ].join('\n');
+}
+
+/** `--profile-only` into an existing report: only its profile part changes. */
+export function replaceProfile(results: Results, previous: string): string | undefined {
+  const profile = renderProfile(results);
+  if (!profile || between(previous, profileStart, profileEnd) === undefined) return undefined;
+  return previous.slice(0, previous.indexOf(profileStart) + profileStart.length) + `\n${profile}\n` + previous.slice(previous.indexOf(profileEnd));
+}
+
 export function renderMarkdown(results: Results, previous?: string): string {
-  const kept = previous?.includes(hotPathStart) && previous.includes(hotPathEnd)
-    ? previous.slice(previous.indexOf(hotPathStart) + hotPathStart.length, previous.indexOf(hotPathEnd)).trim()
-    : hotPathPlaceholder;
+  const kept = between(previous, hotPathStart, hotPathEnd) ?? hotPathPlaceholder;
+  const profile = renderProfile(results) ?? between(previous, profileStart, profileEnd) ?? noProfile;
   const m = results.machine;
   const elapsed = results.finishedAt ? ` (took ${((results.finishedAt.getTime() - results.startedAt.getTime()) / 1000).toFixed(0)} s)` : '';
-  const p = results.profile;
-  const profile = p
-    ? [
-        `Profile from this run (the file: \`${p.file}\`). ${p.command}.`,
-        '',
-        `**At saturation** (${fmt(p.rps)} req/s under the profiler, "${scenarioTitles[p.scenario as ScenarioId] ?? p.scenario}"):`,
-        '',
-        formatProfile(p.saturation),
-        '',
-        `**At ${p.fixedRate.result.rate} req/s** (p50 ${fmt(p.fixedRate.result.p50, 3)} ms, p99 ${fmt(p.fixedRate.result.p99, 3)} ms under the profiler): ` +
-          `the event loop was blocked ≥ 3 ms ${p.blocked.count} times (median ${fmt(p.blocked.p50Ms, 1)} ms, longest ${fmt(p.blocked.longestMs, 1)} ms, ` +
-          `${fmt(p.blocked.totalMs)} ms in all)` +
-          (p.fixedRate.usage.gc ? `; GC meanwhile: ${p.fixedRate.usage.gc.count} pauses, ${p.fixedRate.usage.gc.over3ms} of them ≥ 3 ms, longest ${fmt(p.fixedRate.usage.gc.maxMs, 1)} ms` : '') +
-          '. What ran during those stretches:',
-        '',
-        formatProfile(p.blocked.summary),
-      ].join('\n')
-    : 'No profile in this run. `npm run bench -- --profile` adds one (non-streamed chat; `--profile-scenario stream` for another), or by hand: ' +
-      '`taskset -c 0 node --cpu-prof --cpu-prof-dir=/tmp/prof dist/src/cli/main.js serve --config CONFIG --port PORT`, load it, stop it with SIGTERM, then ' +
-      '`npx tsx bench/lib/profile-summary.ts /tmp/prof/*.cpuprofile`.';
   return `# Benchmarks
 
 Written by \`npm run bench\` (\`bench/run.ts\`); re-run it to refresh this page. \`npm run bench\` builds, then takes about four minutes;
 \`-- --quick\` about one (a smoke test); \`-- --soak 600\` adds ten minutes of mixed load watching memory; \`-- --profile\` adds a CPU profile
-(\`-- --profile-only --profile-scenario chat|stream|anthropic|prompt|large\` prints just that); \`-- --help\` lists every flag.
+(\`-- --profile-only [--profile-scenario chat|stream|anthropic|prompt|large]\` runs just that and rewrites only the profile part below);
+\`-- --help\` lists every flag.
 
 - **Date**: ${results.startedAt.toISOString()}${elapsed}
 - **Command**: \`${results.command}\`${results.settings.quick ? ' — a quick run: short measurements, low precision' : ''}
@@ -319,6 +340,8 @@ ${hotPathStart}
 ${kept}
 ${hotPathEnd}
 
+${profileStart}
 ${profile}
+${profileEnd}
 `;
 }
