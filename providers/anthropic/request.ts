@@ -9,9 +9,9 @@
  *   exist only on some models and with strict placement rules, so they are not used.
  * - Anthropic wants alternating user/assistant turns: consecutive same-role messages are merged,
  *   and every tool result after one assistant turn goes into one user turn as `tool_result` blocks.
- * - `temperature` and `top_p`: API version 2026-10-21, which `@anthropic-ai/sdk` 1.x sends, removed
- *   them — a request carrying either (even at its default) is a 400 ("Extra inputs are not
- *   permitted"). Since nearly every OpenAI client sends a temperature, they are dropped rather than
+ * - `temperature` and `top_p`: API version 2026-10-21, which the adapter sends (as `@anthropic-ai/sdk`
+ *   1.x did), removed them — a request carrying either (even at its default) is a 400 ("Extra
+ *   inputs are not permitted"). Since nearly every OpenAI client sends a temperature, they are dropped rather than
  *   refused. An operator who pins `anthropic-version: 2023-06-01` in the provider's `headers` gets
  *   them forwarded, `temperature` clamped to Anthropic's 0–1 (OpenAI allows up to 2) so that the
  *   values clients commonly send (0–1) keep their meaning.

@@ -4,12 +4,12 @@ import type { ChatCompletionChunk } from '../../schemas/openai-chat.js';
 import { GatewayError } from '../../src/errors/gateway-error.js';
 import { SseDecoder } from '../shared/sse-decoder.js';
 import type { ChatStreamPart } from '../types.js';
-import { toChatStreamParts, type AnthropicStreamEvent } from './stream.js';
+import { readAnthropicEvents, toChatStreamParts, type AnthropicStreamEvent } from './stream.js';
 import { conformancePath } from '../../test/helpers/conformance.js';
 
 const recordings = conformancePath('anthropic');
 
-/** A recorded SSE file → its events, as the SDK hands them over (pings and unnamed frames dropped). */
+/** A recorded SSE file → its events, as `@anthropic-ai/sdk` handed them over (pings and unnamed frames dropped). */
 function recordedEvents(file: string): AnthropicStreamEvent[] {
   const decoder = new SseDecoder();
   const frames = [...decoder.push(readFileSync(`${recordings}/${file}`)), ...decoder.end()];
@@ -186,5 +186,50 @@ describe('toChatStreamParts on scripted events', () => {
   it('reports the fallback model until message_start names one', async () => {
     const list = chunks(await collect([{ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'x' } }, ...stop]));
     expect(list[0].model).toBe('fallback-model');
+  });
+});
+
+describe('readAnthropicEvents', () => {
+  async function read(body: Array<string | Uint8Array>): Promise<AnthropicStreamEvent[]> {
+    const events: AnthropicStreamEvent[] = [];
+    const bytes = body.map((piece) => (typeof piece === 'string' ? new TextEncoder().encode(piece) : piece));
+    for await (const event of readAnthropicEvents('claude', from(bytes))) events.push(event);
+    return events;
+  }
+
+  it('yields the events of each recording, whatever the byte split, as the SDK did', async () => {
+    for (const file of ['basic_response.txt', 'tool_use_response.txt', 'incomplete_partial_json_response.txt']) {
+      const bytes = readFileSync(`${recordings}/${file}`);
+      for (const size of [1, 7, bytes.length]) {
+        const pieces = [];
+        for (let start = 0; start < bytes.length; start += size) pieces.push(bytes.subarray(start, start + size));
+        expect(await read(pieces)).toEqual(recordedEvents(file));
+      }
+    }
+  });
+
+  it('skips pings, unnamed frames and comments, and reads a last frame without a blank line after it', async () => {
+    const events = await read([
+      ': keep-alive\n\n',
+      'event: ping\ndata: {"type": "ping"}\n\n',
+      'data: {"type":"message_stop"}\n\n',
+      'event: message_stop\r\ndata: {"type":"message_stop"}',
+    ]);
+    expect(events).toEqual([{ type: 'message_stop' }]);
+  });
+
+  it('turns event: error into an error event, even when its data is not JSON', async () => {
+    const json = await read(['event: error\ndata: {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}\n\n']);
+    expect(json).toEqual([{ type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } }]);
+    const text = await read(['event: error\ndata: upstream broke\n\n']);
+    expect(text).toEqual([{ type: 'error', error: { type: null, message: 'upstream broke' } }]);
+    const error = await collect(text).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ status: 502, message: 'claude: upstream broke' });
+  });
+
+  it('throws a 502 for an event whose data is not a JSON object', async () => {
+    const error = await read(['event: content_block_delta\ndata: {"type":"content_bl\n\n']).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(GatewayError);
+    expect(error).toMatchObject({ status: 502, code: 'upstream_invalid_response' });
   });
 });

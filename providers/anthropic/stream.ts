@@ -6,12 +6,17 @@
  * OpenAI clients expect: a first chunk with the role, content and tool-call deltas (a tool call's
  * first chunk names it; later ones carry only `index` and argument pieces), a last chunk with
  * `finish_reason`; then, for metering, the usage once.
+ *
+ * `readAnthropicEvents` turns the response body (SSE `event:` + `data:` frames) into those events,
+ * the way `@anthropic-ai/sdk` 1.x did: frames without an event name and `ping`s are skipped, every
+ * other frame's `data` is one JSON event, and `event: error` is an error whatever its data says.
  * @see https://docs.anthropic.com/en/docs/build-with-claude/streaming
  */
 import type { ChatCompletionChunkChoice, FinishReason } from '../../schemas/openai-chat.js';
 import { GatewayError } from '../../src/errors/gateway-error.js';
+import { SseDecoder, type SseEvent } from '../shared/sse-decoder.js';
 import type { ChatStreamPart } from '../types.js';
-import { anthropicErrorFromPayload, toGatewayError, type AnthropicErrorPayload } from './errors.js';
+import { anthropicErrorFromPayload, errorEventPayload, toGatewayError, type AnthropicErrorPayload } from './errors.js';
 import { mapFinishReason } from './finish-reason.js';
 import type { AnthropicContentBlock, AnthropicMessage } from './response.js';
 import { mergeStreamUsage, normalizeAnthropicUsage, type AnthropicUsage } from './usage.js';
@@ -145,6 +150,40 @@ export interface StreamOptions {
   signal?: AbortSignal;
 }
 
+/** An SSE body → Anthropic's stream events, as they arrive. Transport errors are thrown as they come. */
+export async function* readAnthropicEvents(provider: string, body: AsyncIterable<Uint8Array>): AsyncGenerator<AnthropicStreamEvent> {
+  const decoder = new SseDecoder();
+  for await (const bytes of body) {
+    for (const frame of decoder.push(bytes)) {
+      const event = toStreamEvent(provider, frame);
+      if (event) yield event;
+    }
+  }
+  for (const frame of decoder.end()) {
+    const event = toStreamEvent(provider, frame);
+    if (event) yield event;
+  }
+}
+
+function toStreamEvent(provider: string, frame: SseEvent): AnthropicStreamEvent | undefined {
+  if (frame.event === undefined || frame.event === 'ping') return undefined;
+  // The event name decides, so an error reaches the mapper's `error` case even if its data is not the usual JSON.
+  if (frame.event === 'error') return { ...errorEventPayload(frame.data), type: 'error' };
+  if (!frame.data) return undefined;
+  let event: unknown;
+  try {
+    event = JSON.parse(frame.data);
+  } catch {
+    event = undefined;
+  }
+  // An object of an unknown shape is let through, for the mapper to skip as it skips unknown event types.
+  if (event !== null && typeof event === 'object') return event as AnthropicStreamEvent;
+  throw new GatewayError(502, `${provider} sent a stream event that is not a JSON object`, {
+    type: 'upstream_error',
+    code: 'upstream_invalid_response',
+  });
+}
+
 /** Maps a whole event stream; any failure comes out as a `GatewayError`. */
 export async function* toChatStreamParts(
   events: AsyncIterable<AnthropicStreamEvent>,
@@ -153,7 +192,7 @@ export async function* toChatStreamParts(
   const mapper = new AnthropicStreamMapper(provider, model);
   try {
     for await (const event of events) yield* mapper.map(event);
-    // The SDK ends its iterator quietly when the request is aborted: that is no complete answer.
+    // An event source that ends quietly when the caller aborts has not delivered a complete answer.
     if (signal?.aborted) throw signal.reason ?? new Error('aborted');
     yield* mapper.end();
   } catch (error) {

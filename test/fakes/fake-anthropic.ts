@@ -6,8 +6,8 @@
  * `event:` + `data:` frames with a `ping` after the first block start and tool input as
  * `input_json_delta` pieces (the first one empty, as recorded).
  *
- * Like the real API it checks the key (`Authorization: Bearer`, which `@anthropic-ai/sdk` 1.x
- * sends, or `x-api-key`) and the `anthropic-version` header, and rejects what API version
+ * Like the real API it checks the key (`Authorization: Bearer`, which Tollgate sends as SDK 1.x does,
+ * or `x-api-key`) and the `anthropic-version` header, and rejects what API version
  * 2026-10-21 rejects: the removed sampling parameters, empty text blocks, and `tool_use` blocks
  * without their `tool_result` in the next message. Tests script answers with the helpers; an
  * unscripted request gets a short text answer.
