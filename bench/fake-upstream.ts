@@ -12,8 +12,9 @@
  * stream has n content chunks written <ms> apart instead — the bench uses it to check that a
  * gateway forwards every chunk as it arrives. `prompt_tokens` is the request body's bytes / 4.
  *
- * Run: node --import tsx bench/fake-upstream.ts [--port 0] [--host 127.0.0.1] [--chunks 64]
- * Prints one JSON line on stdout once listening: {"message":"fake upstream listening","url":...}
+ * Run: npx tsx bench/fake-upstream.ts [--port 0] [--host 127.0.0.1] [--chunks 64] (the bench runs a
+ * type-stripped copy under plain node: see bench/lib/transpile.ts). Prints one JSON line on stdout
+ * once listening: {"message":"fake upstream listening","url":...}
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';

@@ -5,8 +5,9 @@
  * piped up and the response body piped back as it arrives (no parsing, no auth, no metering). What
  * Tollgate does on top of this is what the benchmark's "vs plain proxy" ratio prices.
  *
- * Run: node --import tsx bench/plain-proxy.ts --upstream http://127.0.0.1:PORT [--port 0]
- * Prints one JSON line on stdout once listening: {"message":"plain proxy listening","url":...}
+ * Run: npx tsx bench/plain-proxy.ts --upstream http://127.0.0.1:PORT [--port 0] (the bench runs a
+ * type-stripped copy under plain node: see bench/lib/transpile.ts). Prints one JSON line on stdout
+ * once listening: {"message":"plain proxy listening","url":...}
  */
 import { createServer, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';

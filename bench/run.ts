@@ -44,6 +44,7 @@ import { renderConsole, renderMarkdown, replaceProfile } from './lib/report.js';
 import type { Results, Settings } from './lib/results.js';
 import type { ScenarioId } from './lib/scenarios.js';
 import { soak } from './lib/soak.js';
+import { transpileForNode } from './lib/transpile.js';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const argv = process.argv.slice(2);
@@ -135,7 +136,7 @@ async function main(): Promise<void> {
   bench.log('starting the fake upstream');
   const fake = await bench.start({
     name: 'fake upstream',
-    nodeArgs: ['--trace-gc', '--import', 'tsx', 'bench/fake-upstream.ts', '--chunks', String(settings.chunks)],
+    nodeArgs: ['--trace-gc', transpileForNode(repoRoot, 'bench/fake-upstream.ts'), '--chunks', String(settings.chunks)],
     cpus: pinned ? settings.loadCpus : undefined,
     cwd: repoRoot,
     listening: /"message":"fake upstream listening","url":"([^"]+)"/,
@@ -154,7 +155,7 @@ async function main(): Promise<void> {
   bench.log('plain proxy');
   const proxy = await bench.start({
     name: 'plain proxy',
-    nodeArgs: ['--trace-gc', ...bench.options.nodeFlags, '--import', 'tsx', 'bench/plain-proxy.ts', '--upstream', fake.url],
+    nodeArgs: ['--trace-gc', ...bench.options.nodeFlags, transpileForNode(repoRoot, 'bench/plain-proxy.ts'), '--upstream', fake.url],
     cpus: pinned ? settings.gatewayCpus : undefined,
     cwd: repoRoot,
     listening: /"message":"plain proxy listening","url":"([^"]+)"/,

@@ -97,7 +97,17 @@ export class Bench {
     const usage = sampleProcess(gateway.pid, subject.tree);
     const exitCode = await this.stop(gateway);
     if (exitCode !== 0) this.results.notes.push(`${subject.label} exited with ${exitCode} on SIGTERM:\n${gateway.log().slice(-2000)}`);
-    const report: InstanceReport = { target: subject, hwmMb: usage.hwmMb, maxProcessHwmMb: usage.maxProcessHwmMb, exitCode, ledger: countLedger(config.sqlite) };
+    // Rows the gateway could not keep are logged one by one ("ledger row dropped", with a reason).
+    const dropped = gateway.log().match(/"message":"ledger row (?:dropped|not written)"(?:,"reason":"([^"]*)")?/g) ?? [];
+    const reasons = [...new Set(dropped.map((line) => /"reason":"([^"]*)"/.exec(line)?.[1] ?? 'no reason given'))];
+    const report: InstanceReport = {
+      target: subject,
+      hwmMb: usage.hwmMb,
+      maxProcessHwmMb: usage.maxProcessHwmMb,
+      exitCode,
+      ledger: countLedger(config.sqlite),
+      droppedLogged: { count: dropped.length, reasons },
+    };
     if (config.redisPrefix) report.redisKeys = await deleteRedisPrefix(this.options.redisUrl, config.redisPrefix).catch(() => undefined);
     return report;
   }

@@ -132,11 +132,12 @@ function instanceTable(results: Results): string {
       .map(([status, count]) => `${status}: ${count}`)
       .join(', '),
     `${instance.backlogAtEnd ?? '–'} → ${instance.backlogAfter1s ?? '–'}`,
+    instance.droppedLogged ? `${instance.droppedLogged.count}${instance.droppedLogged.count ? ` (${instance.droppedLogged.reasons.join(', ')})` : ''}` : '–',
     String(instance.exitCode),
     instance.redisKeys === undefined ? '–' : String(instance.redisKeys),
   ]);
   return table(
-    ['Gateway', 'VmRSS at start MB', 'peak VmRSS under load MB', 'VmHWM MB', 'requests sent', 'ledger rows', 'rows by status', 'ledger backlog after the top-rate run → 1 s later', 'exit code (SIGTERM)', 'Redis keys left'],
+    ['Gateway', 'VmRSS at start MB', 'peak VmRSS under load MB', 'VmHWM MB', 'requests sent', 'ledger rows', 'rows by status', 'ledger backlog after the top-rate run → 1 s later', 'rows the gateway logged as dropped', 'exit code (SIGTERM)', 'Redis keys left'],
     rows,
   );
 }
@@ -172,7 +173,7 @@ function soakSection(results: Results): string {
     `${soak.durationS} s of mixed load (chat, streamed chat, Anthropic, prompt, chat, 100 KB prompt; ${'autocannon'} ${results.settings.connections} connections) on a fresh gateway with in-process counters: ` +
       `${soak.requests} requests, ${fmt(soak.rps)} req/s, ${soak.errors} errors.`,
     '',
-    `RSS: first-half max ${fmt(soak.firstHalfMaxMb, 1)} MB, second-half max ${fmt(soak.secondHalfMaxMb, 1)} MB, second-half slope ${signed(soak.secondHalfSlopeMbPerMin, 2)} MB/min; ` +
+    `RSS: first-half peak ${fmt(soak.firstHalfMaxMb, 1)} MB, second-half peak ${fmt(soak.secondHalfMaxMb, 1)} MB, per-minute peaks in the second half ${signed(soak.secondHalfSlopeMbPerMin, 2)} MB/min; ` +
       `VmHWM ${fmt(soak.instance.hwmMb, 1)} MB. Largest ledger backlog ${soak.maxBacklog} rows; ${soak.instance.ledger.rows} rows for ${soak.instance.target.sent} requests.`,
     '',
     table(['at s', 'RSS MB', 'ledger backlog rows'], everyMinute.map((sample) => [fmt(sample.atS), fmt(sample.rssMb, 1), String(sample.ledgerBacklog)])),
@@ -193,7 +194,8 @@ function setup(results: Results): string {
     `- Processes: the fake upstream (\`bench/fake-upstream.ts\`, raw \`node:http\`, precomputed answers, ${s.chunks} chunks per stream) and this load generator ` +
       `(autocannon and undici clients in \`bench/run.ts\`) on core ${s.loadCpus}; the process under test on core ${s.gatewayCpus} ` +
       `(${s.pinned ? '`taskset -c`' : 'not pinned'}), one at a time: the plain Node proxy (\`bench/plain-proxy.ts\`, node:http + undici, no features), ` +
-      'Tollgate with in-process quota counters, Tollgate with Redis counters.',
+      'Tollgate with in-process quota counters, Tollgate with Redis counters. The fake and the plain proxy run as type-stripped JavaScript under plain ' +
+      '`node` (no tsx loader in their memory); Redis, when used, is not pinned.',
     '- Tollgate runs `node dist/src/cli/main.js serve` with every feature on: a tenant key (auth), requests/tokens/cost quotas per minute, day and month ' +
       '(reserved and settled on every call), priced models (metering, `x-tollgate-cost-usd`), the SQLite ledger (one row per call), prompt files watched.',
     `- Max throughput: autocannon, ${s.connections} keep-alive connections; each process gets ${s.startWarmS} s of non-streamed chat once up, then every measurement ` +

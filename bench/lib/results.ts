@@ -51,6 +51,8 @@ export interface InstanceReport {
   topRate?: number;
   exitCode: number | null;
   ledger: LedgerCount;
+  /** "ledger row dropped" lines in the gateway's log (its last 64 KB), and their reasons. */
+  droppedLogged?: { count: number; reasons: string[] };
   /** Keys left in Redis under the instance's prefix (deleted after the run). */
   redisKeys?: number;
 }
@@ -72,7 +74,7 @@ export interface SoakReport {
   samples: Array<{ atS: number; rssMb: number; ledgerBacklog: number }>;
   firstHalfMaxMb: number;
   secondHalfMaxMb: number;
-  /** Least-squares slope of RSS over the second half, MB per minute. */
+  /** Least-squares slope of RSS's upper envelope (per-minute peaks) over the second half, MB per minute. */
   secondHalfSlopeMbPerMin: number;
   maxBacklog: number;
   instance: InstanceReport;
