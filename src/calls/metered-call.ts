@@ -72,6 +72,12 @@ export class MeteredCall {
   }
 
   private static async admit(services: MeteringServices, plan: CallPlan, startedAt: number): Promise<MeteredCall> {
+    const call = await MeteredCall.reserve(services, plan, startedAt);
+    services.openCalls.opened();
+    return call;
+  }
+
+  private static async reserve(services: MeteringServices, plan: CallPlan, startedAt: number): Promise<MeteredCall> {
     const { target, caller } = plan;
     if (target.publicModel) assertModelAllowed(caller, target.publicModel);
     const price = target.publicModel
@@ -122,6 +128,7 @@ export class MeteredCall {
     this.finished = true;
     this.reservation.release().catch((releaseError) => logger.warn('quota release failed', { error: String(releaseError) }));
     this.services.ledger.append(this.row({ status: error.status, usage: zeroUsage(), estimated: false, errorCode: error.code }, 0));
+    this.services.openCalls.closed();
     Object.assign(error.headers, this.reservation.headers, { [costHeader]: this.services.formatUsd(0) });
   }
 
@@ -134,6 +141,7 @@ export class MeteredCall {
       .settle({ tokens, costNanoUsd: cost ?? 0 })
       .catch((settleError) => logger.warn('quota settlement failed', { error: String(settleError) }));
     this.services.ledger.append(this.row(outcome, cost));
+    this.services.openCalls.closed();
   }
 
   private row(outcome: CallOutcome, cost: number | null): LedgerRow {

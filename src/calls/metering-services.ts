@@ -7,11 +7,14 @@
 import type { NormalizedUsage } from '../../providers/types.js';
 import type { TenantCaller } from '../auth/authenticate.js';
 import type { LedgerRow } from '../ledger/types.js';
+import type { OpenCalls } from './open-calls.js';
 import type { ModelPrice, PriceBook } from '../metering/types.js';
 import type { QuotaLimits, QuotaSubject } from '../quotas/types.js';
 import type { QuotaService } from '../quotas/quota-service.js';
 
 export interface MeteringServices {
+  /** Calls that began and have not yet written their ledger row (shutdown waits for them). */
+  openCalls: OpenCalls;
   prices: PriceBook;
   quotas: Pick<QuotaService, 'reserve'>;
   ledger: { append(row: LedgerRow): void };

@@ -17,19 +17,3 @@ export async function usageOrEstimate(usage: NormalizedUsage | null, source: () 
   const { promptText, generated } = source();
   return { usage: await tokenCounterThread.estimateUsage({ promptText, outputText: generatedTextFromChunks(generated) }), estimated: true };
 }
-
-/**
- * Work that finishes a call after its response has left (settling a stream that ended or was
- * abandoned). Shutdown waits for it before the ledger's last flush, so no row is lost.
- */
-const unfinished = new Set<Promise<unknown>>();
-
-export function trackCompletion<T>(work: Promise<T>): Promise<T> {
-  unfinished.add(work);
-  void work.finally(() => unfinished.delete(work)).catch(() => undefined);
-  return work;
-}
-
-export async function completionsSettled(): Promise<void> {
-  while (unfinished.size > 0) await Promise.allSettled([...unfinished]);
-}

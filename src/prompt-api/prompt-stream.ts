@@ -10,7 +10,6 @@ import type { ChatCompletionRequest } from '../../schemas/openai-chat.js';
 import type { PromptDefinition } from '../../schemas/prompt-file.js';
 import type { ChatStreamPart, NormalizedUsage } from '../../providers/types.js';
 import { streamOutcome, type ChatCall } from '../calls/chat-call.js';
-import { trackCompletion } from '../calls/usage-or-estimate.js';
 import type { GatewayError } from '../errors/gateway-error.js';
 import { generatedTextFromChunks } from '../metering/index.js';
 import { pullStream } from '../server/pull-stream.js';
@@ -33,10 +32,10 @@ export function promptStreamResponse(parts: AsyncIterable<ChatStreamPart>, conte
   let output = '';
   let model = request.model;
   /** Settles the call; resolves to the cost header value and the usage it was billed for. */
-  const finish = (outcome: 'completed' | 'failed' | 'client_closed', error?: GatewayError) =>
-    trackCompletion(
-      streamOutcome(request, { outcome, usage, error, forwarded }).then((settled) => ({ cost: call.metered.complete(settled), usage: settled.usage })),
-    );
+  const finish = async (outcome: 'completed' | 'failed' | 'client_closed', error?: GatewayError) => {
+    const settled = await streamOutcome(request, { outcome, usage, error, forwarded });
+    return { cost: call.metered.complete(settled), usage: settled.usage };
+  };
 
   const body = pullStream(parts, {
     encode: (part) => {

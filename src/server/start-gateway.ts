@@ -13,7 +13,7 @@ import type { ProviderAdapter } from '../../providers/types.js';
 import { logger, registerSecret } from '../logging/logger.js';
 import { KeyStore } from '../auth/key-store.js';
 import { subjectFactory, type MeteringServices } from '../calls/metering-services.js';
-import { completionsSettled } from '../calls/usage-or-estimate.js';
+import { OpenCalls } from '../calls/open-calls.js';
 import { LedgerWriter, startRetention } from '../ledger/index.js';
 import { costNanoUsd, formatNanoUsd, InMemoryPriceBook, tokenCounterThread, worstCaseCostNanoUsd } from '../metering/index.js';
 import { ModelRegistry } from '../models/model-registry.js';
@@ -65,7 +65,9 @@ export async function createServices(config: TollgateConfig, options: Omit<Start
   const retention = config.storage.retentionDays ? startRetention(database, config.storage.retentionDays) : undefined;
   const adminKey = options.adminKey ?? (process.env.TOLLGATE_ADMIN_KEY || undefined);
   registerSecret(adminKey);
+  const openCalls = new OpenCalls();
   const metering: MeteringServices = {
+    openCalls,
     prices,
     quotas,
     ledger,
@@ -98,8 +100,11 @@ export async function createServices(config: TollgateConfig, options: Omit<Start
     clearInterval(refresher);
     library.close();
     retention?.stop();
-    // Streams that ended during the drain may still be counting their tokens: wait, then flush.
-    await completionsSettled();
+    // Calls whose clients left during the drain may still be finishing (their upstream request,
+    // a token estimate): wait for their ledger rows, then flush.
+    if (!(await openCalls.settled(config.server.shutdownGraceMs))) {
+      logger.warn('shutting down with calls still open', { open: openCalls.size });
+    }
     await ledger.close();
     await tokenCounterThread.close();
     await quotas.close();

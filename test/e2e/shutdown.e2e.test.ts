@@ -1,7 +1,9 @@
 /**
  * Graceful shutdown under load: SIGTERM while 100 calls (half of them streams) are in flight. The
  * process stops accepting, lets every accepted call finish, flushes the ledger and exits 0 — and
- * the ledger then holds exactly one row per accepted call.
+ * the ledger then holds exactly one row per accepted call. Also: callers that hang up just before
+ * the signal still get their rows (the streams among them are billed from a token estimate that is
+ * still being counted when their connections are already gone).
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -66,5 +68,48 @@ storage: { sqlite: ${join(dataDir, 'tollgate.db')}, ledgerFlushMs: 5000 }
     database.close();
     expect(rows).toEqual({ count: 100, ok: 100 });
     expect(gateway.log()).toContain('"message":"stopped"');
+  }, 60_000);
+
+  it('keeps the rows of calls whose callers hung up just before the signal', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'tollgate-shutdown-'));
+    const streamReply = chunkStreamReply(Array.from({ length: 40 }, (_, index) => (index === 0 ? { role: 'assistant', content: '' } : { content: `word${index} ` })), 'stop');
+    const dribbling = await startFakeUpstream(() => ({ ...streamReply, chunkDelayMs: 50 }));
+    const leaving = await spawnGateway(
+      join(dataDir, 'tollgate.yaml'),
+      `
+server: { host: 127.0.0.1, shutdownGraceMs: 10000 }
+providers:
+  slow: { type: openai-compatible, baseURL: ${dribbling.url}/v1 }
+models:
+  demo: { provider: slow, model: gpt-4o-mini, price: { input: 1, output: 4 } }
+tenants:
+  load: { keys: [{ name: main, key: ${tenantKey} }] }
+storage: { sqlite: ${join(dataDir, 'tollgate.db')}, ledgerFlushMs: 5000 }
+`,
+    );
+    try {
+      const leavers = await Promise.all(
+        Array.from({ length: 10 }, async (_, index) => {
+          const controller = new AbortController();
+          const response = await fetch(`${leaving.url}/v1/chat/completions`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${tenantKey}` },
+            body: JSON.stringify({ model: 'demo', stream: true, messages: [{ role: 'user', content: `leaver ${index}` }] }),
+            signal: controller.signal,
+          });
+          await response.body!.getReader().read();
+          return controller;
+        }),
+      );
+      for (const controller of leavers) controller.abort();
+      expect(await leaving.stop('SIGTERM')).toBe(0);
+      const database = new Database(join(dataDir, 'tollgate.db'), { readonly: true });
+      const rows = database.prepare("select count(*) as count, sum(status = 499) as abandoned, sum(estimated) as estimated from calls where tenant_id = 'load'").get();
+      database.close();
+      expect(rows).toEqual({ count: 10, abandoned: 10, estimated: 10 });
+    } finally {
+      await leaving.stop('SIGKILL');
+      await dribbling.close();
+    }
   }, 60_000);
 });

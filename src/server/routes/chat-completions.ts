@@ -8,7 +8,6 @@ import type { Hono } from 'hono';
 import { chatCompletionRequestSchema } from '../../../schemas/openai-chat.js';
 import { beginChatCall, streamOutcome, usageOfResult } from '../../calls/chat-call.js';
 import { costHeader } from '../../calls/metered-call.js';
-import { trackCompletion } from '../../calls/usage-or-estimate.js';
 import { toGatewayError } from '../../errors/render-error.js';
 import type { GatewayEnv } from '../gateway-env.js';
 import { readJsonBodyAndText, validateBody } from '../read-request.js';
@@ -35,7 +34,7 @@ export function registerChatCompletions(app: Hono<GatewayEnv>): void {
           includeUsage: request.stream_options?.include_usage === true,
           headers: metered.rateLimitHeaders,
           onFirstByte: () => metered.markFirstByte(),
-          onFinish: (summary) => trackCompletion(streamOutcome(request, summary).then((outcome) => `${costHeader}: ${metered.complete(outcome)}`)),
+          onFinish: async (summary) => `${costHeader}: ${metered.complete(await streamOutcome(request, summary))}`,
         });
       }
       const result = await call.complete(request);
