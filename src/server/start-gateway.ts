@@ -14,7 +14,7 @@ import { logger, registerSecret } from '../logging/logger.js';
 import { KeyStore } from '../auth/key-store.js';
 import { subjectFactory, type MeteringServices } from '../calls/metering-services.js';
 import { OpenCalls } from '../calls/open-calls.js';
-import { LedgerWriter, startRetention } from '../ledger/index.js';
+import { LedgerThread, LedgerWriter, startRetention } from '../ledger/index.js';
 import { costNanoUsd, formatNanoUsd, InMemoryPriceBook, tokenCounterThread, worstCaseCostNanoUsd } from '../metering/index.js';
 import { ModelRegistry } from '../models/model-registry.js';
 import { Subscriptions } from '../prompt-api/subscriptions.js';
@@ -61,7 +61,10 @@ export async function createServices(config: TollgateConfig, options: Omit<Start
   if (options.syncConfig !== false) keyStore.syncFromConfig(config);
   const prices = new InMemoryPriceBook({ database, models: config.models });
   const quotas = await createQuotaService(config.redis, options.quotaBackend);
-  const ledger = new LedgerWriter(database, { flushMs: config.storage.ledgerFlushMs, batchSize: config.storage.ledgerBatchSize });
+  // A database file gets its own writer thread; `:memory:` (tests) can only be written from here.
+  const ledgerOptions = { flushMs: config.storage.ledgerFlushMs, batchSize: config.storage.ledgerBatchSize };
+  const ledger =
+    config.storage.sqlite === ':memory:' ? new LedgerWriter(database, ledgerOptions) : new LedgerThread({ path: config.storage.sqlite, ...ledgerOptions });
   const retention = config.storage.retentionDays ? startRetention(database, config.storage.retentionDays) : undefined;
   const adminKey = options.adminKey ?? (process.env.TOLLGATE_ADMIN_KEY || undefined);
   registerSecret(adminKey);

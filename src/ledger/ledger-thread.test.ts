@@ -1,0 +1,49 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { openDatabase } from '../storage/database.js';
+import { LedgerThread } from './ledger-thread.js';
+import type { LedgerRow } from './types.js';
+
+function row(index: number): LedgerRow {
+  return {
+    id: `req_thread_${index}`,
+    time: Date.UTC(2026, 6, 1, 12) + index,
+    tenantId: 'acme',
+    keyId: 'key_1',
+    kind: 'chat',
+    model: 'gpt-4o',
+    status: 200,
+    inputTokens: 10,
+    outputTokens: 5,
+    costNanoUsd: 1000,
+    latencyMs: 3,
+  };
+}
+
+describe('LedgerThread', () => {
+  it('writes every appended row from its own thread, with rollups, by the time close resolves', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'tollgate-ledger-thread-')), 'ledger.db');
+    openDatabase(path).$client.close();
+    const ledger = new LedgerThread({ path, flushMs: 50, batchSize: 100 });
+    for (let index = 0; index < 2_500; index++) ledger.append(row(index));
+    // Appending only queues on this side: nothing waits for SQLite.
+    expect(ledger.pendingRows).toBeGreaterThan(0);
+    await ledger.close();
+
+    const database = new Database(path, { readonly: true });
+    const calls = database.prepare('select count(*) as count, sum(cost_nano_usd) as cost from calls').get();
+    const rollups = database.prepare('select sum(requests) as requests, sum(cost_nano_usd) as cost from daily_rollups').get();
+    database.close();
+    expect(calls).toEqual({ count: 2_500, cost: 2_500_000 });
+    expect(rollups).toEqual({ requests: 2_500, cost: 2_500_000 });
+  });
+
+  it('rejects close when its thread cannot run', async () => {
+    const ledger = new LedgerThread({ path: '/nonexistent-folder/\u0000/ledger.db', flushMs: 50, batchSize: 100 });
+    ledger.append(row(1));
+    await expect(ledger.close()).rejects.toThrow(/ledger thread/);
+  });
+});

@@ -1,0 +1,99 @@
+/**
+ * @module ledger/ledger-thread
+ * The ledger, written from a worker thread. `append` costs the request path one array push; every
+ * `flushMs` (or as soon as `batchSize` rows wait) the batch is posted to the thread, whose own
+ * `LedgerWriter` writes it. Profiles showed the synchronous SQLite transaction — and the WAL
+ * checkpoints it sometimes runs, up to ~30 ms — blocking the event loop and so every request's
+ * p99; on its own thread it no longer does. `close()` posts what is left and resolves once the
+ * thread has written everything.
+ */
+import type { Worker } from 'node:worker_threads';
+import { logger } from '../logging/logger.js';
+import { siblingModule, startModuleWorker } from '../threads/start-module-worker.js';
+import type { LedgerThreadMessage } from './ledger-worker.js';
+import type { LedgerRow } from './types.js';
+
+export interface LedgerThreadOptions {
+  /** The SQLite file (a file, not `:memory:`: the thread opens its own connection). */
+  path: string;
+  flushMs: number;
+  batchSize: number;
+}
+
+export class LedgerThread {
+  private readonly worker: Worker;
+  private pending: LedgerRow[] = [];
+  private readonly timer: NodeJS.Timeout;
+  private flushScheduled = false;
+  private closing: Promise<void> | undefined;
+  private exited = false;
+
+  constructor(private readonly options: LedgerThreadOptions) {
+    // The thread writes often and briefly: the batching already happened on this side.
+    this.worker = startModuleWorker(siblingModule(import.meta.url, 'ledger-worker'), {
+      path: options.path,
+      flushMs: Math.min(options.flushMs, 20),
+      batchSize: options.batchSize,
+    });
+    this.worker.on('error', (error) => logger.error('ledger thread failed', { error: String(error) }));
+    this.worker.on('exit', (code) => {
+      this.exited = true;
+      if (!this.closing) logger.error('ledger thread exited unexpectedly', { code, pendingRows: this.pending.length });
+    });
+    this.timer = setInterval(() => this.flush(), options.flushMs);
+    this.timer.unref();
+  }
+
+  get pendingRows(): number {
+    return this.pending.length;
+  }
+
+  append(row: LedgerRow): void {
+    this.pending.push(row);
+    if (this.pending.length >= this.options.batchSize && !this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => {
+        this.flushScheduled = false;
+        this.flush();
+      });
+    }
+  }
+
+  /** Posts the waiting rows to the thread. */
+  flush(): void {
+    if (this.pending.length === 0 || this.exited) return;
+    const rows = this.pending;
+    this.pending = [];
+    this.post({ type: 'rows', rows });
+  }
+
+  /** Posts what is left and waits for the thread to write it all and close its connection. */
+  close(): Promise<void> {
+    this.closing ??= new Promise<void>((resolve, reject) => {
+      clearInterval(this.timer);
+      this.flush();
+      if (this.exited) {
+        reject(new Error('the ledger thread had already exited'));
+        return;
+      }
+      let answered = false;
+      this.worker.on('message', (message: { type: string; ok?: boolean; error?: string }) => {
+        if (message.type !== 'closed') return;
+        answered = true;
+        void this.worker.terminate();
+        if (message.ok) resolve();
+        else reject(new Error(`the ledger thread could not write every row: ${message.error}`));
+      });
+      // A thread that dies before answering must not leave shutdown waiting forever.
+      this.worker.once('exit', () => {
+        if (!answered) reject(new Error('the ledger thread exited before writing every row'));
+      });
+      this.post({ type: 'close' });
+    });
+    return this.closing;
+  }
+
+  private post(message: LedgerThreadMessage): void {
+    this.worker.postMessage(message);
+  }
+}
