@@ -26,7 +26,9 @@
  * --out FILE        where to write the report (default docs/benchmarks.md; "-" for none)
  * --keep            keep the temporary folder (configs, SQLite ledgers, profiles)
  * --node-flags "F"  extra Node/V8 flags for Tollgate and the plain proxy alike, to try runtime
- *                   settings (e.g. "--max-semi-space-size=4")
+ *                   settings (e.g. "--max-semi-space-size=8"); Tollgate's own come first, so these win
+ * --no-gateway-flags  start Tollgate without its V8 settings (src/cli/runtime-flags.ts), to see
+ *                   what they change
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -45,6 +47,7 @@ import type { Results, Settings } from './lib/results.js';
 import type { ScenarioId } from './lib/scenarios.js';
 import { soak } from './lib/soak.js';
 import { transpileForNode } from './lib/transpile.js';
+import { gatewayNodeFlags } from '../src/cli/runtime-flags.js';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const argv = process.argv.slice(2);
@@ -64,6 +67,7 @@ const { values } = parseArgs({
     out: { type: 'string' },
     keep: { type: 'boolean', default: false },
     'node-flags': { type: 'string', default: '' },
+    'no-gateway-flags': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
@@ -95,6 +99,7 @@ const settings: Settings = {
   loadCpus: pinned ? `1${cores > 2 ? `-${cores - 1}` : ''}` : 'any',
   chunks: 64,
   nodeFlags: values['node-flags'],
+  gatewayFlags: values['no-gateway-flags'] ? [] : [...gatewayNodeFlags],
 };
 const results: Results = {
   startedAt: new Date(),
@@ -119,6 +124,7 @@ const bench = new Bench(settings, results, {
   tmp,
   redisUrl: process.env.TOLLGATE_BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379',
   nodeFlags: values['node-flags'].split(/\s+/).filter(Boolean),
+  gatewayFlags: settings.gatewayFlags,
   keep: values.keep,
 });
 process.on('exit', () => bench.killAll());

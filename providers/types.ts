@@ -31,7 +31,7 @@ export interface CallContext {
    * The client's exact request body, when the request is the client's own (not rendered by
    * Tollgate): an adapter that would send the same JSON may forward these bytes instead.
    */
-  rawBody?: string;
+  rawBody?: Uint8Array;
 }
 
 /** What a streamed chat yields, in order. */

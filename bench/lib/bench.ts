@@ -37,7 +37,7 @@ export class Bench {
   constructor(
     readonly settings: Settings,
     readonly results: Results,
-    readonly options: { repoRoot: string; tmp: string; redisUrl: string; nodeFlags: string[]; keep: boolean },
+    readonly options: { repoRoot: string; tmp: string; redisUrl: string; nodeFlags: string[]; gatewayFlags: string[]; keep: boolean },
   ) {}
 
   log(message: string): void {
@@ -83,7 +83,7 @@ export class Bench {
     const workers = options.workers ? ['--workers', String(options.workers)] : [];
     return this.start({
       name: 'tollgate',
-      nodeArgs: ['--trace-gc', ...profiling, ...this.options.nodeFlags, 'dist/src/cli/main.js', 'serve', '--config', config.path, '--port', String(port), ...workers],
+      nodeArgs: ['--trace-gc', ...profiling, ...this.options.gatewayFlags, ...this.options.nodeFlags, 'dist/src/cli/main.js', 'serve', '--config', config.path, '--port', String(port), ...workers],
       cpus: options.cpus,
       cwd: this.options.repoRoot,
       env: options.env,

@@ -68,7 +68,7 @@ export async function profile(bench: Bench, fakeUrl: string, scenario: ScenarioI
   results.profile = {
     command:
       `${settings.pinned ? `taskset -c ${settings.gatewayCpus} ` : ''}node --trace-gc --cpu-prof --cpu-prof-dir=DIR --cpu-prof-interval=${intervalUs} ` +
-      `--import ./bench/lib/loop-monitor.mjs dist/src/cli/main.js serve --config CONFIG --port PORT; autocannon (${settings.connections} connections) ` +
+      `--import ./bench/lib/loop-monitor.mjs ${[...settings.gatewayFlags, settings.nodeFlags].filter(Boolean).join(' ')} dist/src/cli/main.js serve --config CONFIG --port PORT; autocannon (${settings.connections} connections) ` +
       `for ${settings.durationS} s of "${scenarioTitles[scenario]}" after ${settings.startWarmS + settings.warmS} s of warm-up, then ${rate} req/s of the same ` +
       `(30% of the profiled capacity, at most ${settings.rate}) for ${settings.durationS} s; SIGTERM; the summaries come from ` +
       "`bench/lib/profile-summary.ts` restricted to each phase's time window",

@@ -196,7 +196,9 @@ function setup(results: Results): string {
       `(${s.pinned ? '`taskset -c`' : 'not pinned'}), one at a time: the plain Node proxy (\`bench/plain-proxy.ts\`, node:http + undici, no features), ` +
       'Tollgate with in-process quota counters, Tollgate with Redis counters. The fake and the plain proxy run as type-stripped JavaScript under plain ' +
       '`node` (no tsx loader in their memory); Redis, when used, is not pinned.',
-    '- Tollgate runs `node dist/src/cli/main.js serve` with every feature on: a tenant key (auth), requests/tokens/cost quotas per minute, day and month ' +
+    `- Tollgate runs \`node ${s.gatewayFlags.length > 0 ? `${s.gatewayFlags.join(' ')} ` : ''}dist/src/cli/main.js serve\` ` +
+      `(${s.gatewayFlags.length > 0 ? 'its V8 settings, as \`npm start\` and the \`tollgate\` command run it: src/cli/runtime-flags.ts' : 'without its V8 settings: --no-gateway-flags'}) ` +
+      'with every feature on: a tenant key (auth), requests/tokens/cost quotas per minute, day and month ' +
       '(reserved and settled on every call), priced models (metering, `x-tollgate-cost-usd`), the SQLite ledger (one row per call), prompt files watched.',
     `- Max throughput: autocannon, ${s.connections} keep-alive connections; each process gets ${s.startWarmS} s of non-streamed chat once up, then every measurement ` +
       `${s.warmS} s of its own warm-up and ${s.durationS} s (non-streamed chat) or ${s.secondaryS} s (other scenarios). ` +

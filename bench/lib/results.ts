@@ -36,6 +36,8 @@ export interface Settings {
   loadCpus: string;
   chunks: number;
   nodeFlags: string;
+  /** Tollgate's own V8 settings as the bench started it (empty with --no-gateway-flags). */
+  gatewayFlags: string[];
 }
 
 export interface InstanceReport {

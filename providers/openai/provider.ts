@@ -55,7 +55,7 @@ export class OpenAIProvider implements ProviderAdapter {
     await this.dispatcher.destroy();
   }
 
-  private async post(operation: Operation, body: string, context: CallContext): Promise<Dispatcher.ResponseData> {
+  private async post(operation: Operation, body: string | Uint8Array, context: CallContext): Promise<Dispatcher.ResponseData> {
     try {
       return await undiciRequest(upstreamUrl(this.config, operation, context.upstreamModel), {
         method: 'POST',
@@ -69,7 +69,7 @@ export class OpenAIProvider implements ProviderAdapter {
     }
   }
 
-  private async postForText(operation: Operation, body: string, context: CallContext): Promise<string> {
+  private async postForText(operation: Operation, body: string | Uint8Array, context: CallContext): Promise<string> {
     const response = await this.post(operation, body, context);
     if (response.statusCode >= 400) throw await this.httpError(response);
     try {

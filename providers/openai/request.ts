@@ -7,6 +7,7 @@
  */
 import type { AzureOpenAIProviderConfig, OpenAIProviderConfig } from '../../schemas/config.js';
 import type { ChatCompletionRequest } from '../../schemas/openai-chat.js';
+import { setTopLevelValue } from '../shared/json-splice.js';
 
 export type OpenAIFamilyConfig = OpenAIProviderConfig | AzureOpenAIProviderConfig;
 export type Operation = 'chat/completions' | 'embeddings';
@@ -28,17 +29,29 @@ export function upstreamHeaders(config: OpenAIFamilyConfig): Record<string, stri
 }
 
 /**
- * The body to send: the client's own bytes when they already say what upstream needs (same model
- * name; on streams, usage already asked for) — no re-serialising a large prompt — else a shallow
- * copy with the upstream model; nested objects are shared, never deep-copied.
+ * The body to send: the client's own bytes, with `model` (and on streams `stream_options`) spliced
+ * in at the top level where they differ from what upstream needs — no re-serialising a large
+ * prompt. Without the client's text (a request the gateway built) it is a shallow copy with the
+ * upstream model; nested objects are shared, never deep-copied.
  */
-export function chatBody(request: ChatCompletionRequest, upstreamModel: string, stream: boolean, rawBody?: string): string {
-  if (rawBody !== undefined && request.model === upstreamModel && (!stream || request.stream_options?.include_usage === true)) return rawBody;
+export function chatBody(request: ChatCompletionRequest, upstreamModel: string, stream: boolean, rawBody?: Uint8Array): string | Uint8Array {
+  const spliced = rawBody === undefined ? undefined : splicedChatBody(rawBody, request, upstreamModel, stream);
+  if (spliced !== undefined) return spliced;
   if (!stream) return JSON.stringify({ ...request, model: upstreamModel });
-  return JSON.stringify({
-    ...request,
-    model: upstreamModel,
-    stream: true,
-    stream_options: { ...request.stream_options, include_usage: true },
-  });
+  return JSON.stringify({ ...request, model: upstreamModel, stream: true, stream_options: streamOptions(request) });
+}
+
+function splicedChatBody(rawBody: Uint8Array, request: ChatCompletionRequest, upstreamModel: string, stream: boolean): Uint8Array | undefined {
+  let body: Uint8Array | undefined = rawBody;
+  if (request.model !== upstreamModel) body = setTopLevelValue(body, 'model', JSON.stringify(upstreamModel));
+  if (body === undefined || !stream) return body;
+  if (request.stream !== true) body = setTopLevelValue(body, 'stream', 'true');
+  if (body !== undefined && request.stream_options?.include_usage !== true) {
+    body = setTopLevelValue(body, 'stream_options', JSON.stringify(streamOptions(request)));
+  }
+  return body;
+}
+
+function streamOptions(request: ChatCompletionRequest): NonNullable<ChatCompletionRequest['stream_options']> {
+  return { ...request.stream_options, include_usage: true };
 }

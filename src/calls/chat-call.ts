@@ -24,7 +24,7 @@ export interface ChatCallOptions {
   kind: Extract<CallKind, 'chat' | 'prompt'>;
   prompt?: { name: string; version: number };
   /** The client's exact body, for the request passed to `beginChatCall` (see `CallContext.rawBody`). */
-  rawBody?: string;
+  rawBody?: Uint8Array;
 }
 
 export interface ChatCall {

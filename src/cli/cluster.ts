@@ -12,6 +12,7 @@ import { KeyStore } from '../auth/key-store.js';
 import { logger } from '../logging/logger.js';
 import { MemoryQuotaBackend, serveQuotaIpc } from '../quotas/index.js';
 import { openDatabase } from '../storage/database.js';
+import { withGatewayFlags } from './runtime-flags.js';
 
 export interface ListeningMessage {
   kind: 'tollgate-listening';
@@ -23,6 +24,8 @@ export function runPrimary(config: TollgateConfig, workerCount: number, configPa
   new KeyStore(database).syncFromConfig(config);
   database.$client.close();
   const sharedQuotas = config.redis ? undefined : new MemoryQuotaBackend();
+  // Workers get the gateway's V8 settings even when the primary was started without them.
+  cluster.setupPrimary({ execArgv: withGatewayFlags() });
 
   let stopping = false;
   const listening = new Set<number>();

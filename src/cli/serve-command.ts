@@ -11,6 +11,7 @@ import { startGateway } from '../server/start-gateway.js';
 import { IpcQuotaBackend } from '../quotas/index.js';
 import { configPathFrom } from './cli-context.js';
 import { runPrimary, type ListeningMessage } from './cluster.js';
+import { missingGatewayFlags } from './runtime-flags.js';
 
 export const serveUsage = `tollgate serve [--config PATH] [--port N] [--workers N]
   --config PATH   configuration file (default: $TOLLGATE_CONFIG, else ./tollgate.yaml)
@@ -43,6 +44,12 @@ export async function serveCommand(argv: string[]): Promise<void> {
     process.send!({ kind: 'tollgate-listening', url: gateway.url } satisfies ListeningMessage);
   } else {
     logger.info('tollgate listening', { url: gateway.url, config: configPath, models: Object.keys(config.models), pid: process.pid });
+    const missing = missingGatewayFlags();
+    if (missing.length > 0) {
+      logger.info('started without the gateway\'s V8 settings: expect a larger resident set under load (npm start and the tollgate command pass them)', {
+        missing,
+      });
+    }
   }
 
   let stopping = false;

@@ -1,11 +1,14 @@
 /**
  * @module ledger/ledger-thread
- * The ledger, written from a worker thread. `append` costs the request path one array push; every
- * `flushMs` (or as soon as `batchSize` rows wait) the batch is posted to the thread, whose own
- * `LedgerWriter` writes it. Profiles showed the synchronous SQLite transaction — and the WAL
- * checkpoints it sometimes runs, up to ~30 ms — blocking the event loop and so every request's
- * p99; on its own thread it no longer does. `close()` posts what is left and resolves once the
- * thread has written everything.
+ * The ledger, written from a worker thread. `append` costs the request path one array push; the
+ * rows are handed to the thread within `handOverMs` (or as soon as `handOverRows` wait), and the
+ * thread's own `LedgerWriter` batches them into transactions every `flushMs` (or `batchSize`
+ * rows). Profiles showed the synchronous SQLite transaction — and the WAL checkpoints it sometimes
+ * runs, up to ~30 ms — blocking the event loop and so every request's p99; on its own thread it no
+ * longer does. The hand-over is quick on purpose: a row kept here for a whole flush interval
+ * outlives two young-generation collections and is promoted to the old space, so the main heap
+ * grew by every row until the next full collection (heap profile under load). `close()` posts
+ * what is left and resolves once the thread has written everything.
  */
 import type { Worker } from 'node:worker_threads';
 import { logger } from '../logging/logger.js';
@@ -20,6 +23,15 @@ export interface LedgerThreadOptions {
   batchSize: number;
 }
 
+/** Rows wait on the request thread at most this long (or until this many wait): see the module comment. */
+const handOverMs = 10;
+const handOverRows = 64;
+/**
+ * The thread's young generation, in MB. It only receives batches and writes them, so a small
+ * one serves it; V8's default (up to 3 × 16 MB) would stay resident for nothing.
+ */
+const threadYoungGenerationMb = 4;
+
 export class LedgerThread {
   private readonly worker: Worker;
   private pending: LedgerRow[] = [];
@@ -29,18 +41,17 @@ export class LedgerThread {
   private exited = false;
 
   constructor(private readonly options: LedgerThreadOptions) {
-    // The thread writes often and briefly: the batching already happened on this side.
-    this.worker = startModuleWorker(siblingModule(import.meta.url, 'ledger-worker'), {
-      path: options.path,
-      flushMs: Math.min(options.flushMs, 20),
-      batchSize: options.batchSize,
-    });
+    this.worker = startModuleWorker(
+      siblingModule(import.meta.url, 'ledger-worker'),
+      { path: options.path, flushMs: options.flushMs, batchSize: options.batchSize },
+      { maxYoungGenerationSizeMb: threadYoungGenerationMb },
+    );
     this.worker.on('error', (error) => logger.error('ledger thread failed', { error: String(error) }));
     this.worker.on('exit', (code) => {
       this.exited = true;
       if (!this.closing) logger.error('ledger thread exited unexpectedly', { code, pendingRows: this.pending.length });
     });
-    this.timer = setInterval(() => this.flush(), options.flushMs);
+    this.timer = setInterval(() => this.flush(), Math.min(options.flushMs, handOverMs));
     this.timer.unref();
   }
 
@@ -50,7 +61,7 @@ export class LedgerThread {
 
   append(row: LedgerRow): void {
     this.pending.push(row);
-    if (this.pending.length >= this.options.batchSize && !this.flushScheduled) {
+    if (this.pending.length >= handOverRows && !this.flushScheduled) {
       this.flushScheduled = true;
       setImmediate(() => {
         this.flushScheduled = false;

@@ -5,15 +5,16 @@
  * which can take tens of milliseconds) run here, never on the thread that serves requests.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { openDatabase } from '../storage/database.js';
+import { openConnection } from '../storage/connection.js';
 import { LedgerWriter } from './ledger-writer.js';
 import type { LedgerRow } from './types.js';
 
 export type LedgerThreadMessage = { type: 'rows'; rows: LedgerRow[] } | { type: 'close' };
 
 const { path, flushMs, batchSize } = workerData as { path: string; flushMs: number; batchSize: number };
-const database = openDatabase(path);
-const writer = new LedgerWriter(database, { flushMs, batchSize });
+// The main thread opened the database first and applied the migrations: a bare connection will do.
+const client = openConnection(path);
+const writer = new LedgerWriter({ $client: client }, { flushMs, batchSize });
 
 parentPort!.on('message', (message: LedgerThreadMessage) => {
   if (message.type === 'rows') {
@@ -22,7 +23,7 @@ parentPort!.on('message', (message: LedgerThreadMessage) => {
   }
   writer.close().then(
     () => {
-      database.$client.close();
+      client.close();
       parentPort!.postMessage({ type: 'closed', ok: true });
     },
     (error) => parentPort!.postMessage({ type: 'closed', ok: false, error: String(error) }),

@@ -73,7 +73,7 @@ export class LedgerWriter {
   private dropped = 0;
   private refused = 0;
 
-  constructor(db: TollgateDatabase, options: LedgerWriterOptions) {
+  constructor(db: Pick<TollgateDatabase, '$client'>, options: LedgerWriterOptions) {
     const { flushMs, batchSize } = options;
     if (!(flushMs > 0 && Number.isFinite(flushMs))) throw new RangeError('flushMs must be a positive number');
     if (!(Number.isInteger(batchSize) && batchSize > 0)) throw new RangeError('batchSize must be a positive integer');

@@ -4,7 +4,9 @@
  * are calendar periods in the subject's IANA zone, so a day lasts 23 or 25 hours when the clocks
  * change. The local date comes from `Intl.DateTimeFormat`; a period's first instant is found from
  * the zone's offset and verified, with a binary search for the zones where local midnight does not
- * exist (clocks jump from 23:59 to 01:00, e.g. America/Havana). No dependencies.
+ * exist (clocks jump from 23:59 to 01:00, e.g. America/Havana). No dependencies. UTC, the default
+ * zone, is read from the Date's UTC fields instead: a time-zone formatter pulls ~7 MB of ICU data
+ * into the process's resident memory, which a gateway whose tenants all count in UTC never needs.
  *
  * @example
  * dayWindow(Date.parse('2026-03-29T12:00:00Z'), 'Europe/Berlin');
@@ -102,6 +104,17 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
 }
 
 export function localParts(instant: number, timeZone: string): LocalParts {
+  if (timeZone === 'UTC') {
+    const date = new Date(instant);
+    return {
+      year: date.getUTCFullYear(),
+      month: date.getUTCMonth() + 1,
+      day: date.getUTCDate(),
+      hour: date.getUTCHours(),
+      minute: date.getUTCMinutes(),
+      second: date.getUTCSeconds(),
+    };
+  }
   const parts: Record<string, number> = {};
   for (const part of formatterFor(timeZone).formatToParts(instant)) {
     if (part.type !== 'literal') parts[part.type] = Number(part.value);

@@ -15,13 +15,29 @@ import { GatewayError } from '../errors/gateway-error.js';
 import type { GatewayEnv } from './gateway-env.js';
 
 export async function readJsonBody(context: Context<GatewayEnv>): Promise<unknown> {
-  return (await readJsonBodyAndText(context)).value;
+  return (await readJsonBodyAndBytes(context)).value;
 }
 
-/** The parsed body and its exact text (which a pass-through upstream may be sent unchanged). */
-export async function readJsonBodyAndText(context: Context<GatewayEnv>): Promise<{ value: unknown; text: string }> {
-  const text = await readBodyText(context, context.var.gateway.config.server.bodyLimitBytes);
-  return { value: parseJsonText(text), text };
+/**
+ * The parsed body and its exact bytes (which a pass-through upstream may be sent unchanged). The
+ * bytes stay outside the JavaScript heap; the decoded text is dropped once parsed, so a large
+ * prompt is not held twice in the heap while its call runs.
+ */
+export async function readJsonBodyAndBytes(context: Context<GatewayEnv>): Promise<{ value: unknown; bytes: Uint8Array }> {
+  let bytes = await readBodyBytes(context, context.var.gateway.config.server.bodyLimitBytes);
+  // A byte-order mark is not part of the JSON (TextDecoder drops it too); upstream gets none.
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
+  return { value: parseJsonText(decodeUtf8(bytes)), bytes };
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+function decodeUtf8(bytes: Uint8Array): string {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    throw new GatewayError(400, 'The request body is not valid UTF-8; send JSON encoded as UTF-8.', { code: 'invalid_json' });
+  }
 }
 
 function parseJsonText(text: string): unknown {
@@ -39,15 +55,15 @@ function parseJsonText(text: string): unknown {
   }
 }
 
-async function readBodyText(context: Context<GatewayEnv>, limit: number): Promise<string> {
+async function readBodyBytes(context: Context<GatewayEnv>, limit: number): Promise<Uint8Array> {
   const declared = context.req.header('content-length');
   if (declared !== undefined) {
     if (Number(declared) > limit) throw tooLarge(limit);
-    return context.req.text();
+    return new Uint8Array(await context.req.arrayBuffer());
   }
   // No length given (chunked): count the bytes as they arrive and stop at the limit.
   const body = context.req.raw.body;
-  if (!body) return '';
+  if (!body) return new Uint8Array(0);
   const reader = body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -61,7 +77,7 @@ async function readBodyText(context: Context<GatewayEnv>, limit: number): Promis
     }
     chunks.push(value);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
 function tooLarge(limit: number): GatewayError {

@@ -5,18 +5,22 @@
  * `.ts` worker — `execArgv: ['--import', 'tsx']` is not honoured by worker threads — so a tiny
  * bootstrap registers tsx's loader inside the worker first, then imports the module.
  */
-import { Worker } from 'node:worker_threads';
+import { Worker, type ResourceLimits } from 'node:worker_threads';
 
 const bootstrap = `
 const { workerData } = require('node:worker_threads');
 import(workerData.tollgateTsxApi).then((tsx) => { tsx.register(); return import(workerData.tollgateModule); });
 `;
 
-export function startModuleWorker(moduleUrl: URL, workerData: Record<string, unknown>): Worker {
-  if (!moduleUrl.pathname.endsWith('.ts')) return new Worker(moduleUrl, { workerData });
+export function startModuleWorker(moduleUrl: URL, workerData: Record<string, unknown>, resourceLimits?: ResourceLimits): Worker {
+  if (!moduleUrl.pathname.endsWith('.ts')) return new Worker(moduleUrl, { workerData, resourceLimits });
   // Resolved as ESM: the package's `require` condition points at a CommonJS build.
   const tsxApi = import.meta.resolve('tsx/esm/api');
-  return new Worker(bootstrap, { eval: true, workerData: { ...workerData, tollgateTsxApi: tsxApi, tollgateModule: moduleUrl.href } });
+  return new Worker(bootstrap, {
+    eval: true,
+    workerData: { ...workerData, tollgateTsxApi: tsxApi, tollgateModule: moduleUrl.href },
+    resourceLimits,
+  });
 }
 
 /** The URL of a sibling module of `base`, with the extension the caller is running from (.ts or .js). */

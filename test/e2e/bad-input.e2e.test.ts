@@ -93,6 +93,28 @@ describe('bad input', () => {
     expectSpecValid('ErrorResponse', await response.json());
   });
 
+  it('answers a body that is not valid UTF-8 with 400, and accepts one that starts with a byte-order mark', async () => {
+    const send = (bytes: Uint8Array) =>
+      fetch(`${gateway.baseURL}/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${testKey}` },
+        body: bytes,
+      });
+    const json = JSON.stringify({ model: 'demo', messages: [{ role: 'user', content: 'café' }] });
+    // "café" with its é cut to a lone lead byte.
+    const broken = Buffer.from(json.replace('é', '\u0000'));
+    broken[broken.indexOf(0)] = 0xc3;
+    const refused = await send(broken);
+    expect(refused.status).toBe(400);
+    const error: any = await refused.json();
+    expectSpecValid('ErrorResponse', error);
+    expect(error.error).toMatchObject({ code: 'invalid_json', message: expect.stringContaining('UTF-8') });
+    const withMark = await send(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(json)]));
+    expect(withMark.status).toBe(200);
+    const answer: any = await withMark.json();
+    expect(answer.choices[0].message.content).toContain('café');
+  });
+
   it('answers an unknown URL with 404 in the error shape', async () => {
     const response = await fetch(`${gateway.url}/v1/nothing-here`, { headers: { authorization: `Bearer ${testKey}` } });
     expect(response.status).toBe(404);

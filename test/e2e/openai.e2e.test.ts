@@ -50,12 +50,17 @@ describe('OpenAI pass-through', () => {
     expect(received.body).toEqual({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Say hello' }], temperature: 0.2, seed: 7 });
   });
 
-  it('forwards the client\'s exact bytes when nothing needs changing, and rewrites only when the model name differs', async () => {
+  it('forwards the client\'s exact bytes, with only the model value spliced in when its name differs', async () => {
     const raw = '{ "messages" : [ {"role":"user","content":"caf\\u00e9 \u2603"} ],\n  "model": "gpt-4o-mini", "temperature": 0.5 }';
     await postJson(`${gateway.baseURL}/chat/completions`, raw);
     expect(upstream.requests[0].rawBody).toBe(raw);
     await postJson(`${gateway.baseURL}/chat/completions`, raw.replace('"gpt-4o-mini"', '"openai/gpt-4.1"'));
+    expect(upstream.requests[1].rawBody).toBe(raw.replace('"gpt-4o-mini"', '"gpt-4.1"'));
     expect(upstream.requests[1].body).toEqual({ model: 'gpt-4.1', messages: [{ role: 'user', content: 'café ☃' }], temperature: 0.5 });
+    // On a stream without usage asked for, `stream_options` is added and the rest stays byte for byte.
+    const streamed = '{"model":"openai/gpt-4.1", "stream":true,\n "messages":[{"role":"user","content":"a \\\\ b"}]}';
+    await (await postJson(`${gateway.baseURL}/chat/completions`, streamed)).text();
+    expect(upstream.requests[2].rawBody).toBe('{"model":"gpt-4.1", "stream":true,\n "messages":[{"role":"user","content":"a \\\\ b"}],"stream_options":{"include_usage":true}}');
   });
 
   it('streams the recorded gpt-4o bytes through and always asks upstream for usage', async () => {

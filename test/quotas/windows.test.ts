@@ -4,7 +4,7 @@
  * does not exist on the day the clocks change, half-hour and 45-minute offsets, months in a zone.
  */
 import { describe, expect, it } from 'vitest';
-import { dayWindow, minuteWindow, monthWindow, msUntilReset } from '../../src/quotas/windows.js';
+import { dayWindow, localParts, minuteWindow, monthWindow, msUntilReset } from '../../src/quotas/windows.js';
 
 const at = (iso: string) => Date.parse(iso);
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -67,5 +67,17 @@ describe('month windows', () => {
     expect(monthWindow(at('2026-05-10T00:00:00Z'), 'Europe/Berlin').id).toBe('M:2026-05');
     expect(monthWindow(at('2026-04-10T00:00:00Z'), 'Europe/Berlin').id).toBe('M:2026-04');
     expect(monthWindow(at('2026-05-10T00:00:00Z'), 'Europe/Berlin').id).toBe('M:2026-05');
+  });
+});
+
+describe('UTC, read without a time-zone formatter', () => {
+  it('gives the same local time, day and month windows as the formatter does for Etc/UTC', () => {
+    const instants = [Date.UTC(2026, 11, 31, 23, 59, 59, 999), Date.UTC(2027, 0, 1), Date.UTC(2028, 1, 29, 12), Date.UTC(1999, 11, 31, 23, 0, 0, 1)];
+    for (let step = 0; step < 200; step++) instants.push(Date.UTC(2026, 0, 1) + step * 1_987_654_321);
+    for (const instant of instants) {
+      expect(localParts(instant, 'UTC')).toEqual(localParts(instant, 'Etc/UTC'));
+      expect(dayWindow(instant, 'UTC')).toEqual(dayWindow(instant, 'Etc/UTC'));
+      expect(monthWindow(instant, 'UTC')).toEqual(monthWindow(instant, 'Etc/UTC'));
+    }
   });
 });

@@ -10,21 +10,21 @@ import { beginChatCall, streamOutcome, usageOfResult } from '../../calls/chat-ca
 import { costHeader } from '../../calls/metered-call.js';
 import { toGatewayError } from '../../errors/render-error.js';
 import type { GatewayEnv } from '../gateway-env.js';
-import { readJsonBodyAndText, validateBody } from '../read-request.js';
+import { readJsonBodyAndBytes, validateBody } from '../read-request.js';
 import { sseResponse } from '../sse-response.js';
 import { tenantCaller } from '../tenant-auth.js';
 
 export function registerChatCompletions(app: Hono<GatewayEnv>): void {
   app.post('/v1/chat/completions', async (context) => {
     const caller = tenantCaller(context);
-    const body = await readJsonBodyAndText(context);
+    const body = await readJsonBodyAndBytes(context);
     const request = validateBody(chatCompletionRequestSchema, body.value);
     const call = await beginChatCall(context.var.gateway, request, {
       caller,
       requestId: context.var.requestId,
       signal: context.req.raw.signal,
       kind: 'chat',
-      rawBody: body.text,
+      rawBody: body.bytes,
     });
     const { metered } = call;
     try {

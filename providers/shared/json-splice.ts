@@ -1,0 +1,130 @@
+/**
+ * @module providers/shared/json-splice
+ * Edits the top level of a JSON object's bytes without parsing and re-serialising the rest: a
+ * 100 KB prompt forwarded with only `model` changed costs a scan over its strings (a native
+ * `indexOf` from quote to quote) and two slices, instead of a full `JSON.stringify` and a UTF-8
+ * encode — a tenth of the gateway's CPU per call in the benchmark's 100 KB scenario, and no copy
+ * of the prompt in the JavaScript heap.
+ *
+ * It scans UTF-8 bytes: every byte of a multi-byte character is 0x80 or above, so the structural
+ * characters (quotes, backslashes, braces, brackets, commas, colons) are found exactly as in the
+ * text. The bytes must be a body the gateway already parsed successfully with `JSON.parse`: the
+ * scanner trusts them to be valid JSON and only finds where things are.
+ *
+ * @example
+ * const raw = Buffer.from('{"model":"fast","messages":[{"role":"user","content":"hi"}]}');
+ * setTopLevelValue(raw, 'model', '"gpt-4o-mini"')?.toString();
+ * // '{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}]}'
+ * setTopLevelValue(raw, 'stream_options', '{"include_usage":true}')?.toString();
+ * // '{"model":"fast","messages":[...],"stream_options":{"include_usage":true}}'
+ */
+
+interface Span {
+  start: number;
+  end: number;
+}
+
+/**
+ * The JSON with the top-level member `key` set to `valueJson` (already JSON text): replaced where it
+ * exists, appended where it does not. Undefined when it is not a JSON object, or when `key`
+ * appears more than once (JSON.parse keeps the last, and a splice must not guess).
+ */
+export function setTopLevelValue(json: Uint8Array, key: string, valueJson: string): Buffer | undefined {
+  const bytes = Buffer.from(json.buffer, json.byteOffset, json.byteLength);
+  const members = topLevelMembers(bytes, key);
+  if (!members || members.spans.length > 1) return undefined;
+  const [span] = members.spans;
+  if (span) return Buffer.concat([bytes.subarray(0, span.start), Buffer.from(valueJson), bytes.subarray(span.end)]);
+  const close = members.closingBrace;
+  const member = `${members.empty ? '' : ','}${JSON.stringify(key)}:${valueJson}`;
+  return Buffer.concat([bytes.subarray(0, close), Buffer.from(member), bytes.subarray(close)]);
+}
+
+/** Where each top-level value named `key` lies, and where the object closes. */
+function topLevelMembers(bytes: Buffer, key: string): { spans: Span[]; closingBrace: number; empty: boolean } | undefined {
+  let index = skipWhitespace(bytes, 0);
+  if (bytes[index] !== openBrace) return undefined;
+  index = skipWhitespace(bytes, index + 1);
+  const spans: Span[] = [];
+  if (bytes[index] === closeBrace) return { spans, closingBrace: index, empty: true };
+  for (;;) {
+    if (bytes[index] !== quote) return undefined;
+    const keyEnd = stringEnd(bytes, index);
+    // A key written with escapes (\u006d...) means the same as one without, so it is decoded.
+    const name = bytes.toString('utf8', index, keyEnd);
+    const matches = name.includes('\\') ? JSON.parse(name) === key : name.length === key.length + 2 && name.slice(1, -1) === key;
+    index = skipWhitespace(bytes, keyEnd);
+    if (bytes[index] !== colon) return undefined;
+    const valueStart = skipWhitespace(bytes, index + 1);
+    const valueEnd = valueEndAt(bytes, valueStart);
+    if (matches) spans.push({ start: valueStart, end: valueEnd });
+    index = skipWhitespace(bytes, valueEnd);
+    const next = bytes[index];
+    if (next === closeBrace) return { spans, closingBrace: index, empty: false };
+    if (next !== comma) return undefined;
+    index = skipWhitespace(bytes, index + 1);
+  }
+}
+
+const quote = 0x22;
+const backslash = 0x5c;
+const openBrace = 0x7b;
+const closeBrace = 0x7d;
+const openBracket = 0x5b;
+const closeBracket = 0x5d;
+const colon = 0x3a;
+const comma = 0x2c;
+
+function skipWhitespace(bytes: Buffer, index: number): number {
+  let at = index;
+  for (;;) {
+    const code = bytes[at];
+    if (code !== 0x20 && code !== 0x0a && code !== 0x0d && code !== 0x09) return at;
+    at++;
+  }
+}
+
+/** The index just past the string starting at `start` (a quote). */
+function stringEnd(bytes: Buffer, start: number): number {
+  let at = start + 1;
+  for (;;) {
+    const next = bytes.indexOf(quote, at);
+    if (next === -1) return bytes.length;
+    // The quote is escaped when an odd number of backslashes precede it.
+    let backslashes = 0;
+    while (bytes[next - 1 - backslashes] === backslash) backslashes++;
+    if (backslashes % 2 === 0) return next + 1;
+    at = next + 1;
+  }
+}
+
+/** The index just past the value starting at `start`. */
+function valueEndAt(bytes: Buffer, start: number): number {
+  const first = bytes[start];
+  if (first === quote) return stringEnd(bytes, start);
+  if (first !== openBrace && first !== openBracket) {
+    // A number, true, false or null: runs until a delimiter.
+    let at = start;
+    for (;;) {
+      const code = bytes[at];
+      if (code === undefined || code === comma || code === closeBrace || code === closeBracket || code <= 0x20) return at;
+      at++;
+    }
+  }
+  let depth = 0;
+  let at = start;
+  for (;;) {
+    const code = bytes[at];
+    if (code === undefined) return bytes.length;
+    if (code === quote) {
+      at = stringEnd(bytes, at);
+      continue;
+    }
+    if (code === openBrace || code === openBracket) depth++;
+    else if (code === closeBrace || code === closeBracket) {
+      depth--;
+      if (depth === 0) return at + 1;
+    }
+    at++;
+  }
+}
