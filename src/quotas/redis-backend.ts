@@ -47,6 +47,10 @@ export class RedisQuotaBackend implements QuotaBackend {
       commandTimeout: options.commandTimeoutMs ?? 500,
       maxRetriesPerRequest: 0,
       autoResendUnfulfilledCommands: false,
+      // Commands issued in the same tick (reservations and settlements of concurrent calls) go
+      // out as one pipeline: one socket write and one read for many calls instead of one each.
+      // Each command keeps its own reply and error, and none is ever re-sent.
+      enableAutoPipelining: true,
       // Keep reconnecting in the background, at most every 2 s; requests meanwhile fail fast.
       retryStrategy: (attempt) => Math.min(attempt * 100, 2_000),
     });
