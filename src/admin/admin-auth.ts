@@ -17,7 +17,7 @@ const tenantPublisherRoutes = /^\/admin\/prompts(\/[^/]+\/(versions\/\d+\/deprec
 
 export function requireOperator(): MiddlewareHandler<GatewayEnv> {
   return async function operatorAuth(context, next) {
-    const { keyStore, adminKey } = context.var.gateway;
+    const { keyStore, adminKey } = context.get('gateway');
     const headers = { authorization: context.req.header('authorization'), apiKey: context.req.header('x-api-key') };
     const access = context.req.method === 'GET' || context.req.method === 'HEAD' ? 'read' : 'write';
     if (tenantPublisherRoutes.test(context.req.path)) {

@@ -11,7 +11,7 @@ export function registerLedgerRoutes(app: Hono<GatewayEnv>): void {
   app.get('/admin/calls', (context) => {
     const query = context.req.query();
     return context.json(
-      queryCalls(context.var.gateway.database, {
+      queryCalls(context.get('gateway').database, {
         tenant: query.tenant,
         key: query.key,
         from: query.from,
@@ -27,7 +27,7 @@ export function registerLedgerRoutes(app: Hono<GatewayEnv>): void {
     const query = context.req.query();
     const groupBy = (query.group_by ?? 'day').split(',').filter(Boolean) as UsageDimension[];
     return context.json(
-      queryDailyUsage(context.var.gateway.database, {
+      queryDailyUsage(context.get('gateway').database, {
         tenant: query.tenant,
         key: query.key,
         model: query.model,

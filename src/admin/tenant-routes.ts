@@ -25,30 +25,30 @@ function parseExpiry(expiresAt: string | undefined): number | null {
 }
 
 export function registerTenantRoutes(app: Hono<GatewayEnv>): void {
-  app.get('/admin/tenants', (context) => context.json({ data: context.var.gateway.keyStore.listTenants().map(presentTenant) }));
+  app.get('/admin/tenants', (context) => context.json({ data: context.get('gateway').keyStore.listTenants().map(presentTenant) }));
 
   app.post('/admin/tenants', async (context) => {
     const input = validateBody(createTenantSchema, await readJsonBody(context));
-    const store = context.var.gateway.keyStore;
+    const store = context.get('gateway').keyStore;
     if (store.tenant(input.id)) throw new GatewayError(409, `Tenant \`${input.id}\` already exists.`, { code: 'tenant_exists', param: 'id' });
     return context.json(presentTenant(store.createTenant(input)), 201);
   });
 
   app.get('/admin/tenants/:id', (context) => {
-    const store = context.var.gateway.keyStore;
+    const store = context.get('gateway').keyStore;
     const tenant = tenantOrThrow(store, context.req.param('id'));
     return context.json({ ...presentTenant(tenant), keys: store.listKeys(tenant.id).map((key) => presentKey(key)) });
   });
 
   app.patch('/admin/tenants/:id', async (context) => {
     const patch = validateBody(updateTenantSchema, await readJsonBody(context));
-    const store = context.var.gateway.keyStore;
+    const store = context.get('gateway').keyStore;
     tenantOrThrow(store, context.req.param('id'));
     return context.json(presentTenant(store.updateTenant(context.req.param('id'), patch)!));
   });
 
   app.delete('/admin/tenants/:id', (context) => {
-    const store = context.var.gateway.keyStore;
+    const store = context.get('gateway').keyStore;
     tenantOrThrow(store, context.req.param('id'));
     store.deleteTenant(context.req.param('id'));
     return context.json({ id: context.req.param('id'), deleted: true });
@@ -56,21 +56,21 @@ export function registerTenantRoutes(app: Hono<GatewayEnv>): void {
 
   app.post('/admin/tenants/:id/keys', async (context) => {
     const input = validateBody(createKeySchema, await readJsonBody(context));
-    const store = context.var.gateway.keyStore;
+    const store = context.get('gateway').keyStore;
     const tenant = tenantOrThrow(store, context.req.param('id'));
     const { record, key } = store.createKey({ ...input, tenantId: tenant.id, expiresAt: parseExpiry(input.expiresAt) });
     return context.json({ ...presentKey(record), key }, 201);
   });
 
   app.get('/admin/tenants/:id/keys', (context) => {
-    const store = context.var.gateway.keyStore;
+    const store = context.get('gateway').keyStore;
     const tenant = tenantOrThrow(store, context.req.param('id'));
     return context.json({ data: store.listKeys(tenant.id).map((key) => presentKey(key)) });
   });
 
   app.get('/admin/keys', (context) => {
     const tenant = context.req.query('tenant');
-    return context.json({ data: context.var.gateway.keyStore.listKeys(tenant).map((key) => presentKey(key)) });
+    return context.json({ data: context.get('gateway').keyStore.listKeys(tenant).map((key) => presentKey(key)) });
   });
 
   const revoke = (store: KeyStore, id: string) => {
@@ -78,12 +78,12 @@ export function registerTenantRoutes(app: Hono<GatewayEnv>): void {
     store.revokeKey(id);
     return presentKey(store.key(id)!);
   };
-  app.post('/admin/keys/:id/revoke', (context) => context.json(revoke(context.var.gateway.keyStore, context.req.param('id'))));
-  app.delete('/admin/keys/:id', (context) => context.json(revoke(context.var.gateway.keyStore, context.req.param('id'))));
+  app.post('/admin/keys/:id/revoke', (context) => context.json(revoke(context.get('gateway').keyStore, context.req.param('id'))));
+  app.delete('/admin/keys/:id', (context) => context.json(revoke(context.get('gateway').keyStore, context.req.param('id'))));
 
   app.post('/admin/operators', async (context) => {
     const input = validateBody(createOperatorSchema, await readJsonBody(context));
-    const { record, key } = context.var.gateway.keyStore.createKey({ tenantId: null, name: input.name, role: input.role });
+    const { record, key } = context.get('gateway').keyStore.createKey({ tenantId: null, name: input.name, role: input.role });
     return context.json({ ...presentKey(record), key }, 201);
   });
 }

@@ -17,8 +17,8 @@ import { publishPrompt } from './publish-prompt.js';
 
 export function registerPromptAdminRoutes(app: Hono<GatewayEnv>): void {
   app.post('/admin/prompts', async (context) => {
-    const services = context.var.gateway;
-    const caller = context.var.caller;
+    const services = context.get('gateway');
+    const caller = context.get('caller');
     const body = await readJsonBody(context);
     const owner = (body as { owner?: unknown } | null)?.owner;
     if (caller.kind === 'operator' && typeof owner === 'string' && !services.keyStore.tenant(owner)) {
@@ -30,7 +30,7 @@ export function registerPromptAdminRoutes(app: Hono<GatewayEnv>): void {
   });
 
   app.post('/admin/prompts/:name/versions/:version/deprecate', (context) => {
-    const services = context.var.gateway;
+    const services = context.get('gateway');
     const version = ownedVersion(context, Number(context.req.param('version')));
     if (version.source === 'file') {
       throw new GatewayError(409, `Version ${version.definition.version} of \`${version.definition.name}\` comes from ${version.path}; deprecate it there with \`deprecated: true\`.`, {
@@ -48,7 +48,7 @@ export function registerPromptAdminRoutes(app: Hono<GatewayEnv>): void {
 
   app.get('/admin/prompts/:name/subscriptions', (context) => {
     const latest = ownedVersion(context);
-    const data = context.var.gateway.prompts.subscriptions.list(latest.definition.name).map((subscription) => ({
+    const data = context.get('gateway').prompts.subscriptions.list(latest.definition.name).map((subscription) => ({
       name: subscription.name,
       tenant: subscription.tenantId,
       status: subscription.status,
@@ -62,7 +62,7 @@ export function registerPromptAdminRoutes(app: Hono<GatewayEnv>): void {
     app.post(`/admin/prompts/:name/subscriptions/:tenant/${decision}`, (context) => {
       const latest = ownedVersion(context);
       const tenant = context.req.param('tenant');
-      const subscription = context.var.gateway.prompts.subscriptions.decide(latest.definition.name, tenant, decision === 'approve');
+      const subscription = context.get('gateway').prompts.subscriptions.decide(latest.definition.name, tenant, decision === 'approve');
       if (!subscription) {
         throw new GatewayError(404, `Tenant \`${tenant}\` has not asked to use \`${latest.definition.name}\`.`, { code: 'subscription_not_found', param: 'tenant' });
       }
@@ -73,11 +73,11 @@ export function registerPromptAdminRoutes(app: Hono<GatewayEnv>): void {
 
 /** The prompt (or one version) named in the path, if the caller owns it or is an admin. */
 function ownedVersion(context: Context<GatewayEnv>, versionNumber?: number): PromptVersion {
-  const { library } = context.var.gateway.prompts;
+  const { library } = context.get('gateway').prompts;
   const name = context.req.param('name') ?? '';
   const version = versionNumber === undefined ? library.latest(name) : library.version(name, versionNumber);
   if (!version) throw new GatewayError(404, `No prompt \`${name}\`${versionNumber === undefined ? '' : ` version ${versionNumber}`}.`, { code: 'prompt_not_found', param: 'name' });
-  assertOwner(context.var.caller, version);
+  assertOwner(context.get('caller'), version);
   return version;
 }
 

@@ -17,7 +17,7 @@ import { runPrompt } from './run-prompt.js';
 export function registerPromptRoutes(app: Hono<GatewayEnv>): void {
   app.get('/v1/prompts', (context) => {
     const caller = tenantCaller(context);
-    const { library, subscriptions } = context.var.gateway.prompts;
+    const { library, subscriptions } = context.get('gateway').prompts;
     const data = library
       .names()
       .map((name) => library.latest(name)!)
@@ -27,7 +27,7 @@ export function registerPromptRoutes(app: Hono<GatewayEnv>): void {
   });
 
   app.get('/v1/prompts/:name', (context) => {
-    const { library, subscriptions } = context.var.gateway.prompts;
+    const { library, subscriptions } = context.get('gateway').prompts;
     const latest = latestOrThrow(context, context.req.param('name'));
     assertMayCall(tenantCaller(context), latest.definition, subscriptions);
     return context.json(promptDetails(library, latest));
@@ -39,7 +39,7 @@ export function registerPromptRoutes(app: Hono<GatewayEnv>): void {
     const name = context.req.param('name');
     latestOrThrow(context, name);
     const number = Number(context.req.param('version'));
-    const version = Number.isInteger(number) ? context.var.gateway.prompts.library.version(name, number) : undefined;
+    const version = Number.isInteger(number) ? context.get('gateway').prompts.library.version(name, number) : undefined;
     if (!version) {
       throw new GatewayError(404, `The prompt \`${name}\` has no version \`${context.req.param('version')}\`.`, { code: 'prompt_version_not_found', param: 'version' });
     }
@@ -48,7 +48,7 @@ export function registerPromptRoutes(app: Hono<GatewayEnv>): void {
 
   app.post('/v1/prompts/:name/subscription', (context) => {
     const caller = tenantCaller(context);
-    const { subscriptions } = context.var.gateway.prompts;
+    const { subscriptions } = context.get('gateway').prompts;
     const latest = latestOrThrow(context, context.req.param('name'));
     const { name } = latest.definition;
     if (mayCall(caller, latest.definition, subscriptions) && subscriptions.status(name, caller.tenant.id) !== 'approved') {
@@ -61,11 +61,11 @@ export function registerPromptRoutes(app: Hono<GatewayEnv>): void {
 
 async function call(context: Context<GatewayEnv>, version: PromptVersion): Promise<Response> {
   const caller = tenantCaller(context);
-  const services = context.var.gateway;
+  const services = context.get('gateway');
   assertMayCall(caller, version.definition, services.prompts.subscriptions);
   const body = await readJsonBody(context);
   const { variables, stream } = splitStreamFlag(version, body, context);
-  return runPrompt(services, version, variables, { caller, requestId: context.var.requestId, signal: context.req.raw.signal, stream });
+  return runPrompt(services, version, variables, { caller, requestId: context.get('requestId'), signal: context.req.raw.signal, stream });
 }
 
 /**
@@ -84,7 +84,7 @@ function splitStreamFlag(version: PromptVersion, body: unknown, context: Context
 }
 
 function latestOrThrow(context: Context<GatewayEnv>, name: string): PromptVersion {
-  const latest = context.var.gateway.prompts.library.latest(name);
+  const latest = context.get('gateway').prompts.library.latest(name);
   if (!latest) throw new GatewayError(404, `No prompt is called \`${name}\`.`, { code: 'prompt_not_found', param: 'name' });
   return latest;
 }

@@ -11,7 +11,7 @@ import type { GatewayEnv } from '../server/gateway-env.js';
 import { mayCall } from './prompt-access.js';
 
 export function promptsVisibleTo(context: Context<GatewayEnv>): PromptVersion[] {
-  const { keyStore, prompts } = context.var.gateway;
+  const { keyStore, prompts } = context.get('gateway');
   const latest = prompts.library.names().map((name) => prompts.library.latest(name)!);
   const headers = { authorization: context.req.header('authorization'), apiKey: context.req.header('x-api-key') };
   if (!presentedKey(headers.authorization, headers.apiKey)) return latest.filter((version) => version.definition.visibility === 'public');

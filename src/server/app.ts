@@ -50,9 +50,9 @@ export function createApp(services: GatewayServices): Hono<GatewayEnv> {
   app.notFound((context) =>
     errorResponse(
       new GatewayError(404, `Unknown request URL: ${context.req.method} ${context.req.path}.`, { code: 'unknown_url' }),
-      { 'x-request-id': context.var.requestId ?? '' },
+      { 'x-request-id': context.get('requestId') ?? '' },
     ),
   );
-  app.onError((error, context) => errorResponse(toGatewayError(error), { 'x-request-id': context.var.requestId ?? '' }));
+  app.onError((error, context) => errorResponse(toGatewayError(error), { 'x-request-id': context.get('requestId') ?? '' }));
   return app;
 }

@@ -1,7 +1,9 @@
 /**
  * @module server/gateway-env
  * The typed context every route sees: the request id, the authenticated caller, and the gateway's
- * shared services.
+ * shared services. Routes read them with `context.get(name)`, not `context.var.name`: Hono's `var`
+ * getter builds a new object from every variable on each access, which was 2% of the CPU profile
+ * at saturation.
  */
 import type { TollgateConfig } from '../../schemas/config.js';
 import type { Caller } from '../auth/authenticate.js';

@@ -24,7 +24,7 @@ export async function readJsonBody(context: Context<GatewayEnv>): Promise<unknow
  * prompt is not held twice in the heap while its call runs.
  */
 export async function readJsonBodyAndBytes(context: Context<GatewayEnv>): Promise<{ value: unknown; bytes: Uint8Array }> {
-  let bytes = await readBodyBytes(context, context.var.gateway.config.server.bodyLimitBytes);
+  let bytes = await readBodyBytes(context, context.get('gateway').config.server.bodyLimitBytes);
   // A byte-order mark is not part of the JSON (TextDecoder drops it too); upstream gets none.
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
   return { value: parseJsonText(decodeUtf8(bytes)), bytes };

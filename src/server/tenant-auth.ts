@@ -10,7 +10,7 @@ export function requireTenant(): MiddlewareHandler<GatewayEnv> {
   return async function tenantAuth(context, next) {
     context.set(
       'caller',
-      authenticateTenant(context.var.gateway.keyStore, {
+      authenticateTenant(context.get('gateway').keyStore, {
         authorization: context.req.header('authorization'),
         apiKey: context.req.header('x-api-key'),
       }),
@@ -21,7 +21,7 @@ export function requireTenant(): MiddlewareHandler<GatewayEnv> {
 
 /** The tenant caller set by `requireTenant`. */
 export function tenantCaller(context: Context<GatewayEnv>): TenantCaller {
-  const caller = context.var.caller;
+  const caller = context.get('caller');
   if (caller?.kind !== 'tenant') throw new Error('tenantCaller used on a route without requireTenant()');
   return caller;
 }

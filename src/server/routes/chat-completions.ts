@@ -19,9 +19,9 @@ export function registerChatCompletions(app: Hono<GatewayEnv>): void {
     const caller = tenantCaller(context);
     const body = await readJsonBodyAndBytes(context);
     const request = validateBody(chatCompletionRequestSchema, body.value);
-    const call = await beginChatCall(context.var.gateway, request, {
+    const call = await beginChatCall(context.get('gateway'), request, {
       caller,
-      requestId: context.var.requestId,
+      requestId: context.get('requestId'),
       signal: context.req.raw.signal,
       kind: 'chat',
       rawBody: body.bytes,

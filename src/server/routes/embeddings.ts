@@ -16,7 +16,7 @@ export function registerEmbeddings(app: Hono<GatewayEnv>): void {
   app.post('/v1/embeddings', async (context) => {
     const caller = tenantCaller(context);
     const request = validateBody(embeddingsRequestSchema, await readJsonBody(context));
-    const services = context.var.gateway;
+    const services = context.get('gateway');
     const target = services.models.resolve(request.model);
     if (!target.provider.embed) throw unsupported(target.providerName, 'Embeddings', 'model');
     const call = await MeteredCall.begin(services.metering, {
@@ -24,7 +24,7 @@ export function registerEmbeddings(app: Hono<GatewayEnv>): void {
       kind: 'embeddings',
       target: { publicModel: target.publicName, providerName: target.providerName, providerType: target.provider.type, upstreamModel: target.upstreamModel },
       streamed: false,
-      requestId: context.var.requestId,
+      requestId: context.get('requestId'),
       promptTokensUpperBound: embeddingsTokenUpperBound(request),
       maxOutputTokens: 0,
     });
@@ -32,7 +32,7 @@ export function registerEmbeddings(app: Hono<GatewayEnv>): void {
       const result = await target.provider.embed(request, {
         upstreamModel: target.upstreamModel,
         signal: context.req.raw.signal,
-        requestId: context.var.requestId,
+        requestId: context.get('requestId'),
       });
       const cost = call.complete({ status: 200, usage: result.usage, estimated: false });
       return new Response(result.json ?? JSON.stringify(result.response), {

@@ -9,7 +9,7 @@ import type { GatewayEnv } from '../gateway-env.js';
 export function registerHealth(app: Hono<GatewayEnv>): void {
   app.get('/healthz', (context) => context.json({ status: 'ok' }));
   app.get('/readyz', (context) => {
-    const ready = context.var.gateway.lifecycle.ready;
+    const ready = context.get('gateway').lifecycle.ready;
     return context.json({ status: ready ? 'ready' : 'draining' }, ready ? 200 : 503);
   });
 }

@@ -17,10 +17,10 @@ function visibleTo(caller: TenantCaller, models: ModelObject[]): ModelObject[] {
 }
 
 export function registerModels(app: Hono<GatewayEnv>): void {
-  app.get('/v1/models', (context) => context.json({ object: 'list', data: visibleTo(tenantCaller(context), context.var.gateway.models.list()) }));
+  app.get('/v1/models', (context) => context.json({ object: 'list', data: visibleTo(tenantCaller(context), context.get('gateway').models.list()) }));
   app.get('/v1/models/:id{.+}', (context) => {
     const id = context.req.param('id');
-    const model = visibleTo(tenantCaller(context), context.var.gateway.models.list()).find((entry) => entry.id === id);
+    const model = visibleTo(tenantCaller(context), context.get('gateway').models.list()).find((entry) => entry.id === id);
     if (!model) {
       throw new GatewayError(404, `The model \`${id}\` does not exist or you do not have access to it.`, {
         param: 'model',
