@@ -27,9 +27,11 @@ describe('the gateway V8 flags', () => {
   });
 
   it('names only the flags a command line lacks, by name, whatever value or spelling the user chose', () => {
-    expect(missingGatewayFlags([])).toEqual([...gatewayNodeFlags]);
-    expect(missingGatewayFlags(['--max_semi_space_size=16', '--heap-growing-percent=50'])).toEqual([]);
-    expect(withGatewayFlags(['--enable-source-maps', '--max-semi-space-size=8'])).toEqual([
+    expect(missingGatewayFlags([], '')).toEqual([...gatewayNodeFlags]);
+    expect(missingGatewayFlags(['--max_semi_space_size=16', '--heap-growing-percent=50'], '')).toEqual([]);
+    // NODE_OPTIONS counts too (Node allows --max-semi-space-size there).
+    expect(missingGatewayFlags(['--heap-growing-percent=50'], '--enable-source-maps --max-semi-space-size=8')).toEqual([]);
+    expect(withGatewayFlags(['--enable-source-maps', '--max-semi-space-size=8'], '')).toEqual([
       '--enable-source-maps',
       '--max-semi-space-size=8',
       ...gatewayNodeFlags.filter((flag) => !flag.startsWith('--max-semi-space-size')),
