@@ -31,7 +31,7 @@ export function upstreamHeaders(config: OpenAIFamilyConfig): Record<string, stri
 /**
  * The body to send: the client's own bytes, with `model` (and on streams `stream_options`) spliced
  * in at the top level where they differ from what upstream needs — no re-serialising a large
- * prompt. Without the client's text (a request the gateway built) it is a shallow copy with the
+ * prompt. Without the client's bytes (a request the gateway built) it is a shallow copy with the
  * upstream model; nested objects are shared, never deep-copied.
  */
 export function chatBody(request: ChatCompletionRequest, upstreamModel: string, stream: boolean, rawBody?: Uint8Array): string | Uint8Array {
