@@ -12,12 +12,12 @@
  * upstream request too. The SDK is still a dependency for its wire types (`import type` in
  * request.ts); none of its code runs.
  */
-import { request as undiciRequest, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { AnthropicProviderConfig } from '../../schemas/config.js';
 import type { ChatCompletionRequest } from '../../schemas/openai-chat.js';
 import { GatewayError } from '../../src/errors/gateway-error.js';
 import { registerSecret } from '../../src/logging/logger.js';
-import { createDispatcher } from '../shared/http-client.js';
+import { createDispatcher, postUpstream } from '../shared/http-client.js';
 import { transportError } from '../shared/upstream-errors.js';
 import type { CallContext, ChatResult, ChatStreamPart, ProviderAdapter } from '../types.js';
 import { anthropicHttpError } from './errors.js';
@@ -86,18 +86,9 @@ export class AnthropicProvider implements ProviderAdapter {
     });
   }
 
-  private async post(body: AnthropicRequest, context: CallContext): Promise<Dispatcher.ResponseData> {
-    try {
-      return await undiciRequest(this.url, {
-        method: 'POST',
-        headers: this.headers,
-        body: JSON.stringify(body),
-        signal: context.signal,
-        dispatcher: this.dispatcher,
-      });
-    } catch (error) {
-      throw transportError(this.name, error, context.signal);
-    }
+  private post(body: AnthropicRequest, context: CallContext): Promise<Dispatcher.ResponseData> {
+    const { name: provider, url, headers, dispatcher } = this;
+    return postUpstream({ provider, url, headers, body: JSON.stringify(body), signal: context.signal, dispatcher });
   }
 
   private async httpError(response: Dispatcher.ResponseData, context: CallContext): Promise<GatewayError> {

@@ -13,12 +13,12 @@
  * `:generateContent`, `:streamGenerateContent?alt=sse` and `:batchEmbedContents`, with the key in
  * `x-goog-api-key` (never in the URL, so never in an access log).
  */
-import { request as undiciRequest, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { GeminiProviderConfig } from '../../schemas/config.js';
 import type { ChatCompletionRequest } from '../../schemas/openai-chat.js';
 import type { EmbeddingsRequest } from '../../schemas/openai-embeddings.js';
 import { badRequest, GatewayError } from '../../src/errors/gateway-error.js';
-import { createDispatcher } from '../shared/http-client.js';
+import { createDispatcher, postUpstream } from '../shared/http-client.js';
 import { transportError } from '../shared/upstream-errors.js';
 import type { CallContext, ChatResult, ChatStreamPart, EmbeddingsResult, ProviderAdapter } from '../types.js';
 import { embeddingInputs, toBatchEmbedRequest, toEmbeddingsResponse, type BatchEmbedContentsResponse } from './embeddings.js';
@@ -79,18 +79,15 @@ export class GeminiProvider implements ProviderAdapter {
     return `${this.baseURL}/${collection}/${encodeURIComponent(name)}:${method}${method === 'streamGenerateContent' ? '?alt=sse' : ''}`;
   }
 
-  private async post(method: Method, body: unknown, context: CallContext): Promise<Dispatcher.ResponseData> {
-    try {
-      return await undiciRequest(this.url(method, context.upstreamModel), {
-        method: 'POST',
-        headers: this.headers,
-        body: JSON.stringify(body),
-        signal: context.signal,
-        dispatcher: this.dispatcher,
-      });
-    } catch (error) {
-      throw transportError(this.name, error, context.signal);
-    }
+  private post(method: Method, body: unknown, context: CallContext): Promise<Dispatcher.ResponseData> {
+    return postUpstream({
+      provider: this.name,
+      url: this.url(method, context.upstreamModel),
+      headers: this.headers,
+      body: JSON.stringify(body),
+      signal: context.signal,
+      dispatcher: this.dispatcher,
+    });
   }
 
   private async postForJson<T>(method: Method, body: unknown, context: CallContext): Promise<T> {

@@ -4,11 +4,11 @@
  * It does not use the `openai` SDK: the wire format is already the one Tollgate speaks, so bytes
  * stream through undici on a pooled keep-alive connection and only what metering needs is read.
  */
-import { request as undiciRequest, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { ChatCompletion, ChatCompletionRequest } from '../../schemas/openai-chat.js';
 import type { EmbeddingsRequest, EmbeddingsResponse } from '../../schemas/openai-embeddings.js';
 import { GatewayError } from '../../src/errors/gateway-error.js';
-import { createDispatcher } from '../shared/http-client.js';
+import { createDispatcher, postUpstream } from '../shared/http-client.js';
 import { fromOpenAIUsage } from '../shared/openai-usage.js';
 import { transportError } from '../shared/upstream-errors.js';
 import type { CallContext, ChatResult, ChatStreamPart, EmbeddingsResult, ProviderAdapter } from '../types.js';
@@ -55,18 +55,9 @@ export class OpenAIProvider implements ProviderAdapter {
     await this.dispatcher.destroy();
   }
 
-  private async post(operation: Operation, body: string | Uint8Array, context: CallContext): Promise<Dispatcher.ResponseData> {
-    try {
-      return await undiciRequest(upstreamUrl(this.config, operation, context.upstreamModel), {
-        method: 'POST',
-        headers: this.headers,
-        body,
-        signal: context.signal,
-        dispatcher: this.dispatcher,
-      });
-    } catch (error) {
-      throw transportError(this.name, error, context.signal);
-    }
+  private post(operation: Operation, body: string | Uint8Array, context: CallContext): Promise<Dispatcher.ResponseData> {
+    const url = upstreamUrl(this.config, operation, context.upstreamModel);
+    return postUpstream({ provider: this.name, url, headers: this.headers, body, signal: context.signal, dispatcher: this.dispatcher });
   }
 
   private async postForText(operation: Operation, body: string | Uint8Array, context: CallContext): Promise<string> {

@@ -2,9 +2,11 @@
  * @module providers/shared/http-client
  * One pooled, keep-alive undici `Agent` per configured provider. `timeoutMs` bounds both the wait
  * for response headers and any silence between body chunks, so a stalled stream fails instead of
- * hanging; the idle connections are reused across requests.
+ * hanging; the idle connections are reused across requests. `postUpstream` is every adapter's
+ * POST: a failure below HTTP (refused, reset, timed out, aborted) becomes the gateway's 502/504/499.
  */
-import { Agent } from 'undici';
+import { Agent, request, type Dispatcher } from 'undici';
+import { transportError } from './upstream-errors.js';
 
 export interface DispatcherOptions {
   timeoutMs: number;
@@ -20,4 +22,22 @@ export function createDispatcher({ timeoutMs, maxConnections }: DispatcherOption
     bodyTimeout: timeoutMs,
     connectTimeout: Math.min(timeoutMs, 10_000),
   });
+}
+
+export interface UpstreamPost {
+  /** The provider's configured name, for error messages. */
+  provider: string;
+  url: string;
+  headers: Record<string, string>;
+  body: string | Uint8Array;
+  signal: AbortSignal;
+  dispatcher: Dispatcher;
+}
+
+export async function postUpstream({ provider, url, headers, body, signal, dispatcher }: UpstreamPost): Promise<Dispatcher.ResponseData> {
+  try {
+    return await request(url, { method: 'POST', headers, body, signal, dispatcher });
+  } catch (error) {
+    throw transportError(provider, error, signal);
+  }
 }
