@@ -7,7 +7,7 @@
  */
 import type { AzureOpenAIProviderConfig, OpenAIProviderConfig } from '../../schemas/config.js';
 import type { ChatCompletionRequest } from '../../schemas/openai-chat.js';
-import { setTopLevelValue } from '../shared/json-splice.js';
+import { setTopLevelValues } from '../shared/json-splice.js';
 
 export type OpenAIFamilyConfig = OpenAIProviderConfig | AzureOpenAIProviderConfig;
 export type Operation = 'chat/completions' | 'embeddings';
@@ -42,14 +42,11 @@ export function chatBody(request: ChatCompletionRequest, upstreamModel: string, 
 }
 
 function splicedChatBody(rawBody: Uint8Array, request: ChatCompletionRequest, upstreamModel: string, stream: boolean): Uint8Array | undefined {
-  let body: Uint8Array | undefined = rawBody;
-  if (request.model !== upstreamModel) body = setTopLevelValue(body, 'model', JSON.stringify(upstreamModel));
-  if (body === undefined || !stream) return body;
-  if (request.stream !== true) body = setTopLevelValue(body, 'stream', 'true');
-  if (body !== undefined && request.stream_options?.include_usage !== true) {
-    body = setTopLevelValue(body, 'stream_options', JSON.stringify(streamOptions(request)));
-  }
-  return body;
+  const changes: Record<string, string> = {};
+  if (request.model !== upstreamModel) changes.model = JSON.stringify(upstreamModel);
+  if (stream && request.stream !== true) changes.stream = 'true';
+  if (stream && request.stream_options?.include_usage !== true) changes.stream_options = JSON.stringify(streamOptions(request));
+  return Object.keys(changes).length === 0 ? rawBody : setTopLevelValues(rawBody, changes);
 }
 
 function streamOptions(request: ChatCompletionRequest): NonNullable<ChatCompletionRequest['stream_options']> {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { setTopLevelValue as setOnBytes } from './json-splice.js';
+import { setTopLevelValues } from './json-splice.js';
 
-/** The splice on the UTF-8 bytes of `text`, read back as text. */
+/** One member set on the UTF-8 bytes of `text`, read back as text. */
 function setTopLevelValue(text: string, key: string, valueJson: string): string | undefined {
-  return setOnBytes(Buffer.from(text), key, valueJson)?.toString('utf8');
+  return setTopLevelValues(Buffer.from(text), { [key]: valueJson })?.toString('utf8');
 }
 
 /** What the splice must be equivalent to: parse, set the member, compare parsed. */
@@ -54,7 +54,15 @@ describe('setTopLevelValue', () => {
 
   it('works on a view into a larger buffer', () => {
     const whole = Buffer.from('xx{"model":"a","b":"é"}yy');
-    expect(setOnBytes(whole.subarray(2, whole.length - 2), 'model', '"z"')?.toString()).toBe('{"model":"z","b":"é"}');
+    expect(setTopLevelValues(whole.subarray(2, whole.length - 2), { model: '"z"' })?.toString()).toBe('{"model":"z","b":"é"}');
+  });
+
+  it('sets several members in one pass: replaced in place, the absent ones appended in the order given', () => {
+    const text = '{"stream":false,"messages":[{"role":"user","content":"}"}],"model":"a"}';
+    const result = setTopLevelValues(Buffer.from(text), { model: '"b"', stream: 'true', stream_options: '{"include_usage":true}', n: '1' });
+    expect(result?.toString()).toBe('{"stream":true,"messages":[{"role":"user","content":"}"}],"model":"b","stream_options":{"include_usage":true},"n":1}');
+    expect(setTopLevelValues(Buffer.from('{}'), { a: '1', b: '2' })?.toString()).toBe('{"a":1,"b":2}');
+    expect(setTopLevelValues(Buffer.from('{"model":"a","stream":1,"stream":2}'), { model: '"b"', stream: 'true' })).toBeUndefined();
   });
 
   it('matches a key written with escapes', () => {

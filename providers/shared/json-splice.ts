@@ -13,54 +13,67 @@
  *
  * @example
  * const raw = Buffer.from('{"model":"fast","messages":[{"role":"user","content":"hi"}]}');
- * setTopLevelValue(raw, 'model', '"gpt-4o-mini"')?.toString();
- * // '{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}]}'
- * setTopLevelValue(raw, 'stream_options', '{"include_usage":true}')?.toString();
- * // '{"model":"fast","messages":[...],"stream_options":{"include_usage":true}}'
+ * setTopLevelValues(raw, { model: '"gpt-4o-mini"', stream_options: '{"include_usage":true}' })?.toString();
+ * // '{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}],"stream_options":{"include_usage":true}}'
  */
 
-interface Span {
+interface Member {
+  key: string;
   start: number;
   end: number;
 }
 
 /**
- * The JSON with the top-level member `key` set to `valueJson` (already JSON text): replaced where it
- * exists, appended where it does not. Undefined when it is not a JSON object, or when `key`
- * appears more than once (JSON.parse keeps the last, and a splice must not guess).
+ * The JSON with each top-level member in `values` set to its value (already JSON text): replaced
+ * where it exists, appended where it does not, all in one scan. Undefined when it is not a JSON
+ * object, or when one of the keys appears more than once (JSON.parse keeps the last, and a splice
+ * must not guess).
  */
-export function setTopLevelValue(json: Uint8Array, key: string, valueJson: string): Buffer | undefined {
+export function setTopLevelValues(json: Uint8Array, values: Record<string, string>): Buffer | undefined {
   const bytes = Buffer.from(json.buffer, json.byteOffset, json.byteLength);
-  const members = topLevelMembers(bytes, key);
-  if (!members || members.spans.length > 1) return undefined;
-  const [span] = members.spans;
-  if (span) return Buffer.concat([bytes.subarray(0, span.start), Buffer.from(valueJson), bytes.subarray(span.end)]);
-  const close = members.closingBrace;
-  const member = `${members.empty ? '' : ','}${JSON.stringify(key)}:${valueJson}`;
-  return Buffer.concat([bytes.subarray(0, close), Buffer.from(member), bytes.subarray(close)]);
+  const keys = Object.keys(values);
+  const object = topLevelMembers(bytes, keys);
+  if (!object) return undefined;
+  const pieces: Uint8Array[] = [];
+  const replaced = new Set<string>();
+  let copiedUpTo = 0;
+  // Members come in document order, so the pieces do too.
+  for (const { key, start, end } of object.members) {
+    if (replaced.has(key)) return undefined;
+    replaced.add(key);
+    pieces.push(bytes.subarray(copiedUpTo, start), Buffer.from(values[key]));
+    copiedUpTo = end;
+  }
+  let appended = '';
+  for (const key of keys) {
+    if (replaced.has(key)) continue;
+    appended += `${object.empty && appended === '' ? '' : ','}${JSON.stringify(key)}:${values[key]}`;
+  }
+  pieces.push(bytes.subarray(copiedUpTo, object.closingBrace), Buffer.from(appended), bytes.subarray(object.closingBrace));
+  return Buffer.concat(pieces);
 }
 
-/** Where each top-level value named `key` lies, and where the object closes. */
-function topLevelMembers(bytes: Buffer, key: string): { spans: Span[]; closingBrace: number; empty: boolean } | undefined {
+/** Where each top-level value named by one of `keys` lies, in order, and where the object closes. */
+function topLevelMembers(bytes: Buffer, keys: string[]): { members: Member[]; closingBrace: number; empty: boolean } | undefined {
   let index = skipWhitespace(bytes, 0);
   if (bytes[index] !== openBrace) return undefined;
   index = skipWhitespace(bytes, index + 1);
-  const spans: Span[] = [];
-  if (bytes[index] === closeBrace) return { spans, closingBrace: index, empty: true };
+  const members: Member[] = [];
+  if (bytes[index] === closeBrace) return { members, closingBrace: index, empty: true };
   for (;;) {
     if (bytes[index] !== quote) return undefined;
     const keyEnd = stringEnd(bytes, index);
     // A key written with escapes (\u006d...) means the same as one without, so it is decoded.
     const name = bytes.toString('utf8', index, keyEnd);
-    const matches = name.includes('\\') ? JSON.parse(name) === key : name.length === key.length + 2 && name.slice(1, -1) === key;
+    const key: string = name.includes('\\') ? JSON.parse(name) : name.slice(1, -1);
     index = skipWhitespace(bytes, keyEnd);
     if (bytes[index] !== colon) return undefined;
     const valueStart = skipWhitespace(bytes, index + 1);
     const valueEnd = valueEndAt(bytes, valueStart);
-    if (matches) spans.push({ start: valueStart, end: valueEnd });
+    if (keys.includes(key)) members.push({ key, start: valueStart, end: valueEnd });
     index = skipWhitespace(bytes, valueEnd);
     const next = bytes[index];
-    if (next === closeBrace) return { spans, closingBrace: index, empty: false };
+    if (next === closeBrace) return { members, closingBrace: index, empty: false };
     if (next !== comma) return undefined;
     index = skipWhitespace(bytes, index + 1);
   }
