@@ -14,7 +14,7 @@ export type LedgerThreadMessage = { type: 'rows'; rows: LedgerRow[] } | { type: 
 const { path, flushMs, batchSize } = workerData as { path: string; flushMs: number; batchSize: number };
 // The main thread opened the database first and applied the migrations: a bare connection will do.
 const client = openConnection(path);
-const writer = new LedgerWriter({ $client: client }, { flushMs, batchSize });
+const writer = new LedgerWriter(client, { flushMs, batchSize });
 
 parentPort!.on('message', (message: LedgerThreadMessage) => {
   if (message.type === 'rows') {

@@ -103,7 +103,7 @@ describe('LedgerWriter', () => {
   });
 
   it('writes 10,000 rows in batches with rollups equal to the rows, never inside append', async () => {
-    writer = new LedgerWriter(db, { flushMs: 60_000, batchSize: 500 });
+    writer = new LedgerWriter(db.$client, { flushMs: 60_000, batchSize: 500 });
     const rows = variedRows(10_000);
     for (const row of rows) writer.append(row);
     expect(count(db, 'calls')).toBe(0);
@@ -126,7 +126,7 @@ describe('LedgerWriter', () => {
   });
 
   it('flushes a full batch on the next tick and a partial one on the timer', async () => {
-    writer = new LedgerWriter(db, { flushMs: 40, batchSize: 3 });
+    writer = new LedgerWriter(db.$client, { flushMs: 40, batchSize: 3 });
     writer.append(callRow());
     writer.append(callRow());
     await nextTick();
@@ -143,7 +143,7 @@ describe('LedgerWriter', () => {
   });
 
   it('does not count a duplicate id twice, within a batch or across flushes', async () => {
-    writer = new LedgerWriter(db, { flushMs: 60_000, batchSize: 100 });
+    writer = new LedgerWriter(db.$client, { flushMs: 60_000, batchSize: 100 });
     const first = callRow({ id: 'req_dup', inputTokens: 10, costNanoUsd: 100 });
     writer.append(first);
     writer.append({ ...first, inputTokens: 999, costNanoUsd: 999 });
@@ -164,7 +164,7 @@ describe('LedgerWriter', () => {
 
   it('refuses a row that can never be written, logs it in full, and writes the others', async () => {
     const errors = vi.spyOn(logger, 'error').mockImplementation(() => undefined);
-    writer = new LedgerWriter(db, { flushMs: 60_000, batchSize: 100 });
+    writer = new LedgerWriter(db.$client, { flushMs: 60_000, batchSize: 100 });
     writer.append(callRow({ id: 'good_1' }));
     writer.append(callRow({ id: 'fractional', costNanoUsd: 1.5 }));
     writer.append({ ...callRow({ id: 'no_latency' }), latencyMs: undefined as unknown as number });
@@ -183,7 +183,7 @@ describe('LedgerWriter', () => {
   it('writes rows and rollups together or not at all', () => {
     vi.spyOn(logger, 'error').mockImplementation(() => undefined);
     vi.spyOn(logger, 'info').mockImplementation(() => undefined);
-    writer = new LedgerWriter(db, { flushMs: 60_000, batchSize: 100 });
+    writer = new LedgerWriter(db.$client, { flushMs: 60_000, batchSize: 100 });
     db.$client.exec(`CREATE TRIGGER fail_rollups BEFORE INSERT ON daily_rollups BEGIN SELECT RAISE(ABORT, 'simulated failure'); END`);
     writer.append(callRow());
     writer.append(callRow());
@@ -199,9 +199,9 @@ describe('LedgerWriter', () => {
   });
 
   it('refuses to be built with nonsense options', () => {
-    expect(() => new LedgerWriter(db, { flushMs: 0, batchSize: 10 })).toThrow(RangeError);
-    expect(() => new LedgerWriter(db, { flushMs: 100, batchSize: 0 })).toThrow(RangeError);
-    expect(() => new LedgerWriter(db, { flushMs: 100, batchSize: 10, maxPendingRows: 5 })).toThrow(RangeError);
+    expect(() => new LedgerWriter(db.$client, { flushMs: 0, batchSize: 10 })).toThrow(RangeError);
+    expect(() => new LedgerWriter(db.$client, { flushMs: 100, batchSize: 0 })).toThrow(RangeError);
+    expect(() => new LedgerWriter(db.$client, { flushMs: 100, batchSize: 10, maxPendingRows: 5 })).toThrow(RangeError);
   });
 });
 
@@ -227,7 +227,7 @@ describe('LedgerWriter when the database fails', () => {
   it('keeps the rows while another process holds the write lock, logs once, and writes them later', async () => {
     const errors = vi.spyOn(logger, 'error').mockImplementation(() => undefined);
     const infos = vi.spyOn(logger, 'info').mockImplementation(() => undefined);
-    const writer = new LedgerWriter(db, { flushMs: 60_000, batchSize: 1000, busyTimeoutMs: 10 });
+    const writer = new LedgerWriter(db.$client, { flushMs: 60_000, batchSize: 1000, busyTimeoutMs: 10 });
     locker.exec('BEGIN IMMEDIATE');
     for (let index = 0; index < 50; index++) writer.append(callRow());
 
@@ -253,7 +253,7 @@ describe('LedgerWriter when the database fails', () => {
   it('does not retry on every append while failing, and bounds the queue', async () => {
     const errors = vi.spyOn(logger, 'error').mockImplementation(() => undefined);
     vi.spyOn(logger, 'info').mockImplementation(() => undefined);
-    const writer = new LedgerWriter(db, { flushMs: 60_000, batchSize: 2, maxPendingRows: 5, busyTimeoutMs: 1 });
+    const writer = new LedgerWriter(db.$client, { flushMs: 60_000, batchSize: 2, maxPendingRows: 5, busyTimeoutMs: 1 });
     locker.exec('BEGIN IMMEDIATE');
     writer.append(callRow());
     writer.append(callRow());
@@ -275,7 +275,7 @@ describe('LedgerWriter when the database fails', () => {
 
   it('logs every unwritten row when close cannot write, and drops rows appended after close', async () => {
     const errors = vi.spyOn(logger, 'error').mockImplementation(() => undefined);
-    const writer = new LedgerWriter(db, { flushMs: 60_000, batchSize: 100 });
+    const writer = new LedgerWriter(db.$client, { flushMs: 60_000, batchSize: 100 });
     writer.append(callRow({ id: 'lost_1' }));
     writer.append(callRow({ id: 'lost_2' }));
     db.$client.close();

@@ -8,13 +8,12 @@
  * the last flush; `close()` writes everything.
  *
  * @example
- * const ledger = new LedgerWriter(db, { flushMs: 1000, batchSize: 500 });
+ * const ledger = new LedgerWriter(db.$client, { flushMs: 1000, batchSize: 500 });
  * ledger.append(row);          // never waits for SQLite
  * await ledger.close();        // at shutdown, after the server has drained
  */
 import type { Database, Statement, Transaction } from 'better-sqlite3';
 import { logger } from '../logging/logger.js';
-import type { TollgateDatabase } from '../storage/database.js';
 import { callColumns, LedgerRowError, toCallParams } from './call-params.js';
 import { aggregateRollups, rollupColumns, rollupKeyLength } from './rollup-increments.js';
 import { ThrottledErrorLog } from './throttled-error-log.js';
@@ -73,7 +72,7 @@ export class LedgerWriter {
   private dropped = 0;
   private refused = 0;
 
-  constructor(db: Pick<TollgateDatabase, '$client'>, options: LedgerWriterOptions) {
+  constructor(client: Database, options: LedgerWriterOptions) {
     const { flushMs, batchSize } = options;
     if (!(flushMs > 0 && Number.isFinite(flushMs))) throw new RangeError('flushMs must be a positive number');
     if (!(Number.isInteger(batchSize) && batchSize > 0)) throw new RangeError('batchSize must be a positive integer');
@@ -84,7 +83,7 @@ export class LedgerWriter {
     this.batchSize = batchSize;
     this.busyTimeoutMs = options.busyTimeoutMs ?? defaultBusyTimeoutMs;
     this.rowsPerTransaction = Math.max(batchSize, minRowsPerTransaction);
-    this.client = db.$client;
+    this.client = client;
     this.insertCall = this.client.prepare(
       `INSERT INTO calls (${callColumns.join(', ')}) VALUES (${callColumns.map(() => '?').join(', ')})
        ON CONFLICT (id) DO NOTHING`,

@@ -41,7 +41,7 @@ describe('queryCalls', () => {
 
   beforeAll(async () => {
     db = openDatabase(':memory:');
-    const writer = new LedgerWriter(db, { flushMs: 60_000, batchSize: 1_000 });
+    const writer = new LedgerWriter(db.$client, { flushMs: 60_000, batchSize: 1_000 });
     for (const row of seedRows()) writer.append(row);
     writer.append({
       id: 'req_shape',

@@ -12,7 +12,7 @@ function callRow(id: string, time: number): LedgerRow {
 }
 
 async function seed(db: TollgateDatabase, old: number, recent: number, now: number): Promise<void> {
-  const writer = new LedgerWriter(db, { flushMs: 60_000, batchSize: 5_000 });
+  const writer = new LedgerWriter(db.$client, { flushMs: 60_000, batchSize: 5_000 });
   for (let index = 0; index < old; index++) writer.append(callRow(`old_${index}`, now - 40 * dayMs + index));
   for (let index = 0; index < recent; index++) writer.append(callRow(`new_${index}`, now - dayMs + index));
   await writer.close();

@@ -64,7 +64,7 @@ export async function createServices(config: TollgateConfig, options: Omit<Start
   // A database file gets its own writer thread; `:memory:` (tests) can only be written from here.
   const ledgerOptions = { flushMs: config.storage.ledgerFlushMs, batchSize: config.storage.ledgerBatchSize };
   const ledger =
-    config.storage.sqlite === ':memory:' ? new LedgerWriter(database, ledgerOptions) : new LedgerThread({ path: config.storage.sqlite, ...ledgerOptions });
+    config.storage.sqlite === ':memory:' ? new LedgerWriter(database.$client, ledgerOptions) : new LedgerThread({ path: config.storage.sqlite, ...ledgerOptions });
   const retention = config.storage.retentionDays ? startRetention(database, config.storage.retentionDays) : undefined;
   const adminKey = options.adminKey ?? (process.env.TOLLGATE_ADMIN_KEY || undefined);
   registerSecret(adminKey);
