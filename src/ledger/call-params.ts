@@ -32,6 +32,16 @@ export const callColumns = [
   'streamed',
   'cache_hit',
   'usage_raw',
+  'protocol',
+  'end_user',
+  'tags',
+  'service',
+  'method',
+  'route',
+  'target',
+  'attempts',
+  'bytes_in',
+  'bytes_out',
 ] as const;
 
 type Param = string | number | bigint | null;
@@ -79,11 +89,27 @@ export function toCallParams(row: LedgerRow): Param[] {
     row.streamed ? 1 : 0,
     row.cacheHit ? 1 : 0,
     row.usageRaw ?? null,
+    row.protocol ?? null,
+    row.endUser ?? null,
+    row.tags ?? null,
+    row.service ?? null,
+    row.method ?? null,
+    row.route ?? null,
+    row.target ?? null,
+    optionalCount(row.attempts, 'attempts'),
+    optionalCount(row.bytesIn, 'bytesIn'),
+    optionalCount(row.bytesOut, 'bytesOut'),
   ];
 }
 
 function tokenCount(value: number | undefined, field: string): number {
   if (value === undefined) return 0;
+  if (!Number.isSafeInteger(value) || value < 0) throw new LedgerRowError(`${field} must be a non-negative integer`);
+  return value;
+}
+
+function optionalCount(value: number | null | undefined, field: string): number | null {
+  if (value === undefined || value === null) return null;
   if (!Number.isSafeInteger(value) || value < 0) throw new LedgerRowError(`${field} must be a non-negative integer`);
   return value;
 }

@@ -115,6 +115,16 @@ describe('queryCalls', () => {
       streamed: true,
       cache_hit: false,
       usage_raw: { prompt_tokens: 12, completion_tokens: 5 },
+      protocol: null,
+      end_user: null,
+      tags: null,
+      service: null,
+      method: null,
+      route: null,
+      target: null,
+      attempts: null,
+      bytes_in: null,
+      bytes_out: null,
     });
     const unknown = queryCalls(db, { tenant: 'tenant_0', limit: 500 }).data.find((call) => call.cost_unknown);
     expect(unknown).toMatchObject({ cost_usd: null, cost_nano_usd: null });

@@ -48,6 +48,15 @@ interface CallColumns {
   reasoning_tokens: number;
   latency_ms: number;
   ttfb_ms: number | null;
+  protocol: string | null;
+  end_user: string | null;
+  service: string | null;
+  method: string | null;
+  route: string | null;
+  target: string | null;
+  attempts: number | null;
+  bytes_in: number | null;
+  bytes_out: number | null;
 }
 
 export interface CallRecordJson extends CallColumns {
@@ -62,6 +71,8 @@ export interface CallRecordJson extends CallColumns {
   cache_hit: boolean;
   /** The provider's usage object as it reported it. */
   usage_raw: unknown;
+  /** The caller's `x-tollgate-tags`, as an object of strings. */
+  tags: Record<string, string> | null;
 }
 
 export interface CallPage {
@@ -78,6 +89,7 @@ interface CallRow extends CallColumns {
   streamed: number;
   cache_hit: number;
   usage_raw: string | null;
+  tags: string | null;
 }
 
 export const defaultCallsLimit = 50;
@@ -154,6 +166,16 @@ function toCallRecordJson(row: CallRow): CallRecordJson {
     streamed: row.streamed === 1,
     cache_hit: row.cache_hit === 1,
     usage_raw: parseUsageRaw(row.usage_raw),
+    protocol: row.protocol,
+    end_user: row.end_user,
+    tags: row.tags === null ? null : (parseUsageRaw(row.tags) as Record<string, string>),
+    service: row.service,
+    method: row.method,
+    route: row.route,
+    target: row.target,
+    attempts: row.attempts,
+    bytes_in: row.bytes_in,
+    bytes_out: row.bytes_out,
   };
 }
 

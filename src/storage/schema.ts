@@ -97,6 +97,24 @@ export const calls = sqliteTable(
     cacheHit: integer('cache_hit', { mode: 'boolean' }).notNull().default(false),
     /** The provider's own usage figures, as JSON. */
     usageRaw: text('usage_raw'),
+    /** The inbound protocol the client spoke: `openai` (chat, embeddings...), `anthropic`, `gemini`, `responses`, `rest`... */
+    protocol: text('protocol'),
+    /** The caller's own end-user label (OpenAI `user`, Anthropic `metadata.user_id`), for chargeback. */
+    endUser: text('end_user'),
+    /** The caller's `x-tollgate-tags` as a JSON object of strings, for chargeback. */
+    tags: text('tags'),
+    /** The REST service of a proxied call. */
+    service: text('service'),
+    /** HTTP method of a proxied call. */
+    method: text('method'),
+    /** The route template of a proxied call (never the raw path, which may hold ids). */
+    route: text('route'),
+    /** Which target or deployment served the call (a REST target URL's origin, or `provider/model`). */
+    target: text('target'),
+    /** Upstream attempts made, retries and fallbacks included; 0 when none was made. */
+    attempts: integer('attempts'),
+    bytesIn: integer('bytes_in'),
+    bytesOut: integer('bytes_out'),
   },
   (table) => [index('calls_tenant_time').on(table.tenantId, table.time), index('calls_key_time').on(table.keyId, table.time), index('calls_time').on(table.time)],
 );
