@@ -17,6 +17,8 @@ import { registerOpenApiRoutes } from '../openapi/index.js';
 import { registerPromptRoutes } from '../prompt-api/prompt-routes.js';
 import { promptsVisibleTo } from '../prompt-api/prompts-visible-to.js';
 import { requireTenant } from './tenant-auth.js';
+import { observeRequests } from '../observability/observe-requests.js';
+import { registerMetricsRoute } from '../observability/metrics/metrics-endpoint.js';
 
 /** Echo a caller's own request id only if it is short and plain, so it is safe to echo and log. */
 const acceptableClientRequestId = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -37,8 +39,10 @@ export function createApp(services: GatewayServices): Hono<GatewayEnv> {
     if (clientRequestId && acceptableClientRequestId.test(clientRequestId)) context.res.headers.set('x-client-request-id', clientRequestId);
   });
 
+  app.use(observeRequests());
 
   registerHealth(app);
+  registerMetricsRoute(app, services.observability);
   registerOpenApiRoutes(app, { visiblePrompts: promptsVisibleTo });
   app.use('/v1/*', requireTenant());
   registerAdminRoutes(app);

@@ -10,6 +10,7 @@ import type { Caller } from '../auth/authenticate.js';
 import type { KeyStore } from '../auth/key-store.js';
 import type { MeteringServices } from '../calls/metering-services.js';
 import type { ModelRegistry } from '../models/model-registry.js';
+import type { Observability } from '../observability/observability.js';
 import type { Subscriptions } from '../prompt-api/subscriptions.js';
 import type { PromptLibrary } from '../prompts/prompt-library.js';
 import type { TollgateDatabase } from '../storage/database.js';
@@ -28,6 +29,8 @@ export interface GatewayServices {
   prompts: { library: PromptLibrary; subscriptions: Subscriptions };
   /** `TOLLGATE_ADMIN_KEY`; undefined disables it (operator keys still work). */
   adminKey: string | undefined;
+  /** Metrics, access log and traces (src/observability/). */
+  observability: Observability;
 }
 
 export interface GatewayEnv {
