@@ -7,6 +7,7 @@
  */
 import type { TollgateConfig } from '../../schemas/config.js';
 import type { LedgerRow } from '../ledger/types.js';
+import { logger } from '../logging/logger.js';
 import { CallTrack } from './call-track.js';
 import type { AccessLog, UnrecordedCall } from './logs/access-log.js';
 import { CallLabels, genAiProviderName, operationName, statusClass } from './metrics/call-labels.js';
@@ -92,6 +93,10 @@ export class CallTracker {
       tokens[4] = row.reasoningTokens ?? 0;
       const firstTokenSeconds = row.streamed && firstByteMs !== null ? firstByteMs / 1000 : null;
       group.forStatus(statusClass(row.status)).record({ totalSeconds: latencyMs / 1000, upstreamSeconds: upstreamMs / 1000, firstTokenSeconds }, tokens, (row.costNanoUsd ?? 0) / 1e9);
+    }
+    if (row.streamed && row.status >= 500 && track?.upstreamOpenedAt !== undefined) {
+      // The attempt was accepted, so the failure came mid-stream (the attempt's own log line was not written).
+      logger.warn('upstream stream failed', { request_id: row.id, provider: row.provider, upstream_model: row.upstreamModel, status: row.status, error_code: row.errorCode });
     }
     if (accessLog?.wants(row.status)) accessLog.call(track, row, { latencyMs, upstreamMs, firstByteMs }, traceId(track));
     track?.trace?.finish(row, track.attempts);

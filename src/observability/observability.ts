@@ -13,6 +13,8 @@ import { setConfiguredLogLevel } from '../logging/logger.js';
 import { CallTracker } from './call-tracker.js';
 import { instrumentProvider } from './instrumented-provider.js';
 import { AccessLog } from './logs/access-log.js';
+import { BodyCapture } from './logs/body-capture.js';
+import { openLineSink, type LineSink } from './logs/line-sink.js';
 import { CallLabels } from './metrics/call-labels.js';
 import { CallMetrics } from './metrics/call-metrics.js';
 import { breakerStateValues, OperationsMetrics } from './metrics/operations-metrics.js';
@@ -32,6 +34,9 @@ export class Observability implements GatewayObserver {
   readonly tracker: CallTracker;
   readonly tracing: Tracing | undefined;
   private readonly accessLog: AccessLog | undefined;
+  /** Undefined unless `logs.bodyCapture.enabled`. */
+  readonly bodyCapture: BodyCapture | undefined;
+  private readonly sink: LineSink | undefined;
   private readonly labels: CallLabels;
   private readonly breakerStates = new Map<string, BreakerEvent>();
 
@@ -45,7 +50,10 @@ export class Observability implements GatewayObserver {
       this.operations = new OperationsMetrics(this.registry);
     }
     this.tracing = options.tracing === null ? undefined : (options.tracing ?? tracingFromEnvironment());
-    this.accessLog = config.logs.access.enabled ? new AccessLog(config.logs.access) : undefined;
+    const { access, bodyCapture } = config.logs;
+    this.sink = access.enabled || bodyCapture.enabled ? openLineSink(access.destination) : undefined;
+    this.accessLog = access.enabled ? new AccessLog(access, this.sink!) : undefined;
+    this.bodyCapture = bodyCapture.enabled ? new BodyCapture(config, this.sink!) : undefined;
     this.labels = new CallLabels(config);
     this.tracker = new CallTracker({ config, metrics: callMetrics, accessLog: this.accessLog, tracing: this.tracing });
   }
@@ -118,6 +126,6 @@ export class Observability implements GatewayObserver {
   }
 
   async close(): Promise<void> {
-    await Promise.allSettled([this.accessLog?.close(), this.tracing?.shutdown()]);
+    await Promise.allSettled([this.sink?.close(), this.tracing?.shutdown()]);
   }
 }

@@ -38,6 +38,11 @@ export function observeRequests(): MiddlewareHandler<GatewayEnv> {
       const error = context.error instanceof GatewayError ? context.error : undefined;
       if (error && (error.status === 401 || error.status === 403)) securityRefusal(context, error);
       if (track && !track.admitted && !track.finished) endUnadmitted(context, track, error);
+      const caller = context.get('caller');
+      const capture = services.observability.bodyCapture;
+      if (track && capture && caller?.kind === 'tenant' && capture.wants(caller.tenant.id)) {
+        capture.capture({ requestId: track.requestId, tenantId: caller.tenant.id, request: context.req.arrayBuffer(), response: context.res });
+      }
     }
   };
 }

@@ -11,7 +11,7 @@ import type { LedgerRow } from '../../ledger/types.js';
 import { formatNanoUsd } from '../../metering/decimal.js';
 import { logLevelEnabled, redactSecrets } from '../../logging/logger.js';
 import type { CallTrack } from '../call-track.js';
-import { openLineSink, type LineSink } from './line-sink.js';
+import type { LineSink } from './line-sink.js';
 
 export interface AccessTimings {
   latencyMs: number;
@@ -28,11 +28,12 @@ export interface UnrecordedCall {
 const round = (ms: number) => Math.round(ms * 100) / 100;
 
 export class AccessLog {
-  private readonly sink: LineSink;
   private readonly sampleSuccesses: number;
 
-  constructor(config: LogsConfig['access']) {
-    this.sink = openLineSink(config.destination);
+  constructor(
+    config: LogsConfig['access'],
+    private readonly sink: LineSink,
+  ) {
     this.sampleSuccesses = config.sampleSuccesses;
   }
 
@@ -95,10 +96,6 @@ export class AccessLog {
       latency_ms: round(latencyMs),
       attempts: 0,
     });
-  }
-
-  close(): Promise<void> {
-    return this.sink.close();
   }
 
   private write(status: number, fields: Record<string, unknown>): void {
