@@ -15,6 +15,8 @@ import { openDatabase } from '../storage/database.js';
 import { withGatewayFlags } from './runtime-flags.js';
 import { servePrimaryAggregate } from '../observability/metrics/cluster-metrics.js';
 import { startMetricsListener } from '../observability/metrics/metrics-listener.js';
+import { AuditTrail } from '../audit/audit-trail.js';
+import { auditConfigSync } from '../audit/audit-config.js';
 
 export interface ListeningMessage {
   kind: 'tollgate-listening';
@@ -24,6 +26,9 @@ export interface ListeningMessage {
 export function runPrimary(config: TollgateConfig, workerCount: number, configPath: string): void {
   const database = openDatabase(config.storage.sqlite);
   new KeyStore(database).syncFromConfig(config);
+  const audit = new AuditTrail(database);
+  auditConfigSync(audit, config);
+  audit.close();
   database.$client.close();
   const sharedQuotas = config.redis ? undefined : new MemoryQuotaBackend();
   // One scrape returns every worker's metrics, aggregated here (observability/metrics/cluster-metrics.ts).

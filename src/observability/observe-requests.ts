@@ -9,6 +9,8 @@
  */
 import type { Context, MiddlewareHandler } from 'hono';
 import { MeteredCall } from '../calls/metered-call.js';
+import { presentedKey } from '../auth/api-key.js';
+import { sourceOf } from '../audit/audit-changes.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import type { GatewayEnv } from '../server/gateway-env.js';
 import type { CallTrack } from './call-track.js';
@@ -51,6 +53,26 @@ function securityRefusal(context: Context<GatewayEnv>, error: GatewayError): voi
   const services = context.get('gateway');
   const reason = error.code && plainReason.test(error.code) ? error.code : 'other';
   services.observability.securityRefusal(error.status, reason);
+  // Refused authentications anywhere, refused authorisation on the admin API: the audit trail.
+  if (services.audit && (error.status === 401 || context.req.path.startsWith('/admin/'))) {
+    services.audit.refusal({
+      status: error.status,
+      reason,
+      actor: presentedKeyId(context),
+      source: sourceOf(context),
+      method: context.req.method,
+      path: context.req.path,
+      forwardedFor: context.req.header('x-forwarded-for'),
+    });
+  }
+}
+
+/** The refused key's id when it exists (revoked, expired, wrong role), else its first characters as the error shows them. */
+function presentedKeyId(context: Context<GatewayEnv>): string | null {
+  const raw = presentedKey(context.req.header('authorization'), context.req.header('x-api-key'));
+  if (!raw) return null;
+  const found = context.get('gateway').keyStore.lookup(raw);
+  return found ? found.key.id : `${raw.slice(0, 6)}...`;
 }
 
 /** A call that never reached its metered call: a ledger row when the caller is known, else a log line. */

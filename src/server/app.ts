@@ -18,6 +18,7 @@ import { registerPromptRoutes } from '../prompt-api/prompt-routes.js';
 import { promptsVisibleTo } from '../prompt-api/prompts-visible-to.js';
 import { requireTenant } from './tenant-auth.js';
 import { observeRequests } from '../observability/observe-requests.js';
+import { auditChanges } from '../audit/audit-changes.js';
 import { registerMetricsRoute } from '../observability/metrics/metrics-endpoint.js';
 
 /** Echo a caller's own request id only if it is short and plain, so it is safe to echo and log. */
@@ -45,6 +46,7 @@ export function createApp(services: GatewayServices): Hono<GatewayEnv> {
   registerMetricsRoute(app, services.observability);
   registerOpenApiRoutes(app, { visiblePrompts: promptsVisibleTo });
   app.use('/v1/*', requireTenant());
+  app.use('/v1/prompts/*', auditChanges());
   registerAdminRoutes(app);
   registerModels(app);
   registerChatCompletions(app);

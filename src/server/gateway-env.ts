@@ -11,6 +11,7 @@ import type { KeyStore } from '../auth/key-store.js';
 import type { MeteringServices } from '../calls/metering-services.js';
 import type { ModelRegistry } from '../models/model-registry.js';
 import type { Observability } from '../observability/observability.js';
+import type { AuditTrail } from '../audit/audit-trail.js';
 import type { Subscriptions } from '../prompt-api/subscriptions.js';
 import type { PromptLibrary } from '../prompts/prompt-library.js';
 import type { TollgateDatabase } from '../storage/database.js';
@@ -31,6 +32,8 @@ export interface GatewayServices {
   adminKey: string | undefined;
   /** Metrics, access log and traces (src/observability/). */
   observability: Observability;
+  /** The append-only audit trail of admin changes and refused authentications. */
+  audit?: AuditTrail;
 }
 
 export interface GatewayEnv {

@@ -24,6 +24,8 @@ import { createQuotaBackend, createQuotaService, quotaLimitsFromConfig, type Quo
 import { Observability, type ObservabilityOptions } from '../observability/observability.js';
 import { registerConfiguredKeys, timedDatabaseWork, timedQuotaBackend } from '../observability/wiring.js';
 import { startMetricsListener, type MetricsListener } from '../observability/metrics/metrics-listener.js';
+import { AuditTrail } from '../audit/audit-trail.js';
+import { auditConfigSync, auditPromptReloads } from '../audit/audit-config.js';
 import { openDatabase, type TollgateDatabase } from '../storage/database.js';
 import { createApp } from './app.js';
 import { ConnectionTracker } from './connection-tracker.js';
@@ -69,7 +71,11 @@ export async function createServices(config: TollgateConfig, options: Omit<Start
   observability.instrument(providers);
   const database = openDatabase(config.storage.sqlite);
   const keyStore = new KeyStore(database);
-  if (options.syncConfig !== false) keyStore.syncFromConfig(config);
+  const audit = new AuditTrail(database);
+  if (options.syncConfig !== false) {
+    keyStore.syncFromConfig(config);
+    auditConfigSync(audit, config);
+  }
   const prices = new InMemoryPriceBook({ database, models: config.models });
   const quotaBackend = options.quotaBackend ?? (await createQuotaBackend(config.redis));
   const quotas = await createQuotaService(config.redis, timedQuotaBackend(quotaBackend, config, observability));
@@ -98,6 +104,7 @@ export async function createServices(config: TollgateConfig, options: Omit<Start
   if (config.prompts.watch) library.watch(config.prompts.folder);
   else library.loadFiles(config.prompts.folder);
   library.reloadDatabase();
+  auditPromptReloads(audit, library);
   const subscriptions = new Subscriptions(database);
   const refresher = startRefresher(database, observability, [
     () => keyStore.refreshIfChanged(),
@@ -114,6 +121,7 @@ export async function createServices(config: TollgateConfig, options: Omit<Start
     prompts: { library, subscriptions },
     adminKey,
     observability,
+    audit,
   };
   const close = async () => {
     clearInterval(refresher);
@@ -127,6 +135,7 @@ export async function createServices(config: TollgateConfig, options: Omit<Start
     await ledger.close();
     await tokenCounterThread.close();
     await quotas.close();
+    audit.close();
     await Promise.allSettled([...providers.values()].map((provider) => provider.close?.()));
     database.$client.close();
     await observability.close();
