@@ -12,12 +12,15 @@ import type { MeteringServices } from '../calls/metering-services.js';
 import type { ModelRegistry } from '../models/model-registry.js';
 import type { Observability } from '../observability/observability.js';
 import type { AuditTrail } from '../audit/audit-trail.js';
+import type { Readiness } from '../observability/health/readiness.js';
 import type { Subscriptions } from '../prompt-api/subscriptions.js';
 import type { PromptLibrary } from '../prompts/prompt-library.js';
 import type { TollgateDatabase } from '../storage/database.js';
 
 export interface Lifecycle {
   ready: boolean;
+  /** Shutdown has begun. */
+  draining?: boolean;
 }
 
 export interface GatewayServices {
@@ -34,6 +37,8 @@ export interface GatewayServices {
   observability: Observability;
   /** The append-only audit trail of admin changes and refused authentications. */
   audit?: AuditTrail;
+  /** What `/readyz` checks. */
+  readiness?: Readiness;
 }
 
 export interface GatewayEnv {

@@ -26,6 +26,7 @@ import { registerConfiguredKeys, timedDatabaseWork, timedQuotaBackend } from '..
 import { startMetricsListener, type MetricsListener } from '../observability/metrics/metrics-listener.js';
 import { AuditTrail } from '../audit/audit-trail.js';
 import { auditConfigSync, auditPromptReloads } from '../audit/audit-config.js';
+import { Readiness } from '../observability/health/readiness.js';
 import { openDatabase, type TollgateDatabase } from '../storage/database.js';
 import { createApp } from './app.js';
 import { ConnectionTracker } from './connection-tracker.js';
@@ -123,6 +124,14 @@ export async function createServices(config: TollgateConfig, options: Omit<Start
     observability,
     audit,
   };
+  services.readiness = new Readiness({
+    config,
+    database,
+    redis: 'ping' in quotaBackend ? (quotaBackend as { ping(): Promise<void> }) : undefined,
+    ledger,
+    observability,
+    lifecycle: services.lifecycle,
+  });
   const close = async () => {
     clearInterval(refresher);
     library.close();
@@ -197,6 +206,7 @@ export async function startGateway(config: TollgateConfig, options: StartOptions
   const close = () =>
     (closing ??= (async () => {
       services.lifecycle.ready = false;
+      services.lifecycle.draining = true;
       await drain(httpServer, connections, config.server.shutdownGraceMs);
       await resources.close();
       await metricsListener?.close();
