@@ -19,6 +19,7 @@ import { promptsVisibleTo } from '../prompt-api/prompts-visible-to.js';
 import { requireTenant } from './tenant-auth.js';
 import { observeRequests } from '../observability/observe-requests.js';
 import { auditChanges } from '../audit/audit-changes.js';
+import { traced } from '../observability/tracing/traced-middleware.js';
 import { registerMetricsRoute } from '../observability/metrics/metrics-endpoint.js';
 
 /** Echo a caller's own request id only if it is short and plain, so it is safe to echo and log. */
@@ -45,7 +46,7 @@ export function createApp(services: GatewayServices): Hono<GatewayEnv> {
   registerHealth(app);
   registerMetricsRoute(app, services.observability);
   registerOpenApiRoutes(app, { visiblePrompts: promptsVisibleTo });
-  app.use('/v1/*', requireTenant());
+  app.use('/v1/*', traced('auth', requireTenant()));
   app.use('/v1/prompts/*', auditChanges());
   registerAdminRoutes(app);
   registerModels(app);
