@@ -68,8 +68,17 @@ export class CallTrace {
     return this.tracing.tracer.startSpan(name, { kind }, this.context);
   }
 
-  /** The span of one upstream attempt, and the headers that carry its context upstream. */
-  attempt(target: UpstreamTarget, attemptNumber: number): { span: Span; headers: Record<string, string> } {
+  /**
+   * The span of one upstream attempt, and the headers that carry its context upstream. An unsampled
+   * call makes no span: the upstream gets the call's own (unsampled) context.
+   */
+  attempt(target: UpstreamTarget, attemptNumber: number): { span: Span | undefined; headers: Record<string, string> } {
+    const headers: Record<string, string> = {};
+    const setter = { set: (carrier: Record<string, string>, key: string, value: string) => (carrier[key] = value) };
+    if (!this.recording) {
+      this.tracing.propagator.inject(this.context, headers, setter);
+      return { span: undefined, headers };
+    }
     const span = this.tracing.tracer.startSpan(
       `${target.operation || 'call'} ${target.upstreamModel}`,
       {
@@ -85,19 +94,22 @@ export class CallTrace {
       },
       this.context,
     );
-    const headers: Record<string, string> = {};
-    this.tracing.propagator.inject(trace.setSpan(this.context, span), headers, { set: (carrier, key, value) => (carrier[key] = value) });
+    this.tracing.propagator.inject(trace.setSpan(this.context, span), headers, setter);
     return { span, headers };
   }
 
   /** The stream span runs from the upstream's acceptance to the call's end. */
   streamStarted(): void {
-    this.stream ??= this.child('tollgate.stream');
+    if (this.recording) this.stream ??= this.child('tollgate.stream');
   }
 
   /** Ends every span of the call with what its ledger row says. */
   finish(row: LedgerRow, attempts: number): void {
     const root = this.root;
+    if (!this.recording) {
+      root.end();
+      return;
+    }
     const handover = this.child('tollgate.ledger.handover');
     handover.setAttribute('tollgate.request_id', row.id);
     handover.end();
