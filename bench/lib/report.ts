@@ -386,7 +386,8 @@ const observabilityHeading = '### What observability costs';
  * headline when the report has none yet), with the run's date and command.
  */
 export function replaceObservability(results: Results, previous: string): string {
-  const section = `${observabilityHeading}\n\nMeasured ${results.startedAt.toISOString()} with \`${results.command}\`.\n\n${observabilityTable(results)}\n\n`;
+  const notes = results.notes.map((note) => `- ${note}`).join('\n');
+  const section = `${observabilityHeading}\n\nMeasured ${results.startedAt.toISOString()} with \`${results.command}\`.\n\n${observabilityTable(results)}\n\n${notes ? `${notes}\n\n` : ''}`;
   const start = previous.indexOf(observabilityHeading);
   if (start >= 0) {
     const next = previous.indexOf('\n### ', start + observabilityHeading.length);
