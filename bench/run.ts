@@ -29,6 +29,8 @@
  *                   settings (e.g. "--max-semi-space-size=8"); Tollgate's own come first, so these win
  * --no-gateway-flags  start Tollgate without its V8 settings (src/cli/runtime-flags.ts), to see
  *                   what they change
+ * --observability-only  only what observability costs: Tollgate with metrics, access log and
+ *                   tracing off, alternating with metrics on, tracing on at 10% sampling, and all on
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -42,10 +44,11 @@ import { helperPids } from './lib/measure.js';
 import { hasTaskset, pinSelf } from './lib/processes.js';
 import { profile } from './lib/profile-run.js';
 import { redisAnswers } from './lib/redis.js';
-import { renderConsole, renderMarkdown, replaceProfile } from './lib/report.js';
+import { renderConsole, renderMarkdown, renderObservabilityConsole, replaceObservability, replaceProfile } from './lib/report.js';
 import type { Results, Settings } from './lib/results.js';
 import type { ScenarioId } from './lib/scenarios.js';
 import { soak } from './lib/soak.js';
+import { observabilityCost } from './lib/observability-cost.js';
 import { transpileForNode } from './lib/transpile.js';
 import { gatewayNodeFlags } from '../src/cli/runtime-flags.js';
 
@@ -68,6 +71,7 @@ const { values } = parseArgs({
     keep: { type: 'boolean', default: false },
     'node-flags': { type: 'string', default: '' },
     'no-gateway-flags': { type: 'boolean', default: false },
+    'observability-only': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
@@ -116,6 +120,7 @@ const results: Results = {
   paced: [],
   instances: [],
   alternations: [],
+  observability: [],
   cluster: { available: false, note: '', rows: [] },
 };
 const tmp = mkdtempSync(join(tmpdir(), 'tollgate-bench-'));
@@ -155,6 +160,12 @@ async function main(): Promise<void> {
     await bench.stop(fake);
     return;
   }
+  if (values['observability-only']) {
+    bench.log('observability: what metrics and tracing cost');
+    await observabilityCost(bench, fake.url);
+    await bench.stop(fake);
+    return;
+  }
   bench.log('direct: the fake upstream alone');
   await bench.suite(bench.direct, fullPlan(['chat', 'stream', 'anthropic', 'large']));
 
@@ -183,6 +194,9 @@ async function main(): Promise<void> {
   await bench.stop(proxy);
   bench.plain = undefined;
 
+  bench.log('observability: what metrics and tracing cost');
+  await observabilityCost(bench, fake.url);
+
   await clusterRows(bench, fake.url, { workers: values.workers === undefined ? undefined : Number(values.workers), redisUp });
   if (values.soak) await soak(bench, fake.url, Number(values.soak));
   if (values.profile) await profile(bench, fake.url, values['profile-scenario'] as ScenarioId);
@@ -192,13 +206,22 @@ async function main(): Promise<void> {
 main()
   .then(() => {
     results.finishedAt = new Date();
-    if (!values['profile-only']) process.stdout.write(`\n${renderConsole(results)}\n`);
+    if (values['observability-only']) process.stdout.write(`\n${renderObservabilityConsole(results)}\n`);
+    else if (!values['profile-only']) process.stdout.write(`\n${renderConsole(results)}\n`);
     const outFile = values.out ?? 'docs/benchmarks.md';
     if (outFile !== '-') {
       const out = resolve(repoRoot, outFile);
       const previous = existsSync(out) ? readFileSync(out, 'utf8') : undefined;
       // --profile-only changes only the profile part of an existing report (nothing else was measured).
-      const text = values['profile-only'] ? (previous ? replaceProfile(results, previous) : undefined) : renderMarkdown(results, previous);
+      const text = values['profile-only']
+        ? previous
+          ? replaceProfile(results, previous)
+          : undefined
+        : values['observability-only']
+          ? previous
+            ? replaceObservability(results, previous)
+            : undefined
+          : renderMarkdown(results, previous);
       if (text) {
         writeFileSync(out, text);
         bench.log(`wrote ${outFile}${values['profile-only'] ? ' (its profile part)' : ''}`);

@@ -32,6 +32,8 @@ export interface CallContext {
    * Tollgate): an adapter that would send the same JSON may forward these bytes instead.
    */
   rawBody?: Uint8Array;
+  /** W3C `traceparent`/`tracestate` for the upstream request, when the call is traced or came with them. */
+  traceHeaders?: Record<string, string>;
 }
 
 /** What a streamed chat yields, in order. */

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { usdPerMillionToPicoPerToken, usdToNano } from '../src/metering/decimal.js';
+import { healthConfigSchema, logsConfigSchema, metricsConfigSchema } from './observability-config.js';
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 const headerMap = z.record(z.string(), z.string());
@@ -182,6 +183,8 @@ export const tenantSchema = z.strictObject({
   timeZone: timeZone.default('UTC'),
   /** Calls to models without a price: `reject` (default when the tenant has a cost quota) or `allow`. */
   unpricedModels: z.enum(['reject', 'allow']).optional(),
+  /** false: this tenant's bodies are never captured, whatever `logs.bodyCapture` says. */
+  allowBodyCapture: z.boolean().default(true),
 });
 
 export const storageSchema = z.strictObject({
@@ -238,6 +241,9 @@ export const configSchema = z
     redis: redisSchema.optional(),
     metering: meteringSchema.default(meteringSchema.parse({})),
     prompts: promptsSchema.default(promptsSchema.parse({})),
+    metrics: metricsConfigSchema.default(metricsConfigSchema.parse({})),
+    logs: logsConfigSchema.default(logsConfigSchema.parse({})),
+    health: healthConfigSchema.default(healthConfigSchema.parse({})),
   })
   .superRefine((config, context) => {
     for (const [name, model] of Object.entries(config.models)) {

@@ -66,9 +66,9 @@ export class Bench {
     return { id, label, kind, url: started.url, pid: started.pid, tree, sent: 0, peakRssMb: 0, gcPauses: started.gcPauses };
   }
 
-  config(label: string, fakeUrl: string, redis = false): WrittenConfig {
+  config(label: string, fakeUrl: string, redis = false, extra?: Record<string, unknown>): WrittenConfig {
     const { tmp, repoRoot, redisUrl } = this.options;
-    return writeGatewayConfig({ dir: tmp, repoRoot, fakeUrl, label, redisUrl: redis ? redisUrl : undefined });
+    return writeGatewayConfig({ dir: tmp, repoRoot, fakeUrl, label, redisUrl: redis ? redisUrl : undefined, extra });
   }
 
   async startTollgate(

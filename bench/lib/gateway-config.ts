@@ -26,7 +26,7 @@ export interface WrittenConfig {
   redisPrefix?: string;
 }
 
-export function writeGatewayConfig(options: { dir: string; repoRoot: string; fakeUrl: string; redisUrl?: string; label: string }): WrittenConfig {
+export function writeGatewayConfig(options: { dir: string; repoRoot: string; fakeUrl: string; redisUrl?: string; label: string; extra?: Record<string, unknown> }): WrittenConfig {
   const dir = join(options.dir, options.label);
   mkdirSync(dir, { recursive: true });
   const prompts = join(dir, 'prompts');
@@ -68,6 +68,7 @@ export function writeGatewayConfig(options: { dir: string; repoRoot: string; fak
     storage: { sqlite },
     prompts: { folder: prompts, watch: true },
     ...(options.redisUrl ? { redis: { url: options.redisUrl, keyPrefix: redisPrefix } } : {}),
+    ...options.extra,
   };
   const path = join(dir, 'tollgate.yaml');
   // JSON is YAML; generated, so no hand-written file to keep in sync.

@@ -232,10 +232,34 @@ function alternationTable(results: Results): string {
   );
 }
 
+function observabilityTable(results: Results): string {
+  if (results.observability.length === 0) return 'Not measured in this run.';
+  const rows = results.observability.map((row) => {
+    const ratio = row.onRps / row.offRps;
+    return [
+      `Tollgate, ${row.label}`,
+      fmt(row.offRps),
+      fmt(row.onRps),
+      pct(ratio),
+      row.ratios.map(pct).join(', '),
+      row.target === undefined ? '–' : `≥ ${pct(row.target)}: ${ratio >= row.target ? 'PASS' : 'FAIL'}`,
+      `${fmt(row.offCpuUs)} → ${fmt(row.onCpuUs)} (${signed(((row.onCpuUs - row.offCpuUs) / row.offCpuUs) * 100, 1)}%)`,
+      row.spansExported === undefined ? '–' : String(row.spansExported),
+    ];
+  });
+  return (
+    'Non-streamed chat: Tollgate with metrics, the access log and tracing off, alternating with the same gateway with each of them on ' +
+    '(4 blocks each; all variants run at once, pinned to the gateway core, idle when not measured). Tracing exports OTLP/HTTP to a sink in the bench process.\n\n' +
+    table(['Gateway', 'all off req/s', 'with it req/s', 'with / off', 'block by block', 'target', 'CPU µs/req off → on', 'spans exported'], rows)
+  );
+}
+
 export function renderTables(results: Results): string {
   return [
     '### Headline: throughput against the plain proxy',
     alternationTable(results),
+    '### What observability costs',
+    observabilityTable(results),
     '### Throughput at saturation',
     throughputTables(results),
     `### Added latency at ${results.settings.rate} req/s (non-streamed chat)`,
@@ -253,6 +277,11 @@ export function renderTables(results: Results): string {
     '### Targets',
     targetsTable(results),
   ].join('\n\n');
+}
+
+export function renderObservabilityConsole(results: Results): string {
+  const notes = results.notes.length > 0 ? `\nNotes:\n${results.notes.map((note) => `- ${note}`).join('\n')}\n` : '';
+  return `${observabilityHeading}\n\n${observabilityTable(results)}\n${notes}`;
 }
 
 export function renderConsole(results: Results): string {
@@ -348,4 +377,22 @@ ${profileStart}
 ${profile}
 ${profileEnd}
 `;
+}
+
+const observabilityHeading = '### What observability costs';
+
+/**
+ * `--observability-only` into an existing report: only that section changes (inserted after the
+ * headline when the report has none yet), with the run's date and command.
+ */
+export function replaceObservability(results: Results, previous: string): string {
+  const notes = results.notes.map((note) => `- ${note}`).join('\n');
+  const section = `${observabilityHeading}\n\nMeasured ${results.startedAt.toISOString()} with \`${results.command}\`.\n\n${observabilityTable(results)}\n\n${notes ? `${notes}\n\n` : ''}`;
+  const start = previous.indexOf(observabilityHeading);
+  if (start >= 0) {
+    const next = previous.indexOf('\n### ', start + observabilityHeading.length);
+    return previous.slice(0, start) + section + (next >= 0 ? previous.slice(next + 1) : '');
+  }
+  const anchor = previous.indexOf('### Throughput at saturation');
+  return anchor >= 0 ? previous.slice(0, anchor) + section + previous.slice(anchor) : `${previous}\n${section}`;
 }

@@ -94,6 +94,20 @@ export interface ProfileReport {
   blocked: { count: number; totalMs: number; longestMs: number; p50Ms: number; summary: ProfileSummary };
 }
 
+export interface ObservabilityCostRow {
+  label: string;
+  offRps: number;
+  onRps: number;
+  ratios: number[];
+  /** The least share of the off throughput to keep. */
+  target?: number;
+  /** Spans the OTLP sink received during the run (tracing variants). */
+  spansExported?: number;
+  /** The gateway process's CPU time per request, off and on. */
+  offCpuUs: number;
+  onCpuUs: number;
+}
+
 export interface Results {
   startedAt: Date;
   finishedAt?: Date;
@@ -108,6 +122,8 @@ export interface Results {
   instances: InstanceReport[];
   /** Non-streamed chat, plain proxy and each gateway in alternating blocks: the headline ratio. */
   alternations: Alternation[];
+  /** Observability on against off, in alternating blocks (bench/lib/observability-cost.ts). */
+  observability: ObservabilityCostRow[];
   cluster: { available: boolean; note: string; rows: ClusterRow[] };
   soak?: SoakReport;
   profile?: ProfileReport;

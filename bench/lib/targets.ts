@@ -18,6 +18,17 @@ export interface TargetCheck {
 
 export function evaluateTargets(results: Results): TargetCheck[] {
   const checks: TargetCheck[] = [];
+  for (const row of results.observability) {
+    if (row.target === undefined) continue;
+    const ratio = row.onRps / row.offRps;
+    checks.push({
+      target: `Throughput with ${row.label} ≥ ${pct(row.target)} of all off`,
+      subject: 'Tollgate',
+      measured: `${fmt(row.onRps)} vs ${fmt(row.offRps)} req/s = ${pct(ratio)} (blocks ${row.ratios.map(pct).join(', ')})`,
+      pass: Number.isFinite(ratio) ? ratio >= row.target : undefined,
+      margin: ratio >= row.target ? `${((ratio - row.target) * 100).toFixed(1)} points to spare` : `short by ${((row.target - ratio) * 100).toFixed(1)} points`,
+    });
+  }
   const plainChat = throughputOf(results, 'chat', 'plain');
   const directFixed = results.fixedRate.find((row) => row.target.id === 'direct');
   const holdBackLimitMs = pacedChunkDelayMs / 2;

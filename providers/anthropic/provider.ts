@@ -88,7 +88,7 @@ export class AnthropicProvider implements ProviderAdapter {
 
   private post(body: AnthropicRequest, context: CallContext): Promise<Dispatcher.ResponseData> {
     const { name: provider, url, headers, dispatcher } = this;
-    return postUpstream({ provider, url, headers, body: JSON.stringify(body), signal: context.signal, dispatcher });
+    return postUpstream({ provider, url, headers, body: JSON.stringify(body), signal: context.signal, dispatcher, traceHeaders: context.traceHeaders });
   }
 
   private async httpError(response: Dispatcher.ResponseData, context: CallContext): Promise<GatewayError> {

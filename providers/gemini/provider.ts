@@ -87,6 +87,7 @@ export class GeminiProvider implements ProviderAdapter {
       body: JSON.stringify(body),
       signal: context.signal,
       dispatcher: this.dispatcher,
+      traceHeaders: context.traceHeaders,
     });
   }
 

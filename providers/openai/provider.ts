@@ -57,7 +57,7 @@ export class OpenAIProvider implements ProviderAdapter {
 
   private post(operation: Operation, body: string | Uint8Array, context: CallContext): Promise<Dispatcher.ResponseData> {
     const url = upstreamUrl(this.config, operation, context.upstreamModel);
-    return postUpstream({ provider: this.name, url, headers: this.headers, body, signal: context.signal, dispatcher: this.dispatcher });
+    return postUpstream({ provider: this.name, url, headers: this.headers, body, signal: context.signal, dispatcher: this.dispatcher, traceHeaders: context.traceHeaders });
   }
 
   private async postForText(operation: Operation, body: string | Uint8Array, context: CallContext): Promise<string> {

@@ -32,11 +32,13 @@ export interface UpstreamPost {
   body: string | Uint8Array;
   signal: AbortSignal;
   dispatcher: Dispatcher;
+  /** The call's `traceparent`/`tracestate` (see `CallContext.traceHeaders`). */
+  traceHeaders?: Record<string, string>;
 }
 
-export async function postUpstream({ provider, url, headers, body, signal, dispatcher }: UpstreamPost): Promise<Dispatcher.ResponseData> {
+export async function postUpstream({ provider, url, headers, body, signal, dispatcher, traceHeaders }: UpstreamPost): Promise<Dispatcher.ResponseData> {
   try {
-    return await request(url, { method: 'POST', headers, body, signal, dispatcher });
+    return await request(url, { method: 'POST', headers: traceHeaders ? { ...headers, ...traceHeaders } : headers, body, signal, dispatcher });
   } catch (error) {
     throw transportError(provider, error, signal);
   }

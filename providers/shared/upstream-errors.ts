@@ -67,12 +67,14 @@ export function transportError(provider: string, error: unknown, signal?: AbortS
   }
   const code = findErrorCode(error);
   const name = (error as Error | undefined)?.name ?? '';
+  // The cause is kept for the gateway's own log ("upstream attempt failed"), never sent to the client.
   if ((code && timeoutCodes.has(code)) || /timeout/i.test(name)) {
-    return new GatewayError(504, `${provider} did not answer in time`, { type: 'timeout_error', code: 'upstream_timeout' });
+    return new GatewayError(504, `${provider} did not answer in time`, { type: 'timeout_error', code: 'upstream_timeout', cause: error });
   }
   return new GatewayError(502, `${provider} could not be reached${code ? ` (${code})` : ''}`, {
     type: 'upstream_error',
     code: 'upstream_unreachable',
+    cause: error,
   });
 }
 

@@ -8,9 +8,13 @@ import { requireOperator } from './admin-auth.js';
 import { registerPromptAdminRoutes } from '../prompt-api/prompt-admin-routes.js';
 import { registerLedgerRoutes } from './ledger-routes.js';
 import { registerTenantRoutes } from './tenant-routes.js';
+import { auditChanges } from '../audit/audit-changes.js';
+import { registerAuditRoutes } from '../audit/audit-routes.js';
 
 export function registerAdminRoutes(app: Hono<GatewayEnv>): void {
   app.use('/admin/*', requireOperator());
+  app.use('/admin/*', auditChanges());
+  registerAuditRoutes(app);
   registerTenantRoutes(app);
   registerLedgerRoutes(app);
   registerPromptAdminRoutes(app);

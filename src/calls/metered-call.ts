@@ -11,6 +11,7 @@ import { GatewayError } from '../errors/gateway-error.js';
 import type { CallKind, LedgerRow } from '../ledger/types.js';
 import { logger } from '../logging/logger.js';
 import type { ModelPrice } from '../metering/types.js';
+import { QuotaExceededError } from '../quotas/quota-errors.js';
 import type { Reservation } from '../quotas/types.js';
 import type { MeteringServices } from './metering-services.js';
 
@@ -32,6 +33,8 @@ export interface CallPlan {
   /** The most output the call may produce (max_tokens, or the model's or the configured cap). */
   maxOutputTokens: number;
   prompt?: { name: string; version: number };
+  /** The REST service of a proxied call (a configured name). */
+  service?: string | null;
 }
 
 export interface CallOutcome {
@@ -66,14 +69,35 @@ export class MeteredCall {
     try {
       return await MeteredCall.admit(services, plan, startedAt);
     } catch (error) {
-      if (error instanceof GatewayError) services.ledger.append(refusedRow(plan, startedAt, error));
+      if (error instanceof GatewayError) {
+        if (error instanceof QuotaExceededError) services.observe?.quotaRefusal({ tenantId: plan.caller.tenant.id, ...error.refusal });
+        MeteredCall.recordRejected(services, plan, error, startedAt);
+      }
       throw error;
     }
+  }
+
+  /**
+   * Writes the ledger row of a call refused before it could run — out of scope, over quota, or an
+   * invalid request from an authenticated caller (400, 404 unknown model) — so the call log shows it.
+   */
+  static recordRejected(services: MeteringServices, plan: CallPlan, error: GatewayError, startedAt = Date.now()): void {
+    const row = refusedRow(plan, startedAt, error);
+    services.ledger.append(row);
+    services.observe?.callFinished(row);
   }
 
   private static async admit(services: MeteringServices, plan: CallPlan, startedAt: number): Promise<MeteredCall> {
     const call = await MeteredCall.reserve(services, plan, startedAt);
     services.openCalls.opened();
+    services.observe?.callAdmitted(plan.requestId, {
+      routeKind: plan.kind,
+      tenantId: plan.caller.tenant.id,
+      publicModel: plan.target.publicModel,
+      providerName: plan.target.providerName,
+      providerType: plan.target.providerType,
+      service: plan.service ?? null,
+    });
     return call;
   }
 
@@ -96,10 +120,18 @@ export class MeteredCall {
       });
     }
     const worstCaseTokens = plan.promptTokensUpperBound + plan.maxOutputTokens;
-    const reservation = await services.quotas.reserve(services.quotaSubject(caller), {
-      tokens: worstCaseTokens,
-      costNanoUsd: price ? services.worstCaseCost(plan.promptTokensUpperBound, plan.maxOutputTokens, price) : 0,
-    });
+    const traced = services.observe?.phase(plan.requestId, 'quota.reserve');
+    let reservation: Reservation;
+    try {
+      reservation = await services.quotas.reserve(services.quotaSubject(caller), {
+        tokens: worstCaseTokens,
+        costNanoUsd: price ? services.worstCaseCost(plan.promptTokensUpperBound, plan.maxOutputTokens, price) : 0,
+      });
+    } catch (error) {
+      traced?.(error);
+      throw error;
+    }
+    traced?.();
     return new MeteredCall(services, plan, price, reservation, startedAt);
   }
 
@@ -109,7 +141,9 @@ export class MeteredCall {
   }
 
   markFirstByte(): void {
-    this.firstByteAt ??= Date.now();
+    if (this.firstByteAt !== undefined) return;
+    this.firstByteAt = Date.now();
+    this.services.observe?.firstByte(this.plan.requestId);
   }
 
   /** Settles quotas to the actual usage (also for a stream that failed or was abandoned part-way: what was generated is billed), writes the ledger row, and returns the cost header value. */
@@ -127,7 +161,9 @@ export class MeteredCall {
     if (this.finished) return;
     this.finished = true;
     this.reservation.release().catch((releaseError) => logger.warn('quota release failed', { error: String(releaseError) }));
-    this.services.ledger.append(this.row({ status: error.status, usage: zeroUsage(), estimated: false, errorCode: error.code }, 0));
+    const row = this.row({ status: error.status, usage: zeroUsage(), estimated: false, errorCode: error.code }, 0);
+    this.services.ledger.append(row);
+    this.services.observe?.callFinished(row);
     this.services.openCalls.closed();
     Object.assign(error.headers, this.reservation.headers, { [costHeader]: this.services.formatUsd(0) });
   }
@@ -140,7 +176,9 @@ export class MeteredCall {
     this.reservation
       .settle({ tokens, costNanoUsd: cost ?? 0 })
       .catch((settleError) => logger.warn('quota settlement failed', { error: String(settleError) }));
-    this.services.ledger.append(this.row(outcome, cost));
+    const row = this.row(outcome, cost);
+    this.services.ledger.append(row);
+    this.services.observe?.callFinished(row);
     this.services.openCalls.closed();
   }
 
@@ -181,6 +219,7 @@ function ledgerRow(plan: CallPlan, startedAt: number, outcome: CallOutcome, cost
     streamed: plan.streamed,
     cacheHit: outcome.cacheHit ?? false,
     usageRaw: outcome.usage.raw === undefined ? null : JSON.stringify(outcome.usage.raw),
+    service: plan.service ?? null,
   };
 }
 

@@ -7,6 +7,7 @@
 import type { NormalizedUsage } from '../../providers/types.js';
 import type { TenantCaller } from '../auth/authenticate.js';
 import type { LedgerRow } from '../ledger/types.js';
+import type { GatewayObserver } from '../observability/observer.js';
 import type { OpenCalls } from './open-calls.js';
 import type { ModelPrice, PriceBook } from '../metering/types.js';
 import type { QuotaLimits, QuotaSubject } from '../quotas/types.js';
@@ -22,6 +23,8 @@ export interface MeteringServices {
   cost(usage: NormalizedUsage, price: ModelPrice): number;
   worstCaseCost(promptTokens: number, maxOutputTokens: number, price: ModelPrice): number;
   formatUsd(nanoUsd: number): string;
+  /** Metrics, logs and traces of every call (absent: none). */
+  observe?: GatewayObserver;
 }
 
 /** Converts tenant and key quota settings (USD) to enforcement limits (nano-USD), once per record. */

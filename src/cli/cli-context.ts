@@ -9,11 +9,15 @@ import { KeyStore } from '../auth/key-store.js';
 import { loadConfigFile } from '../config/load-config.js';
 import { openDatabase, type TollgateDatabase } from '../storage/database.js';
 import type { TollgateConfig } from '../../schemas/config.js';
+import { appendAuditEvent, type AuditEvent } from '../audit/audit-store.js';
+import { cliActor } from '../audit/audit-trail.js';
 
 export interface CliContext {
   config: TollgateConfig;
   database: TollgateDatabase;
   keyStore: KeyStore;
+  /** Records a change in the audit trail, as the CLI's user on this host. */
+  audit(event: Omit<AuditEvent, 'actorKind' | 'actor' | 'source'>): void;
   close(): void;
 }
 
@@ -26,7 +30,8 @@ export function openCliContext(configOption: string | undefined): CliContext {
   const database = openDatabase(config.storage.sqlite);
   const keyStore = new KeyStore(database);
   keyStore.syncFromConfig(config);
-  return { config, database, keyStore, close: () => database.$client.close() };
+  const actor = cliActor();
+  return { config, database, keyStore, audit: (event) => appendAuditEvent(database, { ...actor, ...event }), close: () => database.$client.close() };
 }
 
 export function printJson(value: unknown): void {

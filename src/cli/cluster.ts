@@ -13,6 +13,10 @@ import { logger } from '../logging/logger.js';
 import { MemoryQuotaBackend, serveQuotaIpc } from '../quotas/index.js';
 import { openDatabase } from '../storage/database.js';
 import { withGatewayFlags } from './runtime-flags.js';
+import { servePrimaryAggregate } from '../observability/metrics/cluster-metrics.js';
+import { startMetricsListener } from '../observability/metrics/metrics-listener.js';
+import { AuditTrail } from '../audit/audit-trail.js';
+import { auditConfigSync } from '../audit/audit-config.js';
 
 export interface ListeningMessage {
   kind: 'tollgate-listening';
@@ -22,8 +26,16 @@ export interface ListeningMessage {
 export function runPrimary(config: TollgateConfig, workerCount: number, configPath: string): void {
   const database = openDatabase(config.storage.sqlite);
   new KeyStore(database).syncFromConfig(config);
+  const audit = new AuditTrail(database);
+  auditConfigSync(audit, config);
+  audit.close();
   database.$client.close();
   const sharedQuotas = config.redis ? undefined : new MemoryQuotaBackend();
+  // One scrape returns every worker's metrics, aggregated here (observability/metrics/cluster-metrics.ts).
+  const scrapeAll = config.metrics.enabled ? servePrimaryAggregate() : undefined;
+  if (scrapeAll && config.metrics.port !== undefined) {
+    startMetricsListener(config.metrics, scrapeAll).catch((error: unknown) => logger.error('metrics listener failed to start', { error: String(error) }));
+  }
   // Workers get the gateway's V8 settings even when the primary was started without them.
   cluster.setupPrimary({ execArgv: withGatewayFlags() });
 

@@ -42,8 +42,13 @@ export function keysCommand(argv: string[]): number {
         return 0;
       case 'revoke':
         if (!keyId || !cli.keyStore.key(keyId)) throw new UsageError(`no key "${keyId ?? ''}"`);
-        cli.keyStore.revokeKey(keyId);
-        printJson(presentKey(cli.keyStore.key(keyId)!));
+        {
+          const before = presentKey(cli.keyStore.key(keyId)!);
+          cli.keyStore.revokeKey(keyId);
+          const after = presentKey(cli.keyStore.key(keyId)!);
+          cli.audit({ action: 'key.revoke', targetType: 'key', targetId: keyId, before, after });
+          printJson(after);
+        }
         return 0;
       default:
         throw new UsageError(`unknown action "${action ?? ''}"`);
@@ -71,11 +76,13 @@ function createTenantKey(cli: Cli, values: Values) {
   const expiresAt = input.expiresAt ? Date.parse(input.expiresAt) : null;
   if (expiresAt !== null && expiresAt <= Date.now()) throw new UsageError('--expires must be in the future');
   const { record, key } = cli.keyStore.createKey({ ...input, tenantId: values.tenant, expiresAt });
+  cli.audit({ action: 'key.create', targetType: 'key', targetId: record.id, after: presentKey(record) });
   return { ...presentKey(record), key, note: 'Store this key now: it is shown only once.' };
 }
 
 function createOperatorKey(cli: Cli, values: Values) {
   const input = parseOrExplain(createOperatorSchema, { name: values.name, role: values.operator });
   const { record, key } = cli.keyStore.createKey({ tenantId: null, name: input.name, role: input.role });
+  cli.audit({ action: 'operator.create', targetType: 'key', targetId: record.id, after: presentKey(record) });
   return { ...presentKey(record), key, note: 'Store this key now: it is shown only once.' };
 }

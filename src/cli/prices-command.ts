@@ -30,7 +30,9 @@ export function pricesCommand(argv: string[]): number {
   const cli = openCliContext(values.config);
   try {
     const result = importPrices(cli.database, text, { effectiveFrom, source: `import:${basename(file)}` });
-    printJson({ imported: result.imported, skipped: result.skipped.length, effectiveFrom: new Date(effectiveFrom).toISOString() });
+    const summary = { imported: result.imported, skipped: result.skipped.length, effectiveFrom: new Date(effectiveFrom).toISOString() };
+    cli.audit({ action: 'price.import', targetType: 'price', targetId: basename(file), after: summary });
+    printJson(summary);
     return 0;
   } finally {
     cli.close();

@@ -12,6 +12,7 @@ import { IpcQuotaBackend } from '../quotas/index.js';
 import { configPathFrom } from './cli-context.js';
 import { runPrimary, type ListeningMessage } from './cluster.js';
 import { missingGatewayFlags } from './runtime-flags.js';
+import { shareWithPrimary } from '../observability/metrics/cluster-metrics.js';
 
 export const serveUsage = `tollgate serve [--config PATH] [--port N] [--workers N]
   --config PATH   configuration file (default: $TOLLGATE_CONFIG, else ./tollgate.yaml)
@@ -41,6 +42,8 @@ export async function serveCommand(argv: string[]): Promise<void> {
     ...(cluster.isWorker ? { syncConfig: false, quotaBackend: config.redis ? undefined : new IpcQuotaBackend() } : {}),
   });
   if (cluster.isWorker) {
+    const registry = gateway.services.observability.registry;
+    if (registry) shareWithPrimary(registry);
     process.send!({ kind: 'tollgate-listening', url: gateway.url } satisfies ListeningMessage);
   } else {
     logger.info('tollgate listening', { url: gateway.url, config: configPath, models: Object.keys(config.models), pid: process.pid });

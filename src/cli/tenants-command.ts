@@ -46,19 +46,28 @@ export function tenantsCommand(argv: string[]): number {
       case 'create': {
         const input = parseOrExplain(createTenantSchema, { id, ...tenantFields(values) });
         if (cli.keyStore.tenant(input.id)) throw new UsageError(`tenant "${input.id}" already exists`);
-        printJson(presentTenant(cli.keyStore.createTenant(input)));
+        const created = presentTenant(cli.keyStore.createTenant(input));
+        cli.audit({ action: 'tenant.create', targetType: 'tenant', targetId: input.id, after: created });
+        printJson(created);
         return 0;
       }
       case 'update': {
         if (!id || !cli.keyStore.tenant(id)) throw new UsageError(`no tenant "${id ?? ''}"`);
         const patch = parseOrExplain(updateTenantSchema, tenantFields(values));
-        printJson(presentTenant(cli.keyStore.updateTenant(id, patch)!));
+        const before = presentTenant(cli.keyStore.tenant(id)!);
+        const updated = presentTenant(cli.keyStore.updateTenant(id, patch)!);
+        cli.audit({ action: 'tenant.update', targetType: 'tenant', targetId: id, before, after: updated });
+        printJson(updated);
         return 0;
       }
-      case 'delete':
+      case 'delete': {
+        const existing = id ? cli.keyStore.tenant(id) : undefined;
+        const before = existing ? { ...presentTenant(existing), keys: cli.keyStore.listKeys(existing.id).map((key) => presentKey(key)) } : null;
         if (!id || !cli.keyStore.deleteTenant(id)) throw new UsageError(`no tenant "${id ?? ''}"`);
+        cli.audit({ action: 'tenant.delete', targetType: 'tenant', targetId: id, before });
         printJson({ id, deleted: true });
         return 0;
+      }
       default:
         throw new UsageError(`unknown action "${action ?? ''}"`);
     }

@@ -15,7 +15,7 @@
 import type { Worker } from 'node:worker_threads';
 import { logger } from '../logging/logger.js';
 import { siblingModule, startModuleWorker } from '../threads/start-module-worker.js';
-import type { LedgerThreadMessage } from './ledger-worker.js';
+import type { LedgerThreadMessage, LedgerThreadStats } from './ledger-worker.js';
 import type { LedgerRow } from './types.js';
 
 export interface LedgerThreadOptions {
@@ -23,6 +23,8 @@ export interface LedgerThreadOptions {
   path: string;
   flushMs: number;
   batchSize: number;
+  /** Told how long each of the thread's transactions took (reported once a second). */
+  onFlush?: (seconds: number, ok: boolean) => void;
 }
 
 /** Rows wait on the request thread at most this long (or until this many wait): see the module comment. */
@@ -41,6 +43,7 @@ export class LedgerThread {
   private flushScheduled = false;
   private closing: Promise<void> | undefined;
   private exited = false;
+  private threadStats: Omit<LedgerThreadStats, 'type' | 'flushes'> = { pending: 0, spooled: 0, dropped: 0 };
 
   constructor(private readonly options: LedgerThreadOptions) {
     this.worker = startModuleWorker(
@@ -49,6 +52,12 @@ export class LedgerThread {
       { maxYoungGenerationSizeMb: threadYoungGenerationMb },
     );
     this.worker.on('error', (error) => logger.error('ledger thread failed', { error: String(error) }));
+    this.worker.on('message', (message: LedgerThreadStats | { type: string }) => {
+      if (message.type !== 'stats') return;
+      const stats = message as LedgerThreadStats;
+      this.threadStats = { pending: stats.pending, spooled: stats.spooled, dropped: stats.dropped };
+      for (const [seconds, ok] of stats.flushes) this.options.onFlush?.(seconds, ok);
+    });
     this.worker.on('exit', (code) => {
       this.exited = true;
       if (!this.closing) logger.error('ledger thread exited unexpectedly', { code, pendingRows: this.pending.length });
@@ -59,6 +68,11 @@ export class LedgerThread {
 
   get pendingRows(): number {
     return this.pending.length;
+  }
+
+  /** Rows waiting here for the hand-over, and in the thread (as of its last report, within a second). */
+  backlog(): { handover: number; writer: number; spool: number; dropped: number } {
+    return { handover: this.pending.length, writer: this.threadStats.pending, spool: this.threadStats.spooled, dropped: this.threadStats.dropped };
   }
 
   append(row: LedgerRow): void {

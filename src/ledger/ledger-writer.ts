@@ -35,6 +35,8 @@ export interface LedgerWriterOptions {
    * the rows stay queued for the next tick. `close()` uses the connection's own timeout.
    */
   busyTimeoutMs?: number;
+  /** Told how long each transaction took and whether it committed (the flush-time metric). */
+  onFlush?: (seconds: number, ok: boolean) => void;
 }
 
 interface WriteResult {
@@ -71,6 +73,7 @@ export class LedgerWriter {
   private closing: Promise<void> | undefined;
   private dropped = 0;
   private refused = 0;
+  private readonly onFlush: ((seconds: number, ok: boolean) => void) | undefined;
 
   constructor(client: Database, options: LedgerWriterOptions) {
     const { flushMs, batchSize } = options;
@@ -83,6 +86,7 @@ export class LedgerWriter {
     this.batchSize = batchSize;
     this.busyTimeoutMs = options.busyTimeoutMs ?? defaultBusyTimeoutMs;
     this.rowsPerTransaction = Math.max(batchSize, minRowsPerTransaction);
+    this.onFlush = options.onFlush;
     this.client = client;
     this.insertCall = this.client.prepare(
       `INSERT INTO calls (${callColumns.join(', ')}) VALUES (${callColumns.map(() => '?').join(', ')})
@@ -104,6 +108,16 @@ export class LedgerWriter {
   /** Rows accepted but not yet written. */
   get pendingRows(): number {
     return this.queue.length;
+  }
+
+  /** Rows kept for retry because the last write failed (the in-memory spool); 0 while writes succeed. */
+  get spooledRows(): number {
+    return this.failing ? this.queue.length : 0;
+  }
+
+  /** The same shape as `LedgerThread.backlog()`: everything waits in this writer's queue. */
+  backlog(): { handover: number; writer: number; spool: number; dropped: number } {
+    return { handover: 0, writer: this.queue.length, spool: this.spooledRows, dropped: this.dropped };
   }
 
   /** Rows not kept because the queue was full or the writer closed; each was logged in full. */
@@ -179,10 +193,13 @@ export class LedgerWriter {
     const count = Math.min(this.queue.length, this.rowsPerTransaction);
     const rows = count === this.queue.length ? this.queue : this.queue.slice(0, count);
     let result: WriteResult;
+    const startedAt = performance.now();
     try {
       if (!this.client.open) throw new Error('the database connection is not open');
       result = shortBusyWait ? this.withBusyTimeout(() => this.writeRows.immediate(rows)) : this.writeRows.immediate(rows);
+      this.onFlush?.((performance.now() - startedAt) / 1000, true);
     } catch (error) {
+      this.onFlush?.((performance.now() - startedAt) / 1000, false);
       this.failing = true;
       this.failureLog.failure({ error: describeError(error), pending_rows: this.queue.length });
       return false;

@@ -1,14 +1,19 @@
 /**
  * @module logging/logger
  * One JSON line per event on stderr. Every line passes through `redactSecrets`, which replaces the
- * provider keys registered at start-up (and anything shaped like a bearer token), so a key that
- * leaks into an upstream error message still never reaches a log.
+ * provider, admin and configured tenant keys registered at start-up, and anything shaped like a
+ * bearer token or a well-known key (Tollgate `tg_...`, OpenAI and Anthropic `sk-...`, Google
+ * `AIza...`), so a key that leaks into an upstream error message still never reaches a log.
  */
-type Level = 'debug' | 'info' | 'warn' | 'error';
+export type Level = 'debug' | 'info' | 'warn' | 'error';
 const levelOrder: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
 const registeredSecrets = new Set<string>();
-let minimumLevel: number = levelOrder[(process.env.TOLLGATE_LOG_LEVEL as Level) ?? 'info'] ?? levelOrder.info;
+const environmentLevel = levelOrder[process.env.TOLLGATE_LOG_LEVEL as Level] as number | undefined;
+let minimumLevel: number = environmentLevel ?? levelOrder.info;
+
+/** Key shapes redacted wherever they appear, registered or not. */
+const keyShapes = /\b(?:tg_[A-Za-z0-9_-]{16,}|sk-[A-Za-z0-9_-]{16,}|AIza[0-9A-Za-z_-]{30,})/g;
 
 /** Secrets shorter than this are not registered: replacing "a" everywhere would wreck every log. */
 const minimumSecretLength = 6;
@@ -18,7 +23,7 @@ export function registerSecret(secret: string | undefined): void {
 }
 
 export function redactSecrets(text: string): string {
-  let result = text.replace(/(bearer\s+)[A-Za-z0-9._~+/=-]{8,}/gi, '$1[redacted]');
+  let result = text.replace(/(bearer\s+)[A-Za-z0-9._~+/=-]{8,}/gi, '$1[redacted]').replace(keyShapes, '[redacted]');
   for (const secret of registeredSecrets) {
     if (result.includes(secret)) result = result.split(secret).join('[redacted]');
   }
@@ -27,6 +32,15 @@ export function redactSecrets(text: string): string {
 
 export function setLogLevel(level: Level): void {
   minimumLevel = levelOrder[level];
+}
+
+/** The configured level, unless `TOLLGATE_LOG_LEVEL` set one (the environment wins). */
+export function setConfiguredLogLevel(level: Level): void {
+  if (environmentLevel === undefined) minimumLevel = levelOrder[level];
+}
+
+export function logLevelEnabled(level: Level): boolean {
+  return levelOrder[level] >= minimumLevel;
 }
 
 function write(level: Level, message: string, fields?: Record<string, unknown>): void {

@@ -17,6 +17,7 @@ import { adminPaths } from './paths-admin.js';
 import { openAiPaths } from './paths-openai.js';
 import { adminPromptPaths, tenantPromptPaths } from './paths-prompts.js';
 import { servicePaths } from './paths-service.js';
+import { observabilityPaths } from './paths-observability.js';
 import { publishedPromptPaths } from './published-prompt-paths.js';
 
 export interface BuildOpenApiOptions {
@@ -57,7 +58,7 @@ function buildStatic(): StaticDocument {
   return deepFreeze({
     info: { title: 'Tollgate', version: packageVersion(), description },
     pathsBefore: { ...openAiPaths(), ...tenantPromptPaths() },
-    pathsAfter: { ...adminPaths(), ...adminPromptPaths(), ...servicePaths() },
+    pathsAfter: { ...adminPaths(), ...adminPromptPaths(), ...servicePaths(), ...observabilityPaths() },
     components: buildComponents(),
   });
 }

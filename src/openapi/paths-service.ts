@@ -12,6 +12,19 @@ const status = (values: string[]) => ({
   properties: { status: { type: 'string', enum: values } },
 });
 
+const readiness = (values: string[]) => ({
+  type: 'object',
+  required: ['status', 'checks'],
+  properties: {
+    status: { type: 'string', enum: values },
+    checks: {
+      type: 'object',
+      description: 'One entry per dependency: `database`, `ledger`, `redis` (when configured), `models`.',
+      additionalProperties: { type: 'object', required: ['status'], properties: { status: { type: 'string', enum: ['up', 'down'] } } },
+    },
+  },
+});
+
 export function servicePaths(): Paths {
   return {
     '/healthz': {
@@ -29,11 +42,12 @@ export function servicePaths(): Paths {
         operationId: 'getReadiness',
         tags: ['health'],
         summary: 'Readiness',
-        description: 'Answers 200 while the gateway accepts traffic, 503 while starting and once shutdown has begun.',
+        description:
+          'Answers 200 while the gateway accepts traffic and every configured dependency works; 503 while starting, once shutdown has begun, or while Redis or the database does not answer, the ledger backlog is over `health.maxLedgerBacklog`, or no model has a deployment whose breaker is closed. `checks` says which.',
         security: security.none,
         responses: {
-          200: jsonResponse('Ready.', status(['ready'])),
-          503: jsonResponse('Draining or not yet ready.', status(['draining'])),
+          200: jsonResponse('Ready.', readiness(['ready'])),
+          503: jsonResponse('Not ready: starting, draining, or a dependency is down.', readiness(['not_ready', 'starting', 'draining'])),
         },
       },
     },

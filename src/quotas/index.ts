@@ -22,6 +22,7 @@ export { counterKey } from './counter-plan.js';
 export { dayWindow, minuteWindow, monthWindow, msUntilReset, type QuotaWindow } from './windows.js';
 export { formatResetDuration } from './rate-limit-headers.js';
 export { IpcQuotaBackend, serveQuotaIpc } from './ipc-backend.js';
+export { QuotaExceededError } from './quota-errors.js';
 
 /**
  * Redis when configured (shared by every gateway process), otherwise in-process counters. ioredis

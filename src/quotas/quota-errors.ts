@@ -21,14 +21,35 @@ export interface RefusalContext {
   rateLimitHeaders: Record<string, string>;
 }
 
+/** A 429 that names the limit that refused the call, for metrics (`tollgate_quota_refusals_total`). */
+export class QuotaExceededError extends GatewayError {
+  constructor(
+    message: string,
+    options: ConstructorParameters<typeof GatewayError>[2],
+    readonly refusal: { scope: string; limit: string; window: string },
+  ) {
+    super(429, message, options);
+  }
+}
+
+const limitNames: Record<string, string> = {
+  'req:minute': 'requests_per_minute',
+  'tok:minute': 'tokens_per_minute',
+  'tok:day': 'tokens_per_day',
+  'cost:day': 'cost_per_day',
+  'cost:month': 'cost_per_month',
+  'conc:concurrency': 'concurrent_requests',
+};
+
 export function quotaExceededError(context: RefusalContext): GatewayError {
   const { counter, now } = context;
   const retryAfterSeconds = counter.kind === 'concurrency' ? 1 : Math.max(1, Math.ceil(msUntilReset(counter.window, now) / 1000));
   const headers = { ...context.rateLimitHeaders, 'retry-after': String(retryAfterSeconds) };
+  const refusal = { scope: counter.scope, limit: limitNames[`${counter.metric}:${counter.kind}`] ?? counter.metric, window: counter.kind };
   if (counter.metric === 'cost') {
-    return new GatewayError(429, moneyMessage(context), { type: 'insufficient_quota', code: 'insufficient_quota', headers });
+    return new QuotaExceededError(moneyMessage(context), { type: 'insufficient_quota', code: 'insufficient_quota', headers }, refusal);
   }
-  return new GatewayError(429, rateMessage(context), { type: 'rate_limit_error', code: 'rate_limit_exceeded', headers });
+  return new QuotaExceededError(rateMessage(context), { type: 'rate_limit_error', code: 'rate_limit_exceeded', headers }, refusal);
 }
 
 export function backendUnavailableError(cause: unknown): GatewayError {

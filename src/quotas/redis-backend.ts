@@ -83,6 +83,12 @@ export class RedisQuotaBackend implements QuotaBackend {
     return values.map((value) => (value === null ? null : Number(value)));
   }
 
+  /** One PING, for readiness: rejects while Redis cannot be reached. */
+  async ping(): Promise<void> {
+    await this.ensureReady();
+    await this.redis.ping();
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;

@@ -17,6 +17,10 @@ import { registerOpenApiRoutes } from '../openapi/index.js';
 import { registerPromptRoutes } from '../prompt-api/prompt-routes.js';
 import { promptsVisibleTo } from '../prompt-api/prompts-visible-to.js';
 import { requireTenant } from './tenant-auth.js';
+import { observeRequests } from '../observability/observe-requests.js';
+import { auditChanges } from '../audit/audit-changes.js';
+import { traced } from '../observability/tracing/traced-middleware.js';
+import { registerMetricsRoute } from '../observability/metrics/metrics-endpoint.js';
 
 /** Echo a caller's own request id only if it is short and plain, so it is safe to echo and log. */
 const acceptableClientRequestId = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -37,10 +41,13 @@ export function createApp(services: GatewayServices): Hono<GatewayEnv> {
     if (clientRequestId && acceptableClientRequestId.test(clientRequestId)) context.res.headers.set('x-client-request-id', clientRequestId);
   });
 
+  app.use(observeRequests());
 
   registerHealth(app);
+  registerMetricsRoute(app, services.observability);
   registerOpenApiRoutes(app, { visiblePrompts: promptsVisibleTo });
-  app.use('/v1/*', requireTenant());
+  app.use('/v1/*', traced('auth', requireTenant()));
+  app.use('/v1/prompts/*', auditChanges());
   registerAdminRoutes(app);
   registerModels(app);
   registerChatCompletions(app);

@@ -10,12 +10,17 @@ import type { Caller } from '../auth/authenticate.js';
 import type { KeyStore } from '../auth/key-store.js';
 import type { MeteringServices } from '../calls/metering-services.js';
 import type { ModelRegistry } from '../models/model-registry.js';
+import type { Observability } from '../observability/observability.js';
+import type { AuditTrail } from '../audit/audit-trail.js';
+import type { Readiness } from '../observability/health/readiness.js';
 import type { Subscriptions } from '../prompt-api/subscriptions.js';
 import type { PromptLibrary } from '../prompts/prompt-library.js';
 import type { TollgateDatabase } from '../storage/database.js';
 
 export interface Lifecycle {
   ready: boolean;
+  /** Shutdown has begun. */
+  draining?: boolean;
 }
 
 export interface GatewayServices {
@@ -28,6 +33,12 @@ export interface GatewayServices {
   prompts: { library: PromptLibrary; subscriptions: Subscriptions };
   /** `TOLLGATE_ADMIN_KEY`; undefined disables it (operator keys still work). */
   adminKey: string | undefined;
+  /** Metrics, access log and traces (src/observability/). */
+  observability: Observability;
+  /** The append-only audit trail of admin changes and refused authentications. */
+  audit?: AuditTrail;
+  /** What `/readyz` checks. */
+  readiness?: Readiness;
 }
 
 export interface GatewayEnv {

@@ -5,6 +5,7 @@
  * upstream connections.
  */
 import { serve, type ServerType } from '@hono/node-server';
+import cluster from 'node:cluster';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { TollgateConfig } from '../../schemas/config.js';
@@ -19,7 +20,13 @@ import { costNanoUsd, formatNanoUsd, InMemoryPriceBook, tokenCounterThread, wors
 import { ModelRegistry } from '../models/model-registry.js';
 import { Subscriptions } from '../prompt-api/subscriptions.js';
 import { PromptLibrary } from '../prompts/prompt-library.js';
-import { createQuotaService, quotaLimitsFromConfig, type QuotaBackend } from '../quotas/index.js';
+import { createQuotaBackend, createQuotaService, quotaLimitsFromConfig, type QuotaBackend } from '../quotas/index.js';
+import { Observability, type ObservabilityOptions } from '../observability/observability.js';
+import { registerConfiguredKeys, timedDatabaseWork, timedQuotaBackend } from '../observability/wiring.js';
+import { startMetricsListener, type MetricsListener } from '../observability/metrics/metrics-listener.js';
+import { AuditTrail } from '../audit/audit-trail.js';
+import { auditConfigSync, auditPromptReloads } from '../audit/audit-config.js';
+import { Readiness } from '../observability/health/readiness.js';
 import { openDatabase, type TollgateDatabase } from '../storage/database.js';
 import { createApp } from './app.js';
 import { ConnectionTracker } from './connection-tracker.js';
@@ -28,6 +35,8 @@ import type { GatewayServices } from './gateway-env.js';
 export interface RunningGateway {
   url: string;
   port: number;
+  /** The metrics URL when `metrics.port` gives them a listener of their own. */
+  metricsUrl?: string;
   services: GatewayServices;
   close(): Promise<void>;
 }
@@ -41,6 +50,8 @@ export interface StartOptions {
   quotaBackend?: QuotaBackend;
   /** Rewrite tenants and keys from the configuration file (false in cluster workers: the primary did). */
   syncConfig?: boolean;
+  /** Tracing to use instead of the `OTEL_*` environment variables (tests). */
+  tracing?: ObservabilityOptions['tracing'];
 }
 
 export interface GatewayResources {
@@ -56,15 +67,25 @@ export async function createServices(config: TollgateConfig, options: Omit<Start
     if ('apiKey' in providerConfig) registerSecret(providerConfig.apiKey);
     providers.set(name, await createProvider(name, providerConfig));
   }
+  registerConfiguredKeys(config);
+  const observability = new Observability(config, { tracing: options.tracing });
+  observability.instrument(providers);
   const database = openDatabase(config.storage.sqlite);
   const keyStore = new KeyStore(database);
-  if (options.syncConfig !== false) keyStore.syncFromConfig(config);
+  const audit = new AuditTrail(database);
+  if (options.syncConfig !== false) {
+    keyStore.syncFromConfig(config);
+    auditConfigSync(audit, config);
+  }
   const prices = new InMemoryPriceBook({ database, models: config.models });
-  const quotas = await createQuotaService(config.redis, options.quotaBackend);
+  const quotaBackend = options.quotaBackend ?? (await createQuotaBackend(config.redis));
+  const quotas = await createQuotaService(config.redis, timedQuotaBackend(quotaBackend, config, observability));
   // A database file gets its own writer thread; `:memory:` (tests) can only be written from here.
-  const ledgerOptions = { flushMs: config.storage.ledgerFlushMs, batchSize: config.storage.ledgerBatchSize };
+  const onFlush = observability.operations?.ledgerFlushed;
+  const ledgerOptions = { flushMs: config.storage.ledgerFlushMs, batchSize: config.storage.ledgerBatchSize, onFlush };
   const ledger =
     config.storage.sqlite === ':memory:' ? new LedgerWriter(database.$client, ledgerOptions) : new LedgerThread({ path: config.storage.sqlite, ...ledgerOptions });
+  observability.operations?.watchLedger(ledger);
   const retention = config.storage.retentionDays ? startRetention(database, config.storage.retentionDays) : undefined;
   const adminKey = options.adminKey ?? (process.env.TOLLGATE_ADMIN_KEY || undefined);
   registerSecret(adminKey);
@@ -78,13 +99,15 @@ export async function createServices(config: TollgateConfig, options: Omit<Start
     cost: costNanoUsd,
     worstCaseCost: worstCaseCostNanoUsd,
     formatUsd: formatNanoUsd,
+    observe: observability,
   };
   const library = new PromptLibrary({ database });
   if (config.prompts.watch) library.watch(config.prompts.folder);
   else library.loadFiles(config.prompts.folder);
   library.reloadDatabase();
+  auditPromptReloads(audit, library);
   const subscriptions = new Subscriptions(database);
-  const refresher = startRefresher(database, [
+  const refresher = startRefresher(database, observability, [
     () => keyStore.refreshIfChanged(),
     () => subscriptions.refreshIfChanged(),
     () => library.reloadDatabase(),
@@ -98,7 +121,17 @@ export async function createServices(config: TollgateConfig, options: Omit<Start
     metering,
     prompts: { library, subscriptions },
     adminKey,
+    observability,
+    audit,
   };
+  services.readiness = new Readiness({
+    config,
+    database,
+    redis: 'ping' in quotaBackend ? (quotaBackend as { ping(): Promise<void> }) : undefined,
+    ledger,
+    observability,
+    lifecycle: services.lifecycle,
+  });
   const close = async () => {
     clearInterval(refresher);
     library.close();
@@ -111,8 +144,10 @@ export async function createServices(config: TollgateConfig, options: Omit<Start
     await ledger.close();
     await tokenCounterThread.close();
     await quotas.close();
+    audit.close();
     await Promise.allSettled([...providers.values()].map((provider) => provider.close?.()));
     database.$client.close();
+    await observability.close();
   };
   return { services, providers, close };
 }
@@ -122,17 +157,19 @@ export async function createServices(config: TollgateConfig, options: Omit<Start
  * subscriptions, published prompts, prices — once a second, off the request path: each check is a
  * cheap query, and a reload happens only when something changed.
  */
-function startRefresher(database: TollgateDatabase, refreshers: Array<() => unknown>, prices: InMemoryPriceBook): NodeJS.Timeout {
+function startRefresher(database: TollgateDatabase, observability: Observability, refreshers: Array<() => unknown>, prices: InMemoryPriceBook): NodeJS.Timeout {
   const priceFingerprint = database.$client.prepare('select count(*) || \':\' || coalesce(max(created_at), 0) as fingerprint from prices');
   let lastPrices = (priceFingerprint.get() as { fingerprint: string }).fingerprint;
   const timer = setInterval(() => {
     try {
-      for (const refresh of refreshers) refresh();
-      const current = (priceFingerprint.get() as { fingerprint: string }).fingerprint;
-      if (current !== lastPrices) {
-        lastPrices = current;
-        prices.reload();
-      }
+      timedDatabaseWork(observability, 'refresh', () => {
+        for (const refresh of refreshers) refresh();
+        const current = (priceFingerprint.get() as { fingerprint: string }).fingerprint;
+        if (current !== lastPrices) {
+          lastPrices = current;
+          prices.reload();
+        }
+      });
     } catch (error) {
       logger.warn('refreshing from the database failed', { error: String(error) });
     }
@@ -156,6 +193,11 @@ export async function startGateway(config: TollgateConfig, options: StartOptions
   // Streams may stay open for minutes; the gateway's own per-provider timeouts bound them instead.
   httpServer.requestTimeout = 0;
   httpServer.keepAliveTimeout = 65_000;
+  // Under `serve --workers N` the primary serves a separate metrics port (cli/cluster.ts).
+  let metricsListener: MetricsListener | undefined;
+  if (config.metrics.enabled && config.metrics.port !== undefined && !cluster.isWorker) {
+    metricsListener = await startMetricsListener(config.metrics, () => services.observability.metricsText());
+  }
   services.lifecycle.ready = true;
   const actualPort = (httpServer.address() as AddressInfo).port;
   const displayHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
@@ -164,11 +206,13 @@ export async function startGateway(config: TollgateConfig, options: StartOptions
   const close = () =>
     (closing ??= (async () => {
       services.lifecycle.ready = false;
+      services.lifecycle.draining = true;
       await drain(httpServer, connections, config.server.shutdownGraceMs);
       await resources.close();
+      await metricsListener?.close();
     })());
 
-  return { url: `http://${displayHost}:${actualPort}`, port: actualPort, services, close };
+  return { url: `http://${displayHost}:${actualPort}`, port: actualPort, metricsUrl: metricsListener?.url, services, close };
 }
 
 /**

@@ -172,3 +172,31 @@ export const promptSubscriptions = sqliteTable(
   },
   (table) => [primaryKey({ columns: [table.name, table.tenantId] })],
 );
+
+/**
+ * The audit trail: every administrative change and every refused authentication. Append-only: the
+ * gateway only inserts, and triggers (migration `audit_append_only`) refuse UPDATE and DELETE.
+ */
+export const auditEvents = sqliteTable(
+  'audit_events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    time: integer('time').notNull(),
+    /** `operator` (admin or operator key), `tenant` (a tenant key), `cli`, `config`, `anonymous`. */
+    actorKind: text('actor_kind').notNull(),
+    /** The key id (`admin-key` for TOLLGATE_ADMIN_KEY), the OS user of the CLI, or a refused key's first characters. */
+    actor: text('actor'),
+    /** What happened: `tenant.create`, `key.revoke`, `auth.refused`, ... */
+    action: text('action').notNull(),
+    targetType: text('target_type'),
+    targetId: text('target_id'),
+    /** Where from: the client's address, or `cli@<host>`. */
+    source: text('source'),
+    /** JSON snapshots of the target before and after the change. */
+    before: text('before'),
+    after: text('after'),
+    /** JSON: method, path, status, reason, forwarded-for, counts... */
+    detail: text('detail'),
+  },
+  (table) => [index('audit_time').on(table.time), index('audit_action').on(table.action, table.id), index('audit_actor').on(table.actor, table.id), index('audit_target').on(table.targetId, table.id)],
+);

@@ -16,6 +16,8 @@ export interface SpawnedGateway {
   process: ChildProcess;
   /** Everything the process wrote to stderr (its JSON log lines). */
   log(): string;
+  /** Everything the process wrote to stdout (the access log, by default). */
+  stdout(): string;
   /** Sends the signal and resolves with the exit code. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
@@ -25,11 +27,13 @@ export async function spawnGateway(configPath: string, yaml: string, environment
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--config', configPath, '--port', '0', ...extraArguments], {
     cwd: root,
     env: { ...process.env, ...environment },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
+  let stdout = '';
+  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`gateway did not start within 20 s:\n${stderr}`)), 20_000);
+    const timer = setTimeout(() => reject(new Error(`gateway did not start within 60 s:\n${stderr}`)), 60_000);
     child.stderr!.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
       const match = /"message":"tollgate listening","url":"([^"]+)"/.exec(stderr);
@@ -48,6 +52,7 @@ export async function spawnGateway(configPath: string, yaml: string, environment
     url,
     process: child,
     log: () => stderr,
+    stdout: () => stdout,
     stop: async (signal = 'SIGTERM') => {
       if (child.exitCode !== null) return child.exitCode;
       const exited = once(child, 'exit');

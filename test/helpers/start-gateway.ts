@@ -9,6 +9,7 @@
 import OpenAI from 'openai';
 import { validateConfig } from '../../src/config/load-config.js';
 import { startGateway, type RunningGateway } from '../../src/server/start-gateway.js';
+import type { Tracing } from '../../src/observability/tracing/tracing-setup.js';
 
 export const testKey = 'tg_test_key_0123456789abcdef';
 export const testAdminKey = 'tg_test_admin_key_0123456789';
@@ -19,16 +20,18 @@ export interface TestGateway extends RunningGateway {
   client: OpenAI;
 }
 
-export async function startTestGateway(rawConfig: Record<string, unknown>, options: { apiKey?: string } = {}): Promise<TestGateway> {
+export async function startTestGateway(rawConfig: Record<string, unknown>, options: { apiKey?: string; tracing?: Tracing } = {}): Promise<TestGateway> {
   const config = validateConfig(
     {
       tenants: { test: { keys: [{ name: 'default', key: testKey }] } },
       storage: { sqlite: ':memory:' },
+      // The access log would interleave with the test runner's output; tests that read it ask for it.
+      logs: { access: { enabled: false } },
       ...rawConfig,
     },
     'test configuration',
   );
-  const gateway = await startGateway(config, { port: 0, host: '127.0.0.1', adminKey: testAdminKey });
+  const gateway = await startGateway(config, { port: 0, host: '127.0.0.1', adminKey: testAdminKey, tracing: options.tracing ?? null });
   const baseURL = `${gateway.url}/v1`;
   const client = new OpenAI({ baseURL, apiKey: options.apiKey ?? testKey, maxRetries: 0, timeout: 15_000 });
   return { ...gateway, baseURL, client };

@@ -1,0 +1,22 @@
+/**
+ * @module observability/route-kinds
+ * Which requests are calls, and their route kind (the ledger's `kind`, the metrics' `route`
+ * label). A request that matches none (admin, health, listings, documentation) is not a call: it
+ * gets no access-log line and no per-call metrics. A new inbound route adds its line here.
+ */
+import type { CallKind } from '../ledger/types.js';
+
+const routes: Array<{ method: string; path: RegExp; kind: CallKind }> = [
+  { method: 'POST', path: /^\/v1\/chat\/completions\/?$/, kind: 'chat' },
+  { method: 'POST', path: /^\/v1\/embeddings\/?$/, kind: 'embeddings' },
+  // A prompt call, latest or one version; not the subscription request.
+  { method: 'POST', path: /^\/v1\/prompts\/[^/]+(\/versions\/[^/]+)?\/?$/, kind: 'prompt' },
+];
+
+export function routeKindOf(method: string, path: string): CallKind | undefined {
+  if (!path.startsWith('/v1/')) return undefined;
+  for (const route of routes) {
+    if (route.method === method && route.path.test(path)) return route.kind;
+  }
+  return undefined;
+}
