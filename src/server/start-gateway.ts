@@ -4,7 +4,6 @@
  * let in-flight requests (streams included) finish up to `server.shutdownGraceMs`, then release
  * upstream connections.
  */
-import { serve, type ServerType } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { TollgateConfig } from '../../schemas/config.js';
@@ -23,6 +22,7 @@ import { createQuotaService, quotaLimitsFromConfig, type QuotaBackend } from '..
 import { openDatabase, type TollgateDatabase } from '../storage/database.js';
 import { createApp } from './app.js';
 import { ConnectionTracker } from './connection-tracker.js';
+import { createHttpServer } from './http-server.js';
 import type { GatewayServices } from './gateway-env.js';
 
 export interface RunningGateway {
@@ -147,14 +147,15 @@ export async function startGateway(config: TollgateConfig, options: StartOptions
   const app = createApp(services);
   const port = options.port ?? config.server.port;
   const host = options.host ?? config.server.host;
-  const server = await new Promise<ServerType>((resolve, reject) => {
-    const started = serve({ fetch: app.fetch, port, hostname: host }, () => resolve(started));
-    started.once('error', reject);
+  const httpServer = createHttpServer(app.fetch, { hostname: host, bodyTimeoutMs: config.server.bodyTimeoutMs });
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(port, host, () => {
+      httpServer.off('error', reject);
+      resolve();
+    });
   });
-  const httpServer = server as Server;
   const connections = new ConnectionTracker(httpServer);
-  // Streams may stay open for minutes; the gateway's own per-provider timeouts bound them instead.
-  httpServer.requestTimeout = 0;
   httpServer.keepAliveTimeout = 65_000;
   services.lifecycle.ready = true;
   const actualPort = (httpServer.address() as AddressInfo).port;
