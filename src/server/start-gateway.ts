@@ -22,6 +22,7 @@ import { createQuotaService, quotaLimitsFromConfig, type QuotaBackend } from '..
 import { openDatabase, type TollgateDatabase } from '../storage/database.js';
 import { createApp } from './app.js';
 import { ConnectionTracker } from './connection-tracker.js';
+import { startEventLoopWatchdog } from './event-loop-watchdog.js';
 import { createHttpServer } from './http-server.js';
 import type { GatewayServices } from './gateway-env.js';
 
@@ -157,6 +158,7 @@ export async function startGateway(config: TollgateConfig, options: StartOptions
   });
   const connections = new ConnectionTracker(httpServer);
   httpServer.keepAliveTimeout = 65_000;
+  const watchdog = startEventLoopWatchdog();
   services.lifecycle.ready = true;
   const actualPort = (httpServer.address() as AddressInfo).port;
   const displayHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
@@ -166,6 +168,7 @@ export async function startGateway(config: TollgateConfig, options: StartOptions
     (closing ??= (async () => {
       services.lifecycle.ready = false;
       await drain(httpServer, connections, config.server.shutdownGraceMs);
+      watchdog.stop();
       await resources.close();
     })());
 
