@@ -156,6 +156,24 @@ describe('depth', () => {
   });
 });
 
+describe('prompt definitions', () => {
+  const admin = { authorization: `Bearer ${testAdminKey}` };
+  const publish = (input: Record<string, unknown>) =>
+    expectClientError('/admin/prompts', { name: 'risky', model: 'demo', input: { type: 'object', properties: input }, messages: [{ role: 'user', content: 'hi' }] }, 400, admin);
+
+  it('refuses a pattern that backtracks exponentially, before any caller can send it a near-miss', async () => {
+    const error = await publish({ code: { type: 'string', pattern: '^(a+)+$' } });
+    expect(error).toMatchObject({ code: 'invalid_prompt' });
+    expect(error.message).toMatch(/repeats a repetition/);
+  });
+
+  it('refuses uniqueItems without a small maxItems, and schemas too large to compile quickly', async () => {
+    expect((await publish({ tags: { type: 'array', uniqueItems: true } })).message).toMatch(/needs a maxItems/);
+    const wide = Object.fromEntries(Array.from({ length: 600 }, (_, index) => [`p${index}`, { type: 'string' }]));
+    expect((await publish(wide)).message).toMatch(/more than 500 subschemas/);
+  });
+});
+
 describe('repeated keys', () => {
   it('refuses a body that names the model twice: the upstream never gets a model the key may not use', async () => {
     openai.reset();
