@@ -25,9 +25,22 @@ export function skipWhitespace(bytes: Uint8Array, index: number): number {
   }
 }
 
-/** The index just past the string starting at `start` (a quote): a native `indexOf` from quote to quote. */
+/** Short strings (keys, roles, ids) are scanned here; a native `indexOf` costs more than that to call. */
+const inlineScanLength = 64;
+
+/**
+ * The index just past the string starting at `start` (a quote): a plain loop over the first
+ * bytes, then a native `indexOf` from quote to quote, so a 100 KB prompt costs one call.
+ */
 export function stringEnd(bytes: Buffer, start: number): number {
-  let at = start + 1;
+  const inlineEnd = Math.min(bytes.length, start + 1 + inlineScanLength);
+  for (let index = start + 1; index < inlineEnd; index++) {
+    const code = bytes[index];
+    if (code === backslash) index++;
+    else if (code === quote) return index + 1;
+  }
+  // From here, a quote is escaped when an odd number of backslashes precede it, wherever the scan resumed.
+  let at = inlineEnd;
   for (;;) {
     const next = bytes.indexOf(quote, at);
     if (next === -1) return bytes.length;
@@ -44,3 +57,4 @@ export function decodeString(bytes: Buffer, start: number, end: number): string 
   const text = bytes.toString('utf8', start, end);
   return text.includes('\\') ? (JSON.parse(text) as string) : text.slice(1, -1);
 }
+

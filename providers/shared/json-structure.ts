@@ -17,29 +17,40 @@
  * @example
  * findStructureProblem(Buffer.from('{"model":"a","model":"b"}'), { maxDepth: 64 }); // { kind: 'duplicate_key', key: 'model', path: 'model' }
  */
-import { closeBrace, closeBracket, comma, decodeString, openBrace, openBracket, quote, stringEnd } from './json-bytes.js';
+import { backslash, closeBrace, closeBracket, comma, openBrace, openBracket, quote, stringEnd } from './json-bytes.js';
 
 export type StructureProblem =
   | { kind: 'too_deep'; maxDepth: number; path: string }
   | { kind: 'duplicate_key'; key: string; path: string };
-
-interface Frame {
-  isObject: boolean;
-  /** Objects: the next string is a key. */
-  expectKey: boolean;
-  /** Objects: the current member's key; arrays: the current element's index. */
-  at: string | number;
-  /** Objects: the keys seen so far (a list while short, a set beyond). */
-  keys: string[] | Set<string> | undefined;
-}
-
-const keysBeforeSet = 16;
 
 export interface StructureLimits {
   maxDepth: number;
   /** Skip the repeated-key check (JSON that is re-serialised from its parsed value anyway). */
   allowRepeatedKeys?: boolean;
 }
+
+/**
+ * A key by its bytes, never decoded into a string while scanning (decoding every key cost more
+ * than parsing the body): `source[start..end)` are its UTF-8 bytes, escapes already resolved.
+ */
+interface Key {
+  hash: number;
+  source: Buffer;
+  start: number;
+  end: number;
+}
+
+interface Frame {
+  isObject: boolean;
+  /** Objects: the next string is a key. */
+  expectKey: boolean;
+  /** Objects: the current member's key; arrays: the current element's index. */
+  at: Key | number | undefined;
+  /** Objects: the keys seen so far (a list while short, a map by hash beyond). */
+  keys: Key[] | Map<number, Key[]> | undefined;
+}
+
+const keysBeforeMap = 16;
 
 /** The first problem in `json` (bytes `JSON.parse` accepted), or undefined when there is none. */
 export function findStructureProblem(json: Uint8Array, { maxDepth, allowRepeatedKeys = false }: StructureLimits): StructureProblem | undefined {
@@ -51,19 +62,21 @@ export function findStructureProblem(json: Uint8Array, { maxDepth, allowRepeated
     if (code === quote) {
       const end = stringEnd(bytes, index);
       const top = stack[stack.length - 1];
-      if (top?.expectKey && !allowRepeatedKeys) {
-        const key = decodeString(bytes, index, end);
-        if (!addKey(top, key)) return { kind: 'duplicate_key', key, path: pathOf(stack, key) };
-        top.at = key;
+      if (top?.expectKey) {
+        top.expectKey = false;
+        if (!allowRepeatedKeys) {
+          const key = keyAt(bytes, index, end);
+          top.at = key;
+          if (!addKey(top, key)) return { kind: 'duplicate_key', key: keyText(key), path: pathOf(stack) };
+        }
       }
-      if (top?.expectKey) top.expectKey = false;
       index = end;
       continue;
     }
     if (code === openBrace || code === openBracket) {
       if (stack.length >= maxDepth) return { kind: 'too_deep', maxDepth, path: pathOf(stack) };
       const isObject = code === openBrace;
-      stack.push({ isObject, expectKey: isObject, at: isObject ? '' : 0, keys: undefined });
+      stack.push({ isObject, expectKey: isObject, at: isObject ? undefined : 0, keys: undefined });
     } else if (code === closeBrace || code === closeBracket) {
       stack.pop();
     } else if (code === comma) {
@@ -76,32 +89,67 @@ export function findStructureProblem(json: Uint8Array, { maxDepth, allowRepeated
   return undefined;
 }
 
+/** The key whose string runs from the quote at `start` to just before `end`. */
+function keyAt(bytes: Buffer, start: number, end: number): Key {
+  let hash = 0x811c9dc5;
+  for (let index = start + 1; index < end - 1; index++) {
+    const code = bytes[index];
+    // Written with escapes (\u006d...), a key means what it decodes to: compare that.
+    if (code === backslash) return keyOfText(JSON.parse(bytes.toString('utf8', start, end)) as string);
+    hash = Math.imul(hash ^ code, 0x01000193);
+  }
+  return { hash, source: bytes, start: start + 1, end: end - 1 };
+}
+
+function keyOfText(text: string): Key {
+  const source = Buffer.from(text, 'utf8');
+  let hash = 0x811c9dc5;
+  for (const code of source) hash = Math.imul(hash ^ code, 0x01000193);
+  return { hash, source, start: 0, end: source.length };
+}
+
+function sameKey(a: Key, b: Key): boolean {
+  if (a.hash !== b.hash || a.end - a.start !== b.end - b.start) return false;
+  for (let offset = 0; offset < a.end - a.start; offset++) {
+    if (a.source[a.start + offset] !== b.source[b.start + offset]) return false;
+  }
+  return true;
+}
+
 /** Records `key` in the object's frame; false when it was there already. */
-function addKey(frame: Frame, key: string): boolean {
+function addKey(frame: Frame, key: Key): boolean {
   const keys = frame.keys;
   if (keys === undefined) {
     frame.keys = [key];
     return true;
   }
   if (Array.isArray(keys)) {
-    if (keys.includes(key)) return false;
+    if (keys.some((seen) => sameKey(seen, key))) return false;
     keys.push(key);
-    if (keys.length > keysBeforeSet) frame.keys = new Set(keys);
+    if (keys.length > keysBeforeMap) {
+      const byHash = new Map<number, Key[]>();
+      for (const seen of keys) byHash.set(seen.hash, [...(byHash.get(seen.hash) ?? []), seen]);
+      frame.keys = byHash;
+    }
     return true;
   }
-  if (keys.has(key)) return false;
-  keys.add(key);
+  const sameHash = keys.get(key.hash);
+  if (sameHash?.some((seen) => sameKey(seen, key))) return false;
+  if (sameHash) sameHash.push(key);
+  else keys.set(key.hash, [key]);
   return true;
 }
 
+function keyText(key: Key): string {
+  return key.source.toString('utf8', key.start, key.end);
+}
+
 /** `messages[0].content`: where the scan is, for the error's `param`. */
-function pathOf(stack: Frame[], lastKey?: string): string {
+function pathOf(stack: Frame[]): string {
   let path = '';
-  const segments = stack.map((frame) => frame.at);
-  if (lastKey !== undefined) segments[segments.length - 1] = lastKey;
-  for (const segment of segments) {
-    if (typeof segment === 'number') path += `[${segment}]`;
-    else if (segment !== '') path += path ? `.${segment}` : segment;
+  for (const { at } of stack) {
+    if (typeof at === 'number') path += `[${at}]`;
+    else if (at !== undefined) path += path ? `.${keyText(at)}` : keyText(at);
   }
   return path;
 }
