@@ -1,7 +1,7 @@
 /**
  * @module test/fuzz/route-requests
  * One fast-check arbitrary per public route family — chat, embeddings, models, prompt APIs,
- * admin, OpenAPI and docs, health — each a mix of well-formed requests with hostile values in
+ * admin, OpenAPI and docs, health (and `/metrics`, `/admin/audit` where they exist) — each a mix of well-formed requests with hostile values in
  * every field and requests that are not what the route expects at all; plus any method on any
  * path, and bodies that are not JSON or not UTF-8.
  */
@@ -109,7 +109,7 @@ const promptDefinition = mutated(
   },
 );
 
-const query = fc.dictionary(fc.constantFrom('tenant', 'key', 'from', 'to', 'status', 'limit', 'cursor', 'model', 'group_by', 'stream'), edgeString.filter((text) => text.length < 200), { maxKeys: 4 });
+const query = fc.dictionary(fc.constantFrom('tenant', 'key', 'from', 'to', 'status', 'limit', 'cursor', 'model', 'group_by', 'stream', 'action', 'actor'), edgeString.filter((text) => text.length < 200), { maxKeys: 4 });
 const withQuery = (path: string) => query.map((parameters) => `${path}?${new URLSearchParams(parameters).toString()}`);
 
 export const routeRequests: Record<string, fc.Arbitrary<FuzzRequest>> = {
@@ -127,7 +127,11 @@ export const routeRequests: Record<string, fc.Arbitrary<FuzzRequest>> = {
     fc.record({ method: fc.constant('PATCH'), path: fc.constantFrom('/admin/tenants/t-a', '/admin/tenants/nope'), auth: adminAuth, body: bodyOf(fc.record({ quotas: fc.dictionary(fc.constantFrom('requestsPerMinute', 'tokensPerMinute'), edgeNumber) })) }),
     fc.record({ method: fc.constant('POST'), path: fc.constantFrom('/admin/tenants/t-a/keys', '/admin/operators'), auth: adminAuth, body: bodyOf(mutated(fc.record({ name: fc.constant('k'), role: fc.constant('finance') }), { name: edgeString, role: anyValue, scopes: anyValue, quotas: anyValue, expiresAt: fc.oneof(edgeString, anyValue) })) }),
     fc.record({ method: fc.constant('POST'), path: fc.tuple(pathSegment, edgeNumber).map(([name, version]) => `/admin/prompts/${name}/versions/${toJsonText(version)}/deprecate`), auth: adminAuth }),
-    fc.record({ method: fc.constant('GET'), path: fc.oneof(withQuery('/admin/calls'), withQuery('/admin/usage'), fc.constantFrom('/admin/tenants', '/admin/keys', '/admin/tenants/fuzz', '/admin/prompts/fuzz/subscriptions')), auth: adminAuth }),
+    fc.record({
+      method: fc.constant('GET'),
+      path: fc.oneof(withQuery('/admin/calls'), withQuery('/admin/usage'), withQuery('/admin/audit'), fc.constantFrom('/admin/tenants', '/admin/keys', '/admin/tenants/fuzz', '/admin/prompts/fuzz/subscriptions')),
+      auth: adminAuth,
+    }),
   ),
   prompts: fc.oneof(
     fc.record({ method: fc.constant('GET'), path: fc.oneof(fc.constant('/v1/prompts'), pathSegment.map((name) => `/v1/prompts/${name}`)), auth: tenantAuth }),
@@ -144,7 +148,7 @@ export const routeRequests: Record<string, fc.Arbitrary<FuzzRequest>> = {
     }),
   ),
   openapi: fc.record({ method: fc.constant('GET'), path: fc.oneof(fc.constantFrom('/openapi.json', '/docs'), pathSegment.map((file) => `/docs/assets/${file}`)), auth: tenantAuth }),
-  health: fc.record({ method: fc.constantFrom('GET', 'HEAD'), path: fc.constantFrom('/healthz', '/readyz'), auth: tenantAuth }),
+  health: fc.record({ method: fc.constantFrom('GET', 'HEAD'), path: fc.constantFrom('/healthz', '/readyz', '/metrics'), auth: tenantAuth }),
   anything: fc.record({
     method: fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'),
     path: fc.oneof(pathSegment.map((segment) => `/v1/${segment}`), fc.constantFrom('/', '/v1', '/admin', '//v1//chat/completions', '/v1/chat/completions/', '/v1/chat/completions', '/v1/embeddings')),
