@@ -133,9 +133,8 @@ function resolveRef(root: unknown, reference: string): unknown {
 }
 
 function tooLarge(what: string): GatewayError {
-  return new GatewayError(400, `The mock provider cannot sample this JSON schema: it asks for ${what}, and a sample holds at most ${maxSampleValues} values and ${maxSampleCharacters} characters.`, {
-    code: 'invalid_request_body',
-  });
+  const limits = `a sample holds at most ${maxSampleValues} values and ${maxSampleCharacters} characters`;
+  return new GatewayError(400, `The mock provider cannot sample this JSON schema: it asks for ${what}, and ${limits}.`, { code: 'invalid_request_body' });
 }
 
 function isObject(value: unknown): value is Schema {

@@ -78,7 +78,8 @@ export class TokenCounterThread {
     clearTimeout(this.idleTimer);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => this.replace(worker, new Error('the token counter thread did not answer in time')), this.countBudgetMs + this.hardTimeoutMs);
+      const silence = new Error('the token counter thread did not answer in time');
+      const timer = setTimeout(() => this.replace(worker, silence), this.countBudgetMs + this.hardTimeoutMs);
       timer.unref();
       this.pending.set(id, { worker, resolve, reject, timer });
       worker.postMessage({ id, texts, postedAt: Date.now(), budgetMs: this.countBudgetMs });

@@ -1,7 +1,8 @@
 /**
  * @module prompts/check-definition
  * Everything that makes a prompt definition usable, whatever its source (a file, a database row,
- * the body of `POST /admin/prompts`): its size (`definition-limits.ts`), the zod format, then the checks zod cannot express — every
+ * the body of `POST /admin/prompts`): its size and the cost of its schemas
+ * (`definition-limits.ts`), the zod format, then the checks zod cannot express — every
  * placeholder names an input property, no unsupported template tags, both schemas compile, and
  * the examples satisfy them. Compiling here also fills the validator cache used per request.
  */
