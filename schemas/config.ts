@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { usdPerMillionToPicoPerToken, usdToNano } from '../src/metering/decimal.js';
 import { healthConfigSchema, logsConfigSchema, metricsConfigSchema } from './observability-config.js';
+import { defaultMaxJsonDepth, maxJsonDepthCeiling, maxQuotaCount } from './limits.js';
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 const headerMap = z.record(z.string(), z.string());
@@ -119,13 +120,16 @@ export const modelConfigSchema = z.strictObject({
   maxOutputTokens: z.number().int().positive().optional(),
 });
 
+/** Request, token and concurrency limits: whole numbers up to `maxQuotaCount`, so every counter sum stays exact. */
+const quotaCount = z.number().int().positive().max(maxQuotaCount);
+
 export const quotaLimitsSchema = z.strictObject({
-  requestsPerMinute: z.number().int().positive().optional(),
-  tokensPerMinute: z.number().int().positive().optional(),
-  tokensPerDay: z.number().int().positive().optional(),
+  requestsPerMinute: quotaCount.optional(),
+  tokensPerMinute: quotaCount.optional(),
+  tokensPerDay: quotaCount.optional(),
   costPerDayUsd: usdLimit.optional(),
   costPerMonthUsd: usdLimit.optional(),
-  concurrentRequests: z.number().int().positive().optional(),
+  concurrentRequests: quotaCount.optional(),
 });
 
 const keyScopesSchema = z.strictObject({
@@ -228,6 +232,10 @@ export const serverConfigSchema = z.strictObject({
   bodyLimitBytes: z.number().int().positive().default(20 * 1024 * 1024),
   /** On SIGTERM, how long in-flight requests may run before the process exits anyway. */
   shutdownGraceMs: z.number().int().min(0).default(30_000),
+  /** The longest a client may take to send a whole request, headers and body; then 408. */
+  bodyTimeoutMs: z.number().int().min(100).max(3_600_000).default(60_000),
+  /** Request bodies nesting objects and arrays deeper than this get 400 (see `schemas/limits.ts`). */
+  maxJsonDepth: z.number().int().min(8).max(maxJsonDepthCeiling).default(defaultMaxJsonDepth),
 });
 
 export const configSchema = z

@@ -6,6 +6,7 @@
  * the official OpenAPI document's `CreateChatCompletionResponse` and `...StreamResponse`).
  */
 import { z } from 'zod';
+import { maxChoices, maxOutputTokensLimit, maxSeedMagnitude, maxTools } from './limits.js';
 
 const textPart = z.looseObject({ type: z.literal('text'), text: z.string() });
 const imagePart = z.looseObject({
@@ -102,26 +103,27 @@ const responseFormat = z.discriminatedUnion('type', [
   }),
 ]);
 
-const positiveInt = z.number().int().min(1);
+/** Every number a client sends is bounded (`limits.ts`): nothing downstream sees a value it cannot handle. */
+const outputTokens = z.number().int().min(1).max(maxOutputTokensLimit);
 
 export const chatCompletionRequestSchema = z.looseObject({
   model: z.string().min(1),
   messages: z.array(chatMessageSchema).min(1),
   stream: z.boolean().nullish(),
   stream_options: z.looseObject({ include_usage: z.boolean().optional() }).nullish(),
-  max_tokens: positiveInt.nullish(),
-  max_completion_tokens: positiveInt.nullish(),
+  max_tokens: outputTokens.nullish(),
+  max_completion_tokens: outputTokens.nullish(),
   temperature: z.number().min(0).max(2).nullish(),
   top_p: z.number().min(0).max(1).nullish(),
-  n: z.number().int().min(1).max(128).nullish(),
+  n: z.number().int().min(1).max(maxChoices).nullish(),
   stop: z.union([z.string(), z.array(z.string()).max(4)]).nullish(),
-  seed: z.number().int().nullish(),
+  seed: z.number().int().min(-maxSeedMagnitude).max(maxSeedMagnitude).nullish(),
   user: z.string().optional(),
   presence_penalty: z.number().min(-2).max(2).nullish(),
   frequency_penalty: z.number().min(-2).max(2).nullish(),
   logprobs: z.boolean().nullish(),
   top_logprobs: z.number().int().min(0).max(20).nullish(),
-  tools: z.array(functionTool).optional(),
+  tools: z.array(functionTool).max(maxTools).optional(),
   tool_choice: toolChoice.optional(),
   parallel_tool_calls: z.boolean().optional(),
   response_format: responseFormat.optional(),

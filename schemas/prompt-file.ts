@@ -6,6 +6,10 @@
  * variables, and its `output` says whether the answer is text or JSON matching a schema.
  */
 import { z } from 'zod';
+import { maxOutputTokensLimit, maxSeedMagnitude } from './limits.js';
+
+/** Versions count up from 1 by publishing; a file may pick its own, below this. */
+export const maxPromptVersion = 1_000_000_000;
 
 export const promptNamePattern = /^[a-z0-9][a-z0-9-]{0,63}$/;
 
@@ -21,9 +25,9 @@ export const promptMessageSchema = z.strictObject({
 export const promptParametersSchema = z.strictObject({
   temperature: z.number().min(0).max(2).optional(),
   top_p: z.number().min(0).max(1).optional(),
-  max_tokens: z.number().int().positive().optional(),
+  max_tokens: z.number().int().positive().max(maxOutputTokensLimit).optional(),
   stop: z.union([z.string(), z.array(z.string()).max(4)]).optional(),
-  seed: z.number().int().optional(),
+  seed: z.number().int().min(-maxSeedMagnitude).max(maxSeedMagnitude).optional(),
   presence_penalty: z.number().min(-2).max(2).optional(),
   frequency_penalty: z.number().min(-2).max(2).optional(),
 });
@@ -35,7 +39,7 @@ export const promptOutputSchema = z.discriminatedUnion('type', [
 
 export const promptDefinitionSchema = z.strictObject({
   name: z.string().regex(promptNamePattern, 'prompt names use lowercase letters, digits and dashes (at most 64)'),
-  version: z.number().int().positive(),
+  version: z.number().int().positive().max(maxPromptVersion),
   description: z.string().max(2000).default(''),
   /** A public model name from the configuration. */
   model: z.string().min(1),

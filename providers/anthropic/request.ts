@@ -32,8 +32,10 @@ import type {
   ToolResultBlockParam,
   ToolUseBlockParam,
 } from '@anthropic-ai/sdk/resources/messages';
+import { maxJsonDepthCeiling } from '../../schemas/limits.js';
 import type { ChatCompletionRequest, ChatMessage, UserContentPart } from '../../schemas/openai-chat.js';
 import { badRequest, unsupported } from '../../src/errors/gateway-error.js';
+import { parseBoundedJson } from '../shared/json-structure.js';
 import { buildOutputConfig, convertResponseFormat, convertTool, convertToolChoice } from './tools-and-output.js';
 
 export interface AnthropicRequestOptions {
@@ -282,8 +284,9 @@ function parseArguments(text: string, param: string): Record<string, unknown> {
   if (text.trim() === '') return {};
   let input: unknown;
   try {
-    input = JSON.parse(text);
-  } catch {
+    input = parseBoundedJson(text, maxJsonDepthCeiling);
+  } catch (error) {
+    if (error instanceof RangeError) throw badRequest(`${param} nests JSON deeper than ${maxJsonDepthCeiling} levels`, param, 'invalid_tool_arguments');
     throw badRequest(`${param} is not valid JSON`, param, 'invalid_tool_arguments');
   }
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { GatewayError } from '../../src/errors/gateway-error.js';
+import { doublingSchema } from '../../test/helpers/hostile-input.js';
 import { toGeminiParameters, toGeminiSchema } from './json-schema.js';
 
 const param = 'tools[0].function.parameters';
@@ -126,5 +128,42 @@ describe('toGeminiParameters', () => {
     expect(toGeminiParameters({ type: 'object', properties: {} }, { param })).toBeUndefined();
     expect(toGeminiParameters({ type: 'object' }, { param })).toBeUndefined();
     expect(toGeminiParameters(undefined, { param })).toBeUndefined();
+  });
+});
+
+describe('expansion budget', () => {
+  it('inlines a schema that doubles per level while it stays small', () => {
+    const converted = toGeminiSchema(doublingSchema(8), { param });
+    expect(JSON.stringify(converted).length).toBeLessThan(100_000);
+  });
+
+  it('refuses a schema that doubles 20 times with a 400 naming it, at once and without building it', () => {
+    const schema = doublingSchema(20);
+    expect(JSON.stringify(schema).length).toBeLessThan(3000);
+    expect(() => toGeminiSchema(schema, { param })).toThrow(GatewayError);
+    // Timed once the code is compiled: the refusal costs the budget's worth of work, no more.
+    const started = performance.now();
+    let thrown: any;
+    try {
+      toGeminiSchema(schema, { param });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(performance.now() - started).toBeLessThan(200);
+    expect(thrown).toMatchObject({ status: 400, code: 'invalid_request_body', param });
+    expect(thrown.message).toMatch(/more than 5000 subschemas/);
+  });
+
+  it('refuses nesting deeper than the limit, and an allOf that refers back to itself', () => {
+    let deep: Record<string, unknown> = { type: 'string' };
+    for (let level = 0; level < 100; level++) deep = { type: 'object', properties: { a: deep } };
+    expect(() => toGeminiSchema(deep, { param })).toThrow(/nests deeper than 64 levels/);
+    const selfMerging = { allOf: [{ $ref: '#/$defs/a' }], $defs: { a: { allOf: [{ $ref: '#/$defs/a' }, { type: 'object' }] } } };
+    expect(() => toGeminiSchema(selfMerging, { param })).toThrow(GatewayError);
+  });
+
+  it('answers a malformed percent-encoded reference with a 400, not a URIError', () => {
+    expect(() => toGeminiSchema({ type: 'object', properties: { a: { $ref: '#/$defs/%E0%A4%A' } } }, { param })).toThrow(/does not define/);
+    expect(() => toGeminiSchema({ $ref: '#/__proto__' }, { param })).toThrow(/does not define/);
   });
 });

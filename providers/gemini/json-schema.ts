@@ -21,8 +21,14 @@
  * - dropped: $schema, $id, $comment, title, default, examples, additionalProperties,
  *   exclusiveMinimum/Maximum, multipleOf, uniqueItems, not, if/then/else and the rest.
  * Non-string enums and consts cannot be expressed; their values move into the description.
+ *
+ * Inlining has a budget: definitions that refer to each other twice per level double the schema
+ * at every level (20 levels of a 2 KB schema made a 62 MB request). The converted schema may hold
+ * `maxExpandedSchemaNodes` subschemas, nested `maxExpandedSchemaDepth` deep; beyond either, the
+ * request gets a 400 `invalid_request_body` naming the schema, before anything large is built.
  */
-import { badRequest } from '../../src/errors/gateway-error.js';
+import { maxExpandedSchemaDepth, maxExpandedSchemaNodes } from '../../schemas/limits.js';
+import { badRequest, GatewayError } from '../../src/errors/gateway-error.js';
 
 export interface GeminiSchema {
   type?: GeminiType;
@@ -64,9 +70,9 @@ interface Walk {
   options: SchemaOptions;
   /** `$ref`s being expanded on the current path, to stop at recursion. */
   expanding: string[];
+  /** Shared by the whole conversion (walks copied for a `$ref` share it too). */
+  budget: { nodes: number; depth: number };
 }
-
-const maxDepth = 64;
 const allowedFormats: Record<string, readonly string[]> = {
   STRING: ['date-time', 'enum'],
   NUMBER: ['float', 'double'],
@@ -84,7 +90,7 @@ const numericKeywords = [
 ] as const;
 
 export function toGeminiSchema(schema: JsonSchema, options: SchemaOptions): GeminiSchema {
-  return convert(schema, { root: schema, options, expanding: [] });
+  return convert(schema, { root: schema, options, expanding: [], budget: { nodes: 0, depth: 0 } });
 }
 
 /**
@@ -99,7 +105,34 @@ export function toGeminiParameters(schema: JsonSchema | undefined, options: Sche
 }
 
 function convert(node: unknown, walk: Walk): GeminiSchema {
-  if (walk.expanding.length > maxDepth) throw badRequest('the JSON schema is nested too deeply', walk.options.param);
+  enter(walk);
+  try {
+    return convertNode(node, walk);
+  } finally {
+    walk.budget.depth--;
+  }
+}
+
+/** Counts one more subschema at one more level, refusing the schema past either limit. */
+function enter(walk: Walk): void {
+  const { budget, options } = walk;
+  if (++budget.nodes > maxExpandedSchemaNodes) {
+    throw expansionError(`expands to more than ${maxExpandedSchemaNodes} subschemas once its $refs are inlined`, options.param);
+  }
+  if (++budget.depth > maxExpandedSchemaDepth) {
+    throw expansionError(`nests deeper than ${maxExpandedSchemaDepth} levels once its $refs are inlined`, options.param);
+  }
+}
+
+function expansionError(what: string, param: string): GatewayError {
+  return new GatewayError(
+    400,
+    `${param}: the JSON schema ${what}; Gemini takes no $ref, so Tollgate inlines every reference. Reuse definitions less, or flatten the schema.`,
+    { code: 'invalid_request_body', param },
+  );
+}
+
+function convertNode(node: unknown, walk: Walk): GeminiSchema {
   if (node === true || node === undefined) return { type: 'STRING' };
   if (!isObject(node)) throw badRequest('a JSON schema must be an object', walk.options.param);
   if (typeof node.$ref === 'string') return convertReference(node, walk);
@@ -178,8 +211,8 @@ function resolveReference(reference: string, walk: Walk): unknown {
   }
   let target: unknown = walk.root;
   for (const token of reference.slice(1).split('/').filter(Boolean)) {
-    const key = decodeURIComponent(token).replace(/~1/g, '/').replace(/~0/g, '~');
-    target = isObject(target) ? target[key] : undefined;
+    const key = decodeToken(token).replace(/~1/g, '/').replace(/~0/g, '~');
+    target = isObject(target) && Object.hasOwn(target, key) ? target[key] : undefined;
   }
   if (target === undefined) throw badRequest(`the JSON schema refers to "${reference}", which it does not define`, walk.options.param);
   return target;
@@ -244,12 +277,19 @@ function mergeAllOf(node: JsonSchema, walk: Walk): JsonSchema {
 function resolveForMerge(member: unknown, walk: Walk): JsonSchema {
   if (!isObject(member)) return {};
   let resolved = member;
-  for (let hops = 0; typeof resolved.$ref === 'string' && hops < maxDepth; hops++) {
+  for (let hops = 0; typeof resolved.$ref === 'string' && hops < maxExpandedSchemaDepth; hops++) {
     const { $ref, ...siblings } = resolved;
     const target = resolveReference($ref as string, walk);
     resolved = { ...(isObject(target) ? target : {}), ...siblings };
   }
-  return Array.isArray(resolved.allOf) ? mergeAllOf(resolved, walk) : resolved;
+  if (!Array.isArray(resolved.allOf)) return resolved;
+  // An allOf that refers back to itself would merge forever: nested merges count like subschemas.
+  enter(walk);
+  try {
+    return mergeAllOf(resolved, walk);
+  } finally {
+    walk.budget.depth--;
+  }
 }
 
 function geminiType(type: unknown, enumValues: unknown[] | undefined, node: JsonSchema): GeminiType | undefined {
@@ -279,6 +319,15 @@ function inferType(enumValues: unknown[] | undefined, node: JsonSchema): GeminiT
   if (typeof sample === 'number') return Number.isInteger(sample) ? 'INTEGER' : 'NUMBER';
   if (typeof sample === 'boolean') return 'BOOLEAN';
   return 'STRING';
+}
+
+/** A percent-encoded pointer token; taken as written when it is not valid percent-encoding. */
+function decodeToken(token: string): string {
+  try {
+    return decodeURIComponent(token);
+  } catch {
+    return token;
+  }
 }
 
 function refName(reference: string): string {

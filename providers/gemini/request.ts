@@ -22,7 +22,9 @@
  * - `logprobs: true` is refused (400): Gemini's log-probabilities are not mapped back.
  */
 import type { ChatCompletionRequest, ChatMessage, ChatToolChoice, UserContentPart } from '../../schemas/openai-chat.js';
+import { maxJsonDepthCeiling } from '../../schemas/limits.js';
 import { badRequest, unsupported } from '../../src/errors/gateway-error.js';
+import { parseBoundedJson } from '../shared/json-structure.js';
 import { toGeminiParameters, toGeminiSchema, type GeminiSchema } from './json-schema.js';
 import { decodeToolCallId } from './response.js';
 
@@ -118,10 +120,10 @@ function partsOf(message: ChatMessage, index: number, toolNames: Map<string, str
           `messages[${index}].tool_call_id`,
         );
       }
-      return [{ functionResponse: { name, response: toolResponse(textOf(message.content)) } }];
+      return [{ functionResponse: { name, response: toolResponse(textOf(message.content), `messages[${index}].content`) } }];
     }
     case 'function':
-      return [{ functionResponse: { name: message.name, response: toolResponse(message.content ?? '') } }];
+      return [{ functionResponse: { name: message.name, response: toolResponse(message.content ?? '', `messages[${index}].content`) } }];
     case 'system':
     case 'developer':
       return [{ text: textOf(message.content) }];
@@ -214,22 +216,26 @@ function audioMimeType(format: string): string {
   return format.includes('/') ? format : `audio/${format.toLowerCase()}`;
 }
 
-function toolResponse(content: string): Record<string, unknown> {
+/** A tool result that is a JSON object is sent as one; anything else as text. Too deep to re-serialise safely: refused. */
+function toolResponse(content: string, param: string): Record<string, unknown> {
+  let parsed: unknown;
   try {
-    const parsed: unknown = JSON.parse(content);
-    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
-  } catch {
+    parsed = parseBoundedJson(content, maxJsonDepthCeiling);
+  } catch (error) {
+    if (error instanceof RangeError) throw badRequest(`${param} nests JSON deeper than ${maxJsonDepthCeiling} levels`, param, 'invalid_request_body');
     // not JSON: sent as text below
   }
+  if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
   return { result: content };
 }
 
 function parseArguments(text: string, param: string): Record<string, unknown> {
   if (text.trim() === '') return {};
   try {
-    const parsed: unknown = JSON.parse(text);
+    const parsed: unknown = parseBoundedJson(text, maxJsonDepthCeiling);
     if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
-  } catch {
+  } catch (error) {
+    if (error instanceof RangeError) throw badRequest(`tool call arguments nest JSON deeper than ${maxJsonDepthCeiling} levels`, param, 'invalid_request_body');
     // reported below
   }
   throw badRequest('tool call arguments must be a JSON object', param);

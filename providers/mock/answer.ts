@@ -3,8 +3,9 @@
  * Decides, deterministically, what the mock model answers to a request: the same request always
  * gets the same text, tool calls and token counts. Rules, in order:
  * 1. tools offered, `tool_choice` not `none`, and the conversation does not end with tool results:
- *    call the named tool, else every tool whose name appears in the last user message (in
- *    parallel), else the first tool; arguments are sampled from each tool's parameter schema;
+ *    call the named tool, else every tool whose name appears in the last user message (its first
+ *    64 KB, in parallel), else the first tool; arguments are sampled from each tool's parameter
+ *    schema (at most 10,000 values in all, see `sample-json.ts`);
  * 2. `response_format` json_schema: a JSON value sampled from the schema; json_object: an object;
  * 3. model `echo`: the last user message, verbatim; after tool results, a sentence quoting them;
  * 4. any other model: `completionTokens` words chosen by a hash of the conversation.
@@ -14,7 +15,7 @@
 import type { MockProviderConfig } from '../../schemas/config.js';
 import type { ChatCompletionRequest, ChatMessage, FinishReason, ToolCall } from '../../schemas/openai-chat.js';
 import type { NormalizedUsage } from '../types.js';
-import { sampleFromSchema } from './sample-json.js';
+import { newSampleBudget, sampleFromSchema } from './sample-json.js';
 
 export interface MockAnswer {
   content: string | null;
@@ -22,6 +23,8 @@ export interface MockAnswer {
   finishReason: FinishReason;
   usage: NormalizedUsage;
 }
+
+const mentionSearchLength = 65_536;
 
 const vocabulary = (
   'the gateway meters every token and cent while requests flow through quickly to many model ' +
@@ -63,16 +66,18 @@ function chooseToolCalls(request: ChatCompletionRequest): ToolCall[] {
   if (typeof choice === 'object') {
     chosen = tools.filter((tool) => tool.function.name === choice.function.name);
   } else {
-    const lastUser = textOf(lastMessageOfRole(request.messages, 'user'));
+    // Only the message's start is searched: 128 tool names over a 20 MB message would take seconds.
+    const lastUser = textOf(lastMessageOfRole(request.messages, 'user')).slice(0, mentionSearchLength);
     const mentioned = tools.filter((tool) => lastUser.includes(tool.function.name));
     chosen = mentioned.length > 0 ? mentioned : tools.slice(0, 1);
     if (request.parallel_tool_calls === false) chosen = chosen.slice(0, 1);
   }
   const seed = hash(JSON.stringify(request.messages));
+  const budget = newSampleBudget();
   return chosen.map((tool, index) => ({
     id: `call_mock_${(seed + index).toString(36)}`,
     type: 'function' as const,
-    function: { name: tool.function.name, arguments: JSON.stringify(sampleFromSchema(tool.function.parameters ?? {}) ?? {}) },
+    function: { name: tool.function.name, arguments: JSON.stringify(sampleFromSchema(tool.function.parameters ?? {}, budget) ?? {}) },
   }));
 }
 

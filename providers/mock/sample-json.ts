@@ -4,29 +4,64 @@
  * provider's structured outputs validate against whatever schema a prompt or client asks for.
  * Covers the keywords structured outputs use: type, enum, const, properties/required, items,
  * minItems, min/max, minLength, anyOf/oneOf, allOf, local $ref.
+ *
+ * What a schema asks for multiplies: four nested arrays of `minItems: 60` are 13 million values,
+ * and `minLength: 2147483647` a 2 GB string. A sample holds at most `maxSampleValues` values and
+ * `maxSampleCharacters` characters of strings; a schema that needs more is refused with a 400
+ * before anything large is built.
  */
+import { GatewayError } from '../../src/errors/gateway-error.js';
+
 type Schema = Record<string, unknown>;
 
-export function sampleFromSchema(schema: unknown, root: unknown = schema, depth = 0): unknown {
-  if (!isObject(schema) || depth > 12) return null;
-  if (typeof schema.$ref === 'string') return sampleFromSchema(resolveRef(root, schema.$ref), root, depth + 1);
+export const maxSampleValues = 10_000;
+export const maxSampleCharacters = 1_000_000;
+/** `$ref`s and nested schemas followed before a value is cut short with `null`. */
+const maxSampleDepth = 12;
+
+/** What samples built so far have used; one budget may be shared by several samples (one per tool). */
+export interface SampleBudget {
+  values: number;
+  characters: number;
+}
+
+interface Budget extends SampleBudget {
+  root: unknown;
+}
+
+export function newSampleBudget(): SampleBudget {
+  return { values: 0, characters: 0 };
+}
+
+export function sampleFromSchema(schema: unknown, shared: SampleBudget = newSampleBudget()): unknown {
+  const budget: Budget = { root: schema, values: shared.values, characters: shared.characters };
+  const value = sample(schema, budget, 0);
+  shared.values = budget.values;
+  shared.characters = budget.characters;
+  return value;
+}
+
+function sample(schema: unknown, budget: Budget, depth: number): unknown {
+  if (++budget.values > maxSampleValues) throw tooLarge(`more than ${maxSampleValues} values`);
+  if (!isObject(schema) || depth > maxSampleDepth) return null;
+  if (typeof schema.$ref === 'string') return sample(resolveRef(budget.root, schema.$ref), budget, depth + 1);
   if ('const' in schema) return schema.const;
   if (Array.isArray(schema.enum) && schema.enum.length > 0) return schema.enum[0];
   for (const keyword of ['anyOf', 'oneOf'] as const) {
     const options = schema[keyword];
-    if (Array.isArray(options) && options.length > 0) return sampleFromSchema(options[0], root, depth + 1);
+    if (Array.isArray(options) && options.length > 0) return sample(options[0], budget, depth + 1);
   }
   if (Array.isArray(schema.allOf)) {
-    return sampleFromSchema(Object.assign({}, ...schema.allOf.filter(isObject)), root, depth + 1);
+    return sample(Object.assign({}, ...schema.allOf.filter(isObject)), budget, depth + 1);
   }
   const type = Array.isArray(schema.type) ? schema.type.find((entry) => entry !== 'null') : schema.type;
   switch (type) {
     case 'object':
-      return sampleObject(schema, root, depth);
+      return sampleObject(schema, budget, depth);
     case 'array':
-      return sampleArray(schema, root, depth);
+      return sampleArray(schema, budget, depth);
     case 'string':
-      return sampleString(schema);
+      return sampleString(schema, budget);
     case 'integer':
       return clamp(0, schema, true);
     case 'number':
@@ -36,37 +71,44 @@ export function sampleFromSchema(schema: unknown, root: unknown = schema, depth 
     case 'null':
       return null;
     default:
-      return isObject(schema.properties) ? sampleObject(schema, root, depth) : 'sample';
+      return isObject(schema.properties) ? sampleObject(schema, budget, depth) : 'sample';
   }
 }
 
-function sampleObject(schema: Schema, root: unknown, depth: number): Record<string, unknown> {
+function sampleObject(schema: Schema, budget: Budget, depth: number): Record<string, unknown> {
   const result: Record<string, unknown> = {};
   const properties = isObject(schema.properties) ? schema.properties : {};
   for (const [key, propertySchema] of Object.entries(properties)) {
-    result[key] = sampleFromSchema(propertySchema, root, depth + 1);
+    result[key] = sample(propertySchema, budget, depth + 1);
   }
   return result;
 }
 
-function sampleArray(schema: Schema, root: unknown, depth: number): unknown[] {
+function sampleArray(schema: Schema, budget: Budget, depth: number): unknown[] {
   const count = Math.max(1, typeof schema.minItems === 'number' ? schema.minItems : 1);
   const limited = typeof schema.maxItems === 'number' ? Math.min(count, schema.maxItems) : count;
-  return Array.from({ length: limited }, () => sampleFromSchema(schema.items, root, depth + 1));
+  if (budget.values + limited > maxSampleValues) throw tooLarge(`an array of ${limited} items`);
+  return Array.from({ length: limited }, () => sample(schema.items, budget, depth + 1));
 }
 
-function sampleString(schema: Schema): string {
-  const formats: Record<string, string> = {
-    email: 'someone@example.com',
-    uri: 'https://example.com/',
-    'date-time': '2025-01-01T00:00:00Z',
-    date: '2025-01-01',
-    uuid: '00000000-0000-4000-8000-000000000000',
-  };
+const formats: Record<string, string> = {
+  email: 'someone@example.com',
+  uri: 'https://example.com/',
+  'date-time': '2025-01-01T00:00:00Z',
+  date: '2025-01-01',
+  uuid: '00000000-0000-4000-8000-000000000000',
+};
+
+function sampleString(schema: Schema, budget: Budget): string {
   let value = (typeof schema.format === 'string' && formats[schema.format]) || 'sample';
   const minimum = typeof schema.minLength === 'number' ? schema.minLength : 0;
-  while (value.length < minimum) value += ' sample';
-  if (typeof schema.maxLength === 'number') value = value.slice(0, schema.maxLength);
+  if (value.length < minimum) {
+    if (budget.characters + minimum > maxSampleCharacters) throw tooLarge(`a string of ${minimum} characters`);
+    value += ' sample'.repeat(Math.ceil((minimum - value.length) / 7));
+  }
+  if (typeof schema.maxLength === 'number') value = value.slice(0, Math.max(0, schema.maxLength));
+  budget.characters += value.length;
+  if (budget.characters > maxSampleCharacters) throw tooLarge(`more than ${maxSampleCharacters} characters`);
   return value;
 }
 
@@ -83,10 +125,16 @@ function resolveRef(root: unknown, reference: string): unknown {
   if (!reference.startsWith('#/')) return undefined;
   let current: unknown = root;
   for (const segment of reference.slice(2).split('/')) {
-    if (!isObject(current)) return undefined;
-    current = current[segment.replace(/~1/g, '/').replace(/~0/g, '~')];
+    const key = segment.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (!isObject(current) || !Object.hasOwn(current, key)) return undefined;
+    current = current[key];
   }
   return current;
+}
+
+function tooLarge(what: string): GatewayError {
+  const limits = `a sample holds at most ${maxSampleValues} values and ${maxSampleCharacters} characters`;
+  return new GatewayError(400, `The mock provider cannot sample this JSON schema: it asks for ${what}, and ${limits}.`, { code: 'invalid_request_body' });
 }
 
 function isObject(value: unknown): value is Schema {

@@ -6,9 +6,8 @@
  * encode — a tenth of the gateway's CPU per call in the benchmark's 100 KB scenario, and no copy
  * of the prompt in the JavaScript heap.
  *
- * It scans UTF-8 bytes: every byte of a multi-byte character is 0x80 or above, so the structural
- * characters (quotes, backslashes, braces, brackets, commas, colons) are found exactly as in the
- * text. The bytes must be a body the gateway already parsed successfully with `JSON.parse`: the
+ * It scans UTF-8 bytes (see `json-bytes.ts`). The bytes must be a body the gateway already parsed
+ * successfully with `JSON.parse` and found free of repeated keys (`json-structure.ts`): the
  * scanner trusts them to be valid JSON and only finds where things are.
  *
  * @example
@@ -16,6 +15,7 @@
  * setTopLevelValues(raw, { model: '"gpt-4o-mini"', stream_options: '{"include_usage":true}' })?.toString();
  * // '{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}],"stream_options":{"include_usage":true}}'
  */
+import { closeBrace, closeBracket, colon, comma, decodeString, openBrace, openBracket, quote, skipWhitespace, stringEnd } from './json-bytes.js';
 
 interface Member {
   key: string;
@@ -64,8 +64,7 @@ function topLevelMembers(bytes: Buffer, keys: string[]): { members: Member[]; cl
     if (bytes[index] !== quote) return undefined;
     const keyEnd = stringEnd(bytes, index);
     // A key written with escapes (\u006d...) means the same as one without, so it is decoded.
-    const name = bytes.toString('utf8', index, keyEnd);
-    const key: string = name.includes('\\') ? JSON.parse(name) : name.slice(1, -1);
+    const key = decodeString(bytes, index, keyEnd);
     index = skipWhitespace(bytes, keyEnd);
     if (bytes[index] !== colon) return undefined;
     const valueStart = skipWhitespace(bytes, index + 1);
@@ -76,38 +75,6 @@ function topLevelMembers(bytes: Buffer, keys: string[]): { members: Member[]; cl
     if (next === closeBrace) return { members, closingBrace: index, empty: false };
     if (next !== comma) return undefined;
     index = skipWhitespace(bytes, index + 1);
-  }
-}
-
-const quote = 0x22;
-const backslash = 0x5c;
-const openBrace = 0x7b;
-const closeBrace = 0x7d;
-const openBracket = 0x5b;
-const closeBracket = 0x5d;
-const colon = 0x3a;
-const comma = 0x2c;
-
-function skipWhitespace(bytes: Buffer, index: number): number {
-  let at = index;
-  for (;;) {
-    const code = bytes[at];
-    if (code !== 0x20 && code !== 0x0a && code !== 0x0d && code !== 0x09) return at;
-    at++;
-  }
-}
-
-/** The index just past the string starting at `start` (a quote). */
-function stringEnd(bytes: Buffer, start: number): number {
-  let at = start + 1;
-  for (;;) {
-    const next = bytes.indexOf(quote, at);
-    if (next === -1) return bytes.length;
-    // The quote is escaped when an odd number of backslashes precede it.
-    let backslashes = 0;
-    while (bytes[next - 1 - backslashes] === backslash) backslashes++;
-    if (backslashes % 2 === 0) return next + 1;
-    at = next + 1;
   }
 }
 

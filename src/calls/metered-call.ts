@@ -8,6 +8,7 @@
 import type { NormalizedUsage } from '../../providers/types.js';
 import { assertModelAllowed, type TenantCaller } from '../auth/authenticate.js';
 import { GatewayError } from '../errors/gateway-error.js';
+import { toGatewayError } from '../errors/render-error.js';
 import type { CallKind, LedgerRow } from '../ledger/types.js';
 import { logger } from '../logging/logger.js';
 import type { ModelPrice } from '../metering/types.js';
@@ -69,11 +70,11 @@ export class MeteredCall {
     try {
       return await MeteredCall.admit(services, plan, startedAt);
     } catch (error) {
-      if (error instanceof GatewayError) {
-        if (error instanceof QuotaExceededError) services.observe?.quotaRefusal({ tenantId: plan.caller.tenant.id, ...error.refusal });
-        MeteredCall.recordRejected(services, plan, error, startedAt);
-      }
-      throw error;
+      // Whatever stopped the call, even a fault of our own, the call log shows it.
+      const refusal = toGatewayError(error);
+      if (refusal instanceof QuotaExceededError) services.observe?.quotaRefusal({ tenantId: plan.caller.tenant.id, ...refusal.refusal });
+      MeteredCall.recordRejected(services, plan, refusal, startedAt);
+      throw refusal;
     }
   }
 
@@ -148,9 +149,19 @@ export class MeteredCall {
 
   /** Settles quotas to the actual usage (also for a stream that failed or was abandoned part-way: what was generated is billed), writes the ledger row, and returns the cost header value. */
   complete(outcome: CallOutcome): string {
-    const cost = this.price ? this.services.cost(outcome.usage, this.price) : null;
+    const cost = this.price ? this.priced(outcome.usage, this.price) : null;
     this.finish(outcome, cost);
     return cost === null ? 'unknown' : this.services.formatUsd(cost);
+  }
+
+  /** The cost, or null (the row then says the cost is unknown) when usage cannot be priced: settling never fails. */
+  private priced(usage: NormalizedUsage, price: ModelPrice): number | null {
+    try {
+      return this.services.cost(usage, price);
+    } catch (error) {
+      logger.error('a call could not be priced; its ledger row records the cost as unknown', { requestId: this.plan.requestId, error: String(error) });
+      return null;
+    }
   }
 
   /**

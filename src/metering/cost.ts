@@ -13,6 +13,7 @@ import type { NormalizedUsage } from '../../providers/types.js';
 import type { ModelPrice, TokenRates } from './types.js';
 
 const picoPerNano = 1000n;
+const maxSafeNano = BigInt(Number.MAX_SAFE_INTEGER);
 
 /**
  * The call's cost in integer nano-dollars, rounded half up (0.5 nano and above rounds up). A
@@ -35,15 +36,19 @@ export function costNanoUsd(usage: NormalizedUsage, price: ModelPrice): number {
  * dearest input rate (a cache write costs more than plain input at Anthropic) and every output
  * token at the dearer of output and reasoning — and, when the prompt may pass the long-context
  * threshold, the dearer of both tiers. Rounded up, so it is never below `costNanoUsd` of any usage
- * within these token counts.
+ * within these token counts; `Number.MAX_SAFE_INTEGER` when it is beyond that.
  */
 export function worstCaseCostNanoUsd(promptTokens: number, maxOutputTokens: number, price: ModelPrice): number {
   const tiers: TokenRates[] = price.longContext && promptTokens > price.longContext.aboveInputTokens ? [price, price.longContext] : [price];
   const promptRate = Math.max(...tiers.flatMap((rates) => [rates.input, rates.cachedInput, rates.cacheWrite]));
   const outputRate = Math.max(...tiers.flatMap((rates) => [rates.output, rates.reasoning]));
   const pico = bucketPico(promptTokens, promptRate, 'promptTokens', 'input') + bucketPico(maxOutputTokens, outputRate, 'maxOutputTokens', 'output');
-  return toSafeNumber((pico + picoPerNano - 1n) / picoPerNano);
+  // A worst case beyond what a number holds exactly is still a worst case: it saturates (and no
+  // money quota, at most 9,007,199 USD, can admit it) rather than failing the call's admission.
+  const nano = (pico + picoPerNano - 1n) / picoPerNano;
+  return nano > maxSafeNano ? Number.MAX_SAFE_INTEGER : Number(nano);
 }
+
 
 function bucketPico(tokens: number, rate: number, tokensName: string, rateName: string): bigint {
   if (!Number.isSafeInteger(tokens) || tokens < 0) throw new RangeError(`${tokensName} must be a non-negative integer, got ${tokens}`);
@@ -52,6 +57,6 @@ function bucketPico(tokens: number, rate: number, tokensName: string, rateName: 
 }
 
 function toSafeNumber(nano: bigint): number {
-  if (nano > BigInt(Number.MAX_SAFE_INTEGER)) throw new RangeError(`a cost of ${nano} nano-USD is beyond what a ledger row can hold`);
+  if (nano > maxSafeNano) throw new RangeError(`a cost of ${nano} nano-USD is beyond what a ledger row can hold`);
   return Number(nano);
 }

@@ -11,6 +11,8 @@ import type { PromptDefinition } from '../../schemas/prompt-file.js';
 import type { ChatStreamPart, NormalizedUsage } from '../../providers/types.js';
 import { streamOutcome, type ChatCall } from '../calls/chat-call.js';
 import type { GatewayError } from '../errors/gateway-error.js';
+import { describeError } from '../errors/render-error.js';
+import { logger } from '../logging/logger.js';
 import { generatedTextFromChunks } from '../metering/index.js';
 import { pullStream } from '../server/pull-stream.js';
 import { sseHeaders } from '../server/sse-response.js';
@@ -36,6 +38,10 @@ export function promptStreamResponse(parts: AsyncIterable<ChatStreamPart>, conte
     const settled = await streamOutcome(request, { outcome, usage, error, forwarded });
     return { cost: call.metered.complete(settled), usage: settled.usage };
   };
+  /** For the ends nobody waits on: a failure is logged, never left unhandled. */
+  const finishQuietly = (outcome: 'failed' | 'client_closed', error?: GatewayError) => {
+    finish(outcome, error).catch((failure) => logger.error('settling a prompt stream failed', { error: describeError(failure) }));
+  };
 
   const body = pullStream(parts, {
     encode: (part) => {
@@ -56,10 +62,10 @@ export function promptStreamResponse(parts: AsyncIterable<ChatStreamPart>, conte
       return event('done', promptAnswer(definition, model, output, settled.usage, settled.cost));
     },
     fail: (error) => {
-      void finish(error.code === 'client_closed_request' ? 'client_closed' : 'failed', error);
+      finishQuietly(error.code === 'client_closed_request' ? 'client_closed' : 'failed', error);
       return event('error', error.toBody());
     },
-    cancel: () => void finish('client_closed'),
+    cancel: () => finishQuietly('client_closed'),
   });
   return new Response(body, { status: 200, headers: { ...sseHeaders, ...context.headers } });
 }

@@ -5,7 +5,7 @@
  * versions to its own prompts; an admin may name any owner (or none, for an operator prompt).
  */
 import { sql } from 'drizzle-orm';
-import type { PromptDefinition } from '../../schemas/prompt-file.js';
+import { maxPromptVersion, type PromptDefinition } from '../../schemas/prompt-file.js';
 import type { Caller } from '../auth/authenticate.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import { checkPromptDefinition } from '../prompts/check-definition.js';
@@ -51,6 +51,9 @@ export function publishPrompt(context: PublishContext, caller: Caller, body: unk
       .get();
     const highestFile = Math.max(0, ...context.catalog.versions(name).map((version) => version.definition.version));
     const definition = { ...check.definition, version: Math.max(stored?.highest ?? 0, highestFile) + 1 };
+    if (definition.version > maxPromptVersion) {
+      throw new GatewayError(409, `The prompt \`${name}\` has reached the highest version number (${maxPromptVersion}); publish it under a new name.`, { code: 'prompt_versions_exhausted', param: 'name' });
+    }
     transaction
       .insert(promptVersions)
       .values({ name, version: definition.version, definition, ownerTenantId: owner ?? null, deprecatedAt: null, createdAt: Date.now() })

@@ -5,7 +5,9 @@
  * prompts ask the provider for native structured output, validate the answer against the output
  * schema, and make one repair attempt before giving up with a 502 that carries the raw text.
  */
+import { maxJsonDepthCeiling } from '../../schemas/limits.js';
 import type { ChatCompletionRequest, ChatMessage } from '../../schemas/openai-chat.js';
+import { parseBoundedJson } from '../../providers/shared/json-structure.js';
 import type { PromptDefinition } from '../../schemas/prompt-file.js';
 import { toOpenAIUsage } from '../../providers/shared/openai-usage.js';
 import type { ChatResult, NormalizedUsage } from '../../providers/types.js';
@@ -116,9 +118,10 @@ type JsonCheck = { ok: true; value: unknown } | { ok: false; errors: string[] };
 function checkJson(version: PromptVersion, text: string): JsonCheck {
   let value: unknown;
   try {
-    value = JSON.parse(withoutCodeFence(text));
-  } catch {
-    return { ok: false, errors: ['the answer is not valid JSON'] };
+    // The answer is walked by Ajv and serialised again: JSON nested deeper than any schema allows is refused like invalid JSON.
+    value = parseBoundedJson(withoutCodeFence(text), maxJsonDepthCeiling);
+  } catch (error) {
+    return { ok: false, errors: [error instanceof RangeError ? `the answer nests JSON deeper than ${maxJsonDepthCeiling} levels` : 'the answer is not valid JSON'] };
   }
   const result = validatePromptOutput(version, value);
   return result.valid ? { ok: true, value } : { ok: false, errors: result.errors };

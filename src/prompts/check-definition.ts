@@ -1,13 +1,15 @@
 /**
  * @module prompts/check-definition
  * Everything that makes a prompt definition usable, whatever its source (a file, a database row,
- * the body of `POST /admin/prompts`): the zod format, then the checks zod cannot express — every
+ * the body of `POST /admin/prompts`): its size and the cost of its schemas
+ * (`definition-limits.ts`), the zod format, then the checks zod cannot express — every
  * placeholder names an input property, no unsupported template tags, both schemas compile, and
  * the examples satisfy them. Compiling here also fills the validator cache used per request.
  */
 import type { z } from 'zod';
 import { promptDefinitionSchema, type PromptDefinition } from '../../schemas/prompt-file.js';
 import { placeholdersOf, unsupportedTagsOf } from './placeholders.js';
+import { definitionLimitProblems } from './definition-limits.js';
 import { compiledPrompt, SchemaCompileError, type CompiledPrompt } from './schema-compiler.js';
 import { describeSchemaErrors, formatFieldProblems } from './schema-errors.js';
 
@@ -24,6 +26,8 @@ export type PromptDefinitionCheck =
  * if (!check.ok) throw badRequest(check.problems.join('; '), null, 'invalid_prompt');
  */
 export function checkPromptDefinition(raw: unknown): PromptDefinitionCheck {
+  const tooLarge = definitionLimitProblems(raw);
+  if (tooLarge.length > 0) return { ok: false, problems: tooLarge };
   const parsed = promptDefinitionSchema.safeParse(raw);
   if (!parsed.success) return { ok: false, problems: parsed.error.issues.map(describeIssue) };
   const definition = parsed.data;

@@ -83,6 +83,7 @@ export class PromptLibrary implements PromptCatalog {
   /** By `name@version`. */
   #databaseEntries = new Map<string, DatabaseEntry>();
   #databaseError: string | undefined;
+  #tableFingerprint: string | undefined;
   #conflicts: PromptLoadProblem[] = [];
   #index = new Map<string, IndexedPrompt>();
   #names: string[] = [];
@@ -159,7 +160,12 @@ export class PromptLibrary implements PromptCatalog {
   reloadDatabase(): void {
     if (!this.#database) return;
     let rows: PromptVersionRow[];
+    let fingerprint: string;
     try {
+      // Every process calls this every second: the rows (up to 1 MiB of definition each) are read
+      // only when the table's fingerprint says something was published, deprecated or removed.
+      fingerprint = tableFingerprint(this.#database);
+      if (fingerprint === this.#tableFingerprint) return;
       rows = this.#database.select(rowColumns).from(promptVersions).all();
     } catch (error) {
       const message = (error as Error).message;
@@ -181,6 +187,7 @@ export class PromptLibrary implements PromptCatalog {
       next.set(key, entry);
     }
     this.#databaseEntries = next;
+    this.#tableFingerprint = fingerprint;
     if (changed) this.#rebuild('api');
   }
 
@@ -257,6 +264,14 @@ function buildIndex(versions: Iterable<PromptVersion>): Map<string, IndexedPromp
 }
 
 /** The previous entry when the row is unchanged (a new one if only `deprecated_at` moved). */
+/** Changes whenever a version is added or removed, or a deprecation is set (rows are otherwise immutable). */
+function tableFingerprint(database: TollgateDatabase): string {
+  const row = database.get<{ fingerprint: string }>(
+    sql`select count(*) || ':' || coalesce(max(created_at), 0) || ':' || total(version) || ':' || total(deprecated_at) as fingerprint from ${promptVersions}`,
+  );
+  return row.fingerprint;
+}
+
 function refreshEntry(previous: DatabaseEntry | undefined, row: PromptVersionRow): DatabaseEntry {
   const fingerprint = `${row.ownerTenantId ?? ''}\u0000${row.definition}`;
   if (previous?.fingerprint !== fingerprint) return parseRow(row, fingerprint);

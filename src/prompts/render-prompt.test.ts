@@ -206,3 +206,13 @@ describe('placeholdersOf', () => {
     expect(placeholdersOf('no placeholders')).toEqual([]);
   });
 });
+
+describe('renderPrompt on a template that repeats a placeholder', () => {
+  it('refuses to multiply a large value past the rendering limit', () => {
+    const repeated = promptVersion(
+      promptFile({ name: 'echo-many', input: { type: 'object', properties: { text: { type: 'string' } } }, messages: [{ role: 'user', content: '{{text}}'.repeat(100) }], examples: [] }),
+    );
+    expect(() => renderPrompt(repeated, { text: 'x'.repeat(100_000) }, { nonce: 'abcdef' })).toThrow(/renders to more than 4194304 characters/);
+    expect(String(renderPrompt(repeated, { text: 'x'.repeat(1_000) }, { nonce: 'abcdef' })[1].content).length).toBeGreaterThan(100_000);
+  });
+});

@@ -14,10 +14,13 @@
  * - when a block is used, a fixed instruction saying that fenced text is data, not instructions,
  *   is put before the first system message (or in a new system message first);
  * - each template message becomes exactly one message with the template's role: values only ever
- *   land inside a `content` string, so no value can add a message or change a role.
+ *   land inside a `content` string, so no value can add a message or change a role;
+ * - the values inserted add up to at most `maxRenderedCharacters`, else 400: a template that
+ *   repeats a placeholder must not multiply a caller's value without bound.
  */
 import { randomBytes } from 'node:crypto';
 import type { ChatMessage } from '../../schemas/openai-chat.js';
+import { GatewayError } from '../errors/gateway-error.js';
 import type { PromptMessage } from '../../schemas/prompt-file.js';
 import { placeholderPattern } from './placeholders.js';
 import type { PromptVersion } from './types.js';
@@ -40,12 +43,16 @@ export function renderPrompt(version: PromptVersion, variables: Record<string, u
   if (!/^[A-Za-z0-9]{6,64}$/.test(nonce)) throw new RangeError('the nonce must be 6 to 64 letters or digits');
   const properties = propertiesOf(version.definition.input);
   let fenced = false;
+  let inserted = 0;
   const render = (name: string): string => {
     const value = Object.hasOwn(variables, name) ? variables[name] : undefined;
     const inline = inlineText(value, Object.hasOwn(properties, name) ? properties[name] : undefined);
-    if (inline !== undefined) return inline;
-    fenced = true;
-    return fence(name, typeof value === 'string' ? value : JSON.stringify(value), nonce);
+    fenced ||= inline === undefined;
+    const text = inline ?? fence(name, typeof value === 'string' ? value : JSON.stringify(value), nonce);
+    // A template may repeat a placeholder: a thousand of them times a 256 KB value is 256 MB.
+    inserted += text.length;
+    if (inserted > maxRenderedCharacters) throw renderedTooLarge(version);
+    return text;
   };
   const messages = version.definition.messages.map((message) => ({
     role: message.role,
@@ -53,6 +60,16 @@ export function renderPrompt(version: PromptVersion, variables: Record<string, u
   }));
   if (fenced) addDataInstruction(messages, nonce);
   return messages.map(({ role, content }) => chatMessage(role, content));
+}
+
+/** What the values put into one rendering may add up to: far above any prompt's input (256 KiB) used a few times. */
+export const maxRenderedCharacters = 4_194_304;
+
+function renderedTooLarge(version: PromptVersion): GatewayError {
+  const { name, version: number } = version.definition;
+  return new GatewayError(400, `The input of prompt "${name}" (version ${number}) renders to more than ${maxRenderedCharacters} characters (its template repeats placeholders); send shorter values.`, {
+    code: 'invalid_prompt_input',
+  });
 }
 
 /** The instruction put before the first system message whenever a value is fenced. */

@@ -60,7 +60,7 @@ export function pullStream<Part>(parts: AsyncIterable<Part>, handlers: PullStrea
             if (next.done) {
               if (settled) return;
               settled = true;
-              enqueue(controller, await handlers.end());
+              enqueue(controller, await closingText(handlers));
               controller.close();
               return;
             }
@@ -88,4 +88,13 @@ export function pullStream<Part>(parts: AsyncIterable<Part>, handlers: PullStrea
     },
     { highWaterMark: 0 },
   );
+}
+
+/** What `end` sends; should it throw, the stream still closes, with the failure as its last event. */
+async function closingText<Part>(handlers: PullStreamHandlers<Part>): Promise<string> {
+  try {
+    return await handlers.end();
+  } catch (error) {
+    return handlers.fail(toGatewayError(error));
+  }
 }

@@ -10,6 +10,8 @@ import type { ChatCompletionChunk } from '../../schemas/openai-chat.js';
 import { toOpenAIUsage } from '../../providers/shared/openai-usage.js';
 import type { ChatStreamPart, NormalizedUsage } from '../../providers/types.js';
 import type { GatewayError } from '../errors/gateway-error.js';
+import { describeError } from '../errors/render-error.js';
+import { logger } from '../logging/logger.js';
 import { pullStream } from './pull-stream.js';
 
 export type StreamOutcome = 'completed' | 'failed' | 'client_closed';
@@ -75,18 +77,30 @@ export function sseResponse(parts: AsyncIterable<ChatStreamPart>, options: SseRe
     }
   };
 
+  // Called once however the stream ends; a failure in it is logged, never left unhandled.
+  let finished = false;
+  const finish = async (finalSummary: StreamSummary): Promise<string | void> => {
+    if (finished) return;
+    finished = true;
+    try {
+      return await options.onFinish?.(finalSummary);
+    } catch (error) {
+      logger.error('settling a stream failed', { error: describeError(error) });
+    }
+  };
+
   const body = pullStream(parts, {
     encode: encodePart,
     firstByte: options.onFirstByte,
     end: async () => {
-      const trailer = await options.onFinish?.(summary('completed'));
+      const trailer = await finish(summary('completed'));
       return `${trailer ? `: ${trailer}\n\n` : ''}data: [DONE]\n\n`;
     },
     fail: (error) => {
-      void options.onFinish?.(summary(error.code === 'client_closed_request' ? 'client_closed' : 'failed', error));
+      void finish(summary(error.code === 'client_closed_request' ? 'client_closed' : 'failed', error));
       return `data: ${JSON.stringify(error.toBody())}\n\n`;
     },
-    cancel: () => void options.onFinish?.(summary('client_closed')),
+    cancel: () => void finish(summary('client_closed')),
   });
   return new Response(body, { status: 200, headers: { ...sseHeaders, ...options.headers } });
 }

@@ -4,7 +4,6 @@
  * let in-flight requests (streams included) finish up to `server.shutdownGraceMs`, then release
  * upstream connections.
  */
-import { serve, type ServerType } from '@hono/node-server';
 import cluster from 'node:cluster';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
@@ -30,6 +29,8 @@ import { Readiness } from '../observability/health/readiness.js';
 import { openDatabase, type TollgateDatabase } from '../storage/database.js';
 import { createApp } from './app.js';
 import { ConnectionTracker } from './connection-tracker.js';
+import { startEventLoopWatchdog } from './event-loop-watchdog.js';
+import { createHttpServer } from './http-server.js';
 import type { GatewayServices } from './gateway-env.js';
 
 export interface RunningGateway {
@@ -184,20 +185,22 @@ export async function startGateway(config: TollgateConfig, options: StartOptions
   const app = createApp(services);
   const port = options.port ?? config.server.port;
   const host = options.host ?? config.server.host;
-  const server = await new Promise<ServerType>((resolve, reject) => {
-    const started = serve({ fetch: app.fetch, port, hostname: host }, () => resolve(started));
-    started.once('error', reject);
+  const httpServer = createHttpServer(app.fetch, { hostname: host, bodyTimeoutMs: config.server.bodyTimeoutMs });
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(port, host, () => {
+      httpServer.off('error', reject);
+      resolve();
+    });
   });
-  const httpServer = server as Server;
   const connections = new ConnectionTracker(httpServer);
-  // Streams may stay open for minutes; the gateway's own per-provider timeouts bound them instead.
-  httpServer.requestTimeout = 0;
   httpServer.keepAliveTimeout = 65_000;
   // Under `serve --workers N` the primary serves a separate metrics port (cli/cluster.ts).
   let metricsListener: MetricsListener | undefined;
   if (config.metrics.enabled && config.metrics.port !== undefined && !cluster.isWorker) {
     metricsListener = await startMetricsListener(config.metrics, () => services.observability.metricsText());
   }
+  const watchdog = startEventLoopWatchdog();
   services.lifecycle.ready = true;
   const actualPort = (httpServer.address() as AddressInfo).port;
   const displayHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
@@ -208,6 +211,7 @@ export async function startGateway(config: TollgateConfig, options: StartOptions
       services.lifecycle.ready = false;
       services.lifecycle.draining = true;
       await drain(httpServer, connections, config.server.shutdownGraceMs);
+      watchdog.stop();
       await resources.close();
       await metricsListener?.close();
     })());
