@@ -32,6 +32,21 @@ export interface CallContext {
    * Tollgate): an adapter that would send the same JSON may forward these bytes instead.
    */
   rawBody?: Uint8Array;
+  /**
+   * The client's own request in another protocol (Anthropic Messages, OpenAI Responses). An
+   * adapter whose upstream speaks that protocol natively forwards it with only the model changed
+   * and answers with `ChatResult.native` or `native` stream parts; any other adapter ignores it
+   * and serves the translated chat request.
+   */
+  native?: NativeRequest;
+}
+
+export interface NativeRequest {
+  protocol: 'anthropic' | 'responses';
+  /** The client's exact body. */
+  rawBody: Uint8Array;
+  /** The client's headers that say how to read the body (`anthropic-version`, `anthropic-beta`). */
+  headers: Record<string, string>;
 }
 
 /** What a streamed chat yields, in order. */
@@ -47,12 +62,16 @@ export type ChatStreamPart =
    * The call's usage, once known. `json` is the upstream's own usage-only chunk when it sent one;
    * `inline` says the usage already travelled inside a forwarded content chunk.
    */
-  | { type: 'usage'; usage: NormalizedUsage; json?: string; inline?: boolean };
+  | { type: 'usage'; usage: NormalizedUsage; json?: string; inline?: boolean }
+  /** An event of a native pass-through stream (see `CallContext.native`), forwarded as it came. */
+  | { type: 'native'; event: string | undefined; data: string };
 
 export interface ChatResult {
   completion: ChatCompletion;
   /** The upstream's own body when it is already the OpenAI shape: sent as is, never re-serialised. */
   json?: string;
+  /** The upstream's own body in the client's protocol, for a native pass-through (see `CallContext.native`). */
+  native?: string;
   usage: NormalizedUsage | null;
 }
 

@@ -218,6 +218,16 @@ export const meteringSchema = z.strictObject({
   defaultMaxOutputTokens: z.number().int().positive().default(4096),
 });
 
+/** Responses kept for `previous_response_id` and `GET /v1/responses/{id}` (in process memory). */
+export const responsesSchema = z.strictObject({
+  /** A stored response is forgotten this long after it was written. */
+  ttlSeconds: z.number().int().positive().max(30 * 24 * 3600).default(24 * 3600),
+  /** Per tenant: the oldest responses are forgotten first beyond this many... */
+  maxEntriesPerTenant: z.number().int().positive().default(1000),
+  /** ...or beyond this many bytes of stored JSON. */
+  maxBytesPerTenant: z.number().int().positive().default(16 * 1024 * 1024),
+});
+
 export const serverConfigSchema = z.strictObject({
   port: z.number().int().min(0).max(65_535).default(8787),
   host: z.string().default('0.0.0.0'),
@@ -238,6 +248,7 @@ export const configSchema = z
     redis: redisSchema.optional(),
     metering: meteringSchema.default(meteringSchema.parse({})),
     prompts: promptsSchema.default(promptsSchema.parse({})),
+    responses: responsesSchema.default(responsesSchema.parse({})),
   })
   .superRefine((config, context) => {
     for (const [name, model] of Object.entries(config.models)) {

@@ -15,6 +15,8 @@ import type { CallContext, ChatResult, ChatStreamPart, EmbeddingsResult, Provide
 import { openAIHttpError } from './errors.js';
 import { chatBody, upstreamHeaders, upstreamUrl, type OpenAIFamilyConfig, type Operation } from './request.js';
 import { passThroughChatStream } from './stream.js';
+import { nativeResponsesResult, nativeResponsesStream } from './responses-native.js';
+import { nativeBody } from '../shared/native-body.js';
 
 export class OpenAIProvider implements ProviderAdapter {
   readonly type: string;
@@ -31,12 +33,20 @@ export class OpenAIProvider implements ProviderAdapter {
   }
 
   async chat(request: ChatCompletionRequest, context: CallContext): Promise<ChatResult> {
+    if (this.speaksResponses(context)) {
+      return nativeResponsesResult(this.name, await this.postForText('responses', nativeBody(context.native!.rawBody, context.upstreamModel), context));
+    }
     const text = await this.postForText('chat/completions', chatBody(request, context.upstreamModel, false, context.rawBody), context);
     const completion = this.parseJson<ChatCompletion>(text);
     return { completion, json: text, usage: completion.usage ? fromOpenAIUsage(completion.usage) : null };
   }
 
   async streamChat(request: ChatCompletionRequest, context: CallContext): Promise<AsyncIterable<ChatStreamPart>> {
+    if (this.speaksResponses(context)) {
+      const response = await this.post('responses', nativeBody(context.native!.rawBody, context.upstreamModel), context);
+      if (response.statusCode >= 400) throw await this.httpError(response);
+      return this.guardStream(nativeResponsesStream(this.name, response.body), context);
+    }
     const response = await this.post('chat/completions', chatBody(request, context.upstreamModel, true, context.rawBody), context);
     if (response.statusCode >= 400) throw await this.httpError(response);
     return this.guardStream(passThroughChatStream(this.name, response.body), context);
@@ -53,6 +63,11 @@ export class OpenAIProvider implements ProviderAdapter {
   async close(): Promise<void> {
     // Called after the server has drained: whatever is still in flight upstream has no client left.
     await this.dispatcher.destroy();
+  }
+
+  /** OpenAI itself serves the Responses API; compatible servers and Azure's deployments may not, and get the translation. */
+  private speaksResponses(context: CallContext): boolean {
+    return context.native?.protocol === 'responses' && this.config.type === 'openai';
   }
 
   private post(operation: Operation, body: string | Uint8Array, context: CallContext): Promise<Dispatcher.ResponseData> {

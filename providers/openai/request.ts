@@ -10,7 +10,7 @@ import type { ChatCompletionRequest } from '../../schemas/openai-chat.js';
 import { setTopLevelValues } from '../shared/json-splice.js';
 
 export type OpenAIFamilyConfig = OpenAIProviderConfig | AzureOpenAIProviderConfig;
-export type Operation = 'chat/completions' | 'embeddings';
+export type Operation = 'chat/completions' | 'embeddings' | 'responses';
 
 export function upstreamUrl(config: OpenAIFamilyConfig, operation: Operation, upstreamModel: string): string {
   const base = config.baseURL.replace(/\/+$/, '');

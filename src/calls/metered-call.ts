@@ -8,7 +8,7 @@
 import type { NormalizedUsage } from '../../providers/types.js';
 import { assertModelAllowed, type TenantCaller } from '../auth/authenticate.js';
 import { GatewayError } from '../errors/gateway-error.js';
-import type { CallKind, LedgerRow } from '../ledger/types.js';
+import type { CallKind, InboundProtocol, LedgerRow } from '../ledger/types.js';
 import { logger } from '../logging/logger.js';
 import type { ModelPrice } from '../metering/types.js';
 import type { Reservation } from '../quotas/types.js';
@@ -24,6 +24,8 @@ export interface CallTarget {
 export interface CallPlan {
   caller: TenantCaller;
   kind: CallKind;
+  /** The protocol the client spoke, for the ledger; `openai` when not given. */
+  protocol?: InboundProtocol;
   target: CallTarget;
   streamed: boolean;
   requestId: string;
@@ -161,6 +163,7 @@ function ledgerRow(plan: CallPlan, startedAt: number, outcome: CallOutcome, cost
     tenantId: plan.caller.tenant.id,
     keyId: plan.caller.key.id,
     kind: plan.kind,
+    protocol: plan.protocol ?? 'openai',
     model: plan.target.publicModel,
     provider: plan.target.providerName,
     upstreamModel: plan.target.upstreamModel,

@@ -15,6 +15,7 @@ import type { OpenApiDocument, Paths } from './openapi-types.js';
 import { packageVersion } from './package-version.js';
 import { adminPaths } from './paths-admin.js';
 import { openAiPaths } from './paths-openai.js';
+import { protocolPaths } from './paths-protocols.js';
 import { adminPromptPaths, tenantPromptPaths } from './paths-prompts.js';
 import { servicePaths } from './paths-service.js';
 import { publishedPromptPaths } from './published-prompt-paths.js';
@@ -30,6 +31,8 @@ const tags = deepFreeze([
   { name: 'chat', description: 'OpenAI-compatible chat completions, for every provider.' },
   { name: 'embeddings', description: 'OpenAI-compatible embeddings.' },
   { name: 'models', description: 'The configured models.' },
+  { name: 'responses', description: 'OpenAI’s Responses API, for every configured model, with stored responses per tenant.' },
+  { name: 'anthropic', description: 'Anthropic’s Messages API, for every configured model; errors in Anthropic’s shape.' },
   { name: 'prompts', description: 'Published prompts as REST endpoints: each has its own path, with its input and output schemas.' },
   { name: 'admin', description: 'Tenants, keys, operators, prompt publishing, the call log and usage: operator keys or the admin key.' },
   { name: 'health', description: 'Liveness and readiness.' },
@@ -56,7 +59,7 @@ let staticDocument: StaticDocument | undefined;
 function buildStatic(): StaticDocument {
   return deepFreeze({
     info: { title: 'Tollgate', version: packageVersion(), description },
-    pathsBefore: { ...openAiPaths(), ...tenantPromptPaths() },
+    pathsBefore: { ...openAiPaths(), ...protocolPaths(), ...tenantPromptPaths() },
     pathsAfter: { ...adminPaths(), ...adminPromptPaths(), ...servicePaths() },
     components: buildComponents(),
   });

@@ -17,6 +17,10 @@ import { registerOpenApiRoutes } from '../openapi/index.js';
 import { registerPromptRoutes } from '../prompt-api/prompt-routes.js';
 import { promptsVisibleTo } from '../prompt-api/prompts-visible-to.js';
 import { requireTenant } from './tenant-auth.js';
+import { registerMethodGuards } from './method-guards.js';
+import { registerProtocolErrorShapes } from './protocol-errors.js';
+import { registerAnthropicMessages } from './routes/anthropic-messages.js';
+import { registerResponses } from './routes/responses.js';
 
 /** Echo a caller's own request id only if it is short and plain, so it is safe to echo and log. */
 const acceptableClientRequestId = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -40,19 +44,25 @@ export function createApp(services: GatewayServices): Hono<GatewayEnv> {
 
   registerHealth(app);
   registerOpenApiRoutes(app, { visiblePrompts: promptsVisibleTo });
+  registerProtocolErrorShapes(app);
+  registerMethodGuards(app);
   app.use('/v1/*', requireTenant());
+  app.use('/v1beta/*', requireTenant({ queryKey: true }));
   registerAdminRoutes(app);
   registerModels(app);
   registerChatCompletions(app);
   registerEmbeddings(app);
+  registerAnthropicMessages(app);
+  registerResponses(app);
   registerPromptRoutes(app);
 
   app.notFound((context) =>
     errorResponse(
       new GatewayError(404, `Unknown request URL: ${context.req.method} ${context.req.path}.`, { code: 'unknown_url' }),
       { 'x-request-id': context.get('requestId') ?? '' },
+      context.get('errorBody'),
     ),
   );
-  app.onError((error, context) => errorResponse(toGatewayError(error), { 'x-request-id': context.get('requestId') ?? '' }));
+  app.onError((error, context) => errorResponse(toGatewayError(error), { 'x-request-id': context.get('requestId') ?? '' }, context.get('errorBody')));
   return app;
 }

@@ -13,6 +13,7 @@ import type { ModelRegistry } from '../models/model-registry.js';
 import type { Subscriptions } from '../prompt-api/subscriptions.js';
 import type { PromptLibrary } from '../prompts/prompt-library.js';
 import type { TollgateDatabase } from '../storage/database.js';
+import type { ErrorBodyWriter } from '../errors/render-error.js';
 
 export interface Lifecycle {
   ready: boolean;
@@ -35,5 +36,7 @@ export interface GatewayEnv {
     requestId: string;
     gateway: GatewayServices;
     caller: Caller;
+    /** Set on the routes of another protocol (Anthropic, Gemini): errors are written in its shape. */
+    errorBody?: ErrorBodyWriter;
   };
 }

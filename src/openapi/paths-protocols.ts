@@ -1,0 +1,138 @@
+/**
+ * @module openapi/paths-protocols
+ * The routes of the other inbound protocols: Anthropic Messages, OpenAI Responses, Gemini,
+ * legacy completions, images, audio and moderations. Each answers errors in its own protocol's
+ * shape, listed per route.
+ */
+import { errorResponses, headerRefs, jsonRequestBody, jsonResponse, meteredHeaders, modelCallErrors, schemaRef, security } from './openapi-parts.js';
+import type { JsonSchema, Paths } from './openapi-types.js';
+
+const anthropicSecurity = [{ tenantKey: [] }, { apiKeyHeader: [] }];
+
+/** Error responses with the named error schema, for the listed statuses. */
+function protocolErrors(schema: string, statuses: number[], descriptions: Record<number, string> = {}): Record<string, unknown> {
+  const responses: Record<string, unknown> = {};
+  for (const status of statuses) {
+    responses[String(status)] = {
+      description: descriptions[status] ?? defaultErrorDescriptions[status] ?? 'An error.',
+      headers: headerRefs(status === 429 ? ['RetryAfter'] : []),
+      content: { 'application/json': { schema: schemaRef(schema) } },
+    };
+  }
+  return responses;
+}
+
+const defaultErrorDescriptions: Record<number, string> = {
+  400: 'The body is invalid (a field out of range, nested too deep, an unknown block type) or the provider lacks a feature.',
+  401: 'No usable key.',
+  403: 'The model is outside the key’s scope, or has no price and the tenant refuses unpriced models.',
+  404: 'No such model (or stored response).',
+  405: 'The path exists but not with this method; `Allow` lists the methods.',
+  413: 'The body is larger than `server.bodyLimitBytes`.',
+  429: 'Over a request, token or money limit, or the upstream is rate-limiting.',
+  500: 'Tollgate failed internally.',
+  502: 'The upstream failed or was unreachable.',
+  503: 'The upstream is overloaded, or the quota backend is unreachable and fails closed.',
+  504: 'The upstream did not answer in time.',
+};
+
+const modelCallStatuses = [400, 401, 403, 404, 405, 413, 429, 500, 502, 503, 504];
+
+function sse(description: string): JsonSchema {
+  return { type: 'string', description };
+}
+
+const responseIdParameter = { name: 'id', in: 'path', required: true, description: 'A stored response id (`resp_...`).', schema: { type: 'string' } };
+
+export function protocolPaths(): Paths {
+  return {
+    '/v1/responses': {
+      post: {
+        operationId: 'createResponse',
+        tags: ['responses'],
+        summary: 'Create a response (OpenAI Responses API)',
+        description:
+          'OpenAI’s Responses API for every configured model. An OpenAI upstream (`type: openai`) receives the client’s own body (only `model` changed); any other is translated (function tools only). With `store` (default true) the Response and its conversation are kept for the tenant (`responses.ttlSeconds`, size caps) so `previous_response_id` continues it on any model.',
+        security: security.tenant,
+        requestBody: jsonRequestBody(schemaRef('ResponsesRequest')),
+        responses: {
+          200: {
+            description: 'The Response (JSON), or with `"stream": true` its typed events.',
+            headers: headerRefs(meteredHeaders),
+            content: {
+              'application/json': { schema: schemaRef('ResponseObject') },
+              'text/event-stream': {
+                schema: sse(
+                  '`event:` + `data:` frames, each with `type` and `sequence_number`: `response.created`, `response.in_progress`, per item `response.output_item.added`, deltas (`response.output_text.delta`, `response.function_call_arguments.delta`, `response.reasoning_text.delta`) and their `.done`, `response.output_item.done`, then `response.completed` (or `response.incomplete`). A failure after the 200 is an `error` event then `response.failed`.',
+                ),
+              },
+            },
+          },
+          ...errorResponses(modelCallErrors),
+        },
+      },
+    },
+    '/v1/responses/{id}': {
+      get: {
+        operationId: 'retrieveResponse',
+        tags: ['responses'],
+        summary: 'Retrieve a stored response',
+        security: security.tenant,
+        parameters: [responseIdParameter],
+        responses: { 200: jsonResponse('The stored Response.', schemaRef('ResponseObject')), ...errorResponses([401, 404, 500]) },
+      },
+      delete: {
+        operationId: 'deleteResponse',
+        tags: ['responses'],
+        summary: 'Delete a stored response',
+        security: security.tenant,
+        parameters: [responseIdParameter],
+        responses: {
+          200: jsonResponse('Deleted.', { type: 'object', required: ['id', 'object', 'deleted'], properties: { id: { type: 'string' }, object: { const: 'response' }, deleted: { const: true } } }),
+          ...errorResponses([401, 404, 500]),
+        },
+      },
+    },
+    '/v1/messages': {
+      post: {
+        operationId: 'createMessage',
+        tags: ['anthropic'],
+        summary: 'Create a message (Anthropic Messages API)',
+        description:
+          'Anthropic’s Messages API for every configured model. An Anthropic upstream receives the client’s own body (only `model` changed) with its `anthropic-version` and `anthropic-beta`, and answers as it would; any other upstream is translated. Auth: `x-api-key` or `Authorization: Bearer`.',
+        security: anthropicSecurity,
+        requestBody: jsonRequestBody(schemaRef('AnthropicMessagesRequest')),
+        responses: {
+          200: {
+            description: 'The message (JSON), or with `"stream": true` its events.',
+            headers: headerRefs(meteredHeaders),
+            content: {
+              'application/json': { schema: schemaRef('AnthropicMessage') },
+              'text/event-stream': {
+                schema: sse(
+                  '`event:` + `data:` frames: `message_start`, per content block `content_block_start`, `content_block_delta`*, `content_block_stop` (a `ping` after the first start), `message_delta` (stop reason, usage), `message_stop`; a failure after the 200 is `event: error`. The comment line `: x-tollgate-cost-usd: <USD>` comes before `message_stop`.',
+                ),
+              },
+            },
+          },
+          ...protocolErrors('AnthropicErrorResponse', modelCallStatuses),
+        },
+      },
+    },
+    '/v1/messages/count_tokens': {
+      post: {
+        operationId: 'countMessageTokens',
+        tags: ['anthropic'],
+        summary: 'Count the input tokens of a message (Anthropic)',
+        description: 'Counted by Tollgate (tiktoken) for any configured model; not metered, nothing is sent upstream.',
+        security: anthropicSecurity,
+        requestBody: jsonRequestBody(schemaRef('AnthropicCountTokensRequest')),
+        responses: {
+          200: { description: 'The count.', headers: headerRefs(), content: { 'application/json': { schema: schemaRef('AnthropicCountTokensResponse') } } },
+          ...protocolErrors('AnthropicErrorResponse', [400, 401, 403, 404, 405, 413, 500]),
+        },
+      },
+    },
+  };
+}
+
