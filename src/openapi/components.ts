@@ -22,6 +22,18 @@ const securitySchemes = {
     name: 'x-api-key',
     description: 'The same keys in the `x-api-key` header instead: a tenant key on `/v1`, an operator or admin key on `/admin`.',
   },
+  googApiKey: {
+    type: 'apiKey',
+    in: 'header',
+    name: 'x-goog-api-key',
+    description: 'A tenant key the way Google’s SDK sends it, on `/v1beta`.',
+  },
+  googKeyQuery: {
+    type: 'apiKey',
+    in: 'query',
+    name: 'key',
+    description: 'A tenant key as the `key` query parameter, on `/v1beta` only.',
+  },
   operatorKey: {
     type: 'http',
     scheme: 'bearer',

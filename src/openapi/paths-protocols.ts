@@ -44,8 +44,39 @@ function sse(description: string): JsonSchema {
 
 const responseIdParameter = { name: 'id', in: 'path', required: true, description: 'A stored response id (`resp_...`).', schema: { type: 'string' } };
 
+const geminiSecurity = [{ googApiKey: [] }, { googKeyQuery: [] }];
+const geminiModelParameter = { name: 'model', in: 'path', required: true, description: 'A configured model name (it may contain `/`).', schema: { type: 'string' } };
+
+function geminiOperation(operationId: string, summary: string, streamed: boolean) {
+  return {
+    post: {
+      operationId,
+      tags: ['gemini'],
+      summary,
+      description: streamed
+        ? 'With `alt=sse` (what `@google/genai` sends): `data: <GenerateContentResponse>` events, CRLF-framed, no terminator; without it, one JSON array of them. Function calls come whole; the last event has `finishReason` and `usageMetadata`; a failure after the 200 is a last event holding `{"error": {...}}`.'
+        : 'Google’s Gemini API for every configured model, translated to and from the chat shape. Auth: `x-goog-api-key` or `?key=`.',
+      security: geminiSecurity,
+      parameters: [geminiModelParameter, ...(streamed ? [{ name: 'alt', in: 'query', required: false, description: '`sse` for server-sent events.', schema: { type: 'string', enum: ['sse'] } }] : [])],
+      requestBody: jsonRequestBody(schemaRef('GeminiGenerateContentRequest')),
+      responses: {
+        200: {
+          description: streamed ? 'The streamed answer.' : 'The answer.',
+          headers: headerRefs(meteredHeaders),
+          content: streamed
+            ? { 'text/event-stream': { schema: sse('`data: <GenerateContentResponse>` per event.') }, 'application/json': { schema: { type: 'array', items: schemaRef('GeminiGenerateContentResponse') } } }
+            : { 'application/json': { schema: schemaRef('GeminiGenerateContentResponse') } },
+        },
+        ...protocolErrors('GeminiErrorResponse', modelCallStatuses),
+      },
+    },
+  };
+}
+
 export function protocolPaths(): Paths {
   return {
+    '/v1beta/models/{model}:generateContent': geminiOperation('geminiGenerateContent', 'Generate content (Gemini API)', false),
+    '/v1beta/models/{model}:streamGenerateContent': geminiOperation('geminiStreamGenerateContent', 'Stream generated content (Gemini API)', true),
     '/v1/responses': {
       post: {
         operationId: 'createResponse',

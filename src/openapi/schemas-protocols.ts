@@ -6,6 +6,7 @@
  */
 import { countTokensRequestSchema, messagesRequestSchema } from '../../protocols/anthropic/index.js';
 import { responsesRequestSchema } from '../../protocols/responses/index.js';
+import { generateContentRequestSchema } from '../../protocols/gemini/index.js';
 import { fromZod } from './openapi-parts.js';
 import type { JsonSchema } from './openapi-types.js';
 
@@ -78,6 +79,50 @@ const responseObject: JsonSchema = {
   },
 };
 
+const geminiResponse: JsonSchema = {
+  type: 'object',
+  description: 'A Gemini GenerateContentResponse.',
+  properties: {
+    candidates: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          content: { type: 'object', properties: { role: { type: 'string' }, parts: { type: 'array', items: { type: 'object' } } } },
+          finishReason: { type: 'string', description: '`STOP`, `MAX_TOKENS`, `SAFETY`...' },
+          index: { type: 'integer' },
+        },
+      },
+    },
+    usageMetadata: {
+      type: 'object',
+      description: '`promptTokenCount` includes `cachedContentTokenCount`; `thoughtsTokenCount` is apart from `candidatesTokenCount`.',
+      properties: {
+        promptTokenCount: { type: 'integer' },
+        cachedContentTokenCount: { type: 'integer' },
+        candidatesTokenCount: { type: 'integer' },
+        thoughtsTokenCount: { type: 'integer' },
+        totalTokenCount: { type: 'integer' },
+      },
+    },
+    modelVersion: { type: 'string' },
+    responseId: { type: 'string' },
+  },
+};
+
+const geminiError: JsonSchema = {
+  type: 'object',
+  description: "Google's error shape, answered on `/v1beta`.",
+  required: ['error'],
+  properties: {
+    error: {
+      type: 'object',
+      required: ['code', 'message', 'status'],
+      properties: { code: { type: 'integer' }, message: { type: 'string' }, status: { type: 'string', description: '`INVALID_ARGUMENT`, `UNAUTHENTICATED`, `PERMISSION_DENIED`, `NOT_FOUND`, `RESOURCE_EXHAUSTED`, `INTERNAL`, `UNAVAILABLE`, `DEADLINE_EXCEEDED`...' } },
+    },
+  },
+};
+
 export function protocolSchemas(): Record<string, JsonSchema> {
   return {
     AnthropicMessagesRequest: fromZod(messagesRequestSchema),
@@ -87,5 +132,8 @@ export function protocolSchemas(): Record<string, JsonSchema> {
     AnthropicErrorResponse: anthropicError,
     ResponsesRequest: fromZod(responsesRequestSchema),
     ResponseObject: responseObject,
+    GeminiGenerateContentRequest: fromZod(generateContentRequestSchema),
+    GeminiGenerateContentResponse: geminiResponse,
+    GeminiErrorResponse: geminiError,
   };
 }

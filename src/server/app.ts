@@ -21,6 +21,7 @@ import { registerMethodGuards } from './method-guards.js';
 import { registerProtocolErrorShapes } from './protocol-errors.js';
 import { registerAnthropicMessages } from './routes/anthropic-messages.js';
 import { registerResponses } from './routes/responses.js';
+import { registerGemini } from './routes/gemini.js';
 
 /** Echo a caller's own request id only if it is short and plain, so it is safe to echo and log. */
 const acceptableClientRequestId = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -54,6 +55,7 @@ export function createApp(services: GatewayServices): Hono<GatewayEnv> {
   registerEmbeddings(app);
   registerAnthropicMessages(app);
   registerResponses(app);
+  registerGemini(app);
   registerPromptRoutes(app);
 
   app.notFound((context) =>

@@ -23,7 +23,8 @@ const knownPaths: Array<[path: string, methods: string[]]> = [
   ['/v1/audio/transcriptions', ['POST']],
   ['/v1/audio/speech', ['POST']],
   ['/v1/moderations', ['POST']],
-  ['/v1beta/models/:target{.+:(?:generateContent|streamGenerateContent)}', ['POST']],
+  ['/v1beta/models/:target{.+:generateContent}', ['POST']],
+  ['/v1beta/models/:target{.+:streamGenerateContent}', ['POST']],
 ];
 
 export function registerMethodGuards(app: Hono<GatewayEnv>): void {
