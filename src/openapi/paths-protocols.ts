@@ -75,6 +75,24 @@ function geminiOperation(operationId: string, summary: string, streamed: boolean
 
 export function protocolPaths(): Paths {
   return {
+    '/v1/completions': {
+      post: {
+        operationId: 'createCompletion',
+        tags: ['chat'],
+        summary: 'Create a completion (legacy)',
+        description: 'OpenAI’s legacy completions, served by any configured chat model: the prompt is sent as one user message. One prompt per request; `logprobs`, `suffix` and `best_of` > 1 are refused.',
+        security: security.tenant,
+        requestBody: jsonRequestBody(schemaRef('CompletionsRequest')),
+        responses: {
+          200: {
+            description: 'The completion, or with `"stream": true` its chunks, then `data: [DONE]`.',
+            headers: headerRefs(meteredHeaders),
+            content: { 'application/json': { schema: schemaRef('TextCompletion') }, 'text/event-stream': { schema: sse('`data: <text_completion chunk>` events, a usage chunk with `stream_options.include_usage`, then `data: [DONE]`.') } },
+          },
+          ...errorResponses(modelCallErrors),
+        },
+      },
+    },
     '/v1beta/models/{model}:generateContent': geminiOperation('geminiGenerateContent', 'Generate content (Gemini API)', false),
     '/v1beta/models/{model}:streamGenerateContent': geminiOperation('geminiStreamGenerateContent', 'Stream generated content (Gemini API)', true),
     '/v1/responses': {

@@ -7,6 +7,7 @@
 import { countTokensRequestSchema, messagesRequestSchema } from '../../protocols/anthropic/index.js';
 import { responsesRequestSchema } from '../../protocols/responses/index.js';
 import { generateContentRequestSchema } from '../../protocols/gemini/index.js';
+import { completionsRequestSchema } from '../../protocols/completions/index.js';
 import { fromZod } from './openapi-parts.js';
 import type { JsonSchema } from './openapi-types.js';
 
@@ -135,5 +136,18 @@ export function protocolSchemas(): Record<string, JsonSchema> {
     GeminiGenerateContentRequest: fromZod(generateContentRequestSchema),
     GeminiGenerateContentResponse: geminiResponse,
     GeminiErrorResponse: geminiError,
+    CompletionsRequest: fromZod(completionsRequestSchema),
+    TextCompletion: {
+      type: 'object',
+      required: ['id', 'object', 'created', 'model', 'choices'],
+      properties: {
+        id: { type: 'string' },
+        object: { const: 'text_completion' },
+        created: { type: 'integer' },
+        model: { type: 'string' },
+        choices: { type: 'array', items: { type: 'object', required: ['text', 'index', 'logprobs', 'finish_reason'], properties: { text: { type: 'string' }, index: { type: 'integer' }, logprobs: { type: 'null' }, finish_reason: { enum: ['stop', 'length', 'content_filter', null] } } } },
+        usage: { type: 'object', properties: { prompt_tokens: { type: 'integer' }, completion_tokens: { type: 'integer' }, total_tokens: { type: 'integer' } } },
+      },
+    },
   };
 }

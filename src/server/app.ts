@@ -22,6 +22,7 @@ import { registerProtocolErrorShapes } from './protocol-errors.js';
 import { registerAnthropicMessages } from './routes/anthropic-messages.js';
 import { registerResponses } from './routes/responses.js';
 import { registerGemini } from './routes/gemini.js';
+import { registerCompletions } from './routes/completions.js';
 
 /** Echo a caller's own request id only if it is short and plain, so it is safe to echo and log. */
 const acceptableClientRequestId = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -56,6 +57,7 @@ export function createApp(services: GatewayServices): Hono<GatewayEnv> {
   registerAnthropicMessages(app);
   registerResponses(app);
   registerGemini(app);
+  registerCompletions(app);
   registerPromptRoutes(app);
 
   app.notFound((context) =>
