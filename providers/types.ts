@@ -93,8 +93,29 @@ export interface ProviderAdapter {
   streamChat(request: ChatCompletionRequest, context: CallContext): Promise<AsyncIterable<ChatStreamPart>>;
   /** Absent when the provider has no embeddings API. */
   embed?(request: EmbeddingsRequest, context: CallContext): Promise<EmbeddingsResult>;
+  /**
+   * An OpenAI-shaped images, audio or moderations call, sent to the same path upstream; absent for
+   * providers without those APIs. Resolves once the upstream answered 2xx (failures are thrown,
+   * mapped); the answer's body is read by the caller.
+   */
+  forward?(request: ForwardRequest, context: CallContext): Promise<ForwardResult>;
   /** Releases pooled connections. */
   close?(): Promise<void>;
+}
+
+export type ForwardOperation = 'images/generations' | 'audio/transcriptions' | 'audio/speech' | 'moderations';
+
+export interface ForwardRequest {
+  operation: ForwardOperation;
+  /** JSON text or bytes, or a stream of bytes (a multipart upload). */
+  body: string | Uint8Array | AsyncIterable<Uint8Array>;
+  contentType: string;
+}
+
+export interface ForwardResult {
+  contentType: string;
+  /** The upstream's body, as it arrives. */
+  body: AsyncIterable<Uint8Array> & { text(): Promise<string> };
 }
 
 export function emptyUsage(): NormalizedUsage {

@@ -116,6 +116,14 @@ export const modelConfigSchema = z.strictObject({
   price: z.union([priceSchema, z.array(priceSchema).min(1)]).optional(),
   /** The worst-case output reserved against quotas when a request sets no max_tokens. */
   maxOutputTokens: z.number().int().positive().optional(),
+  /** Prices of image, audio and moderation models, in USD per unit; overrides the built-in ones. */
+  unitPrice: z
+    .strictObject({
+      perImage: usdLimit.optional(),
+      perSecond: usdLimit.optional(),
+      perCharacter: usdLimit.optional(),
+    })
+    .optional(),
 });
 
 export const quotaLimitsSchema = z.strictObject({

@@ -11,7 +11,7 @@ import { GatewayError } from '../../src/errors/gateway-error.js';
 import { createDispatcher, postUpstream } from '../shared/http-client.js';
 import { fromOpenAIUsage } from '../shared/openai-usage.js';
 import { transportError } from '../shared/upstream-errors.js';
-import type { CallContext, ChatResult, ChatStreamPart, EmbeddingsResult, ProviderAdapter } from '../types.js';
+import type { CallContext, ChatResult, ChatStreamPart, EmbeddingsResult, ForwardRequest, ForwardResult, ProviderAdapter } from '../types.js';
 import { openAIHttpError } from './errors.js';
 import { chatBody, upstreamHeaders, upstreamUrl, type OpenAIFamilyConfig, type Operation } from './request.js';
 import { passThroughChatStream } from './stream.js';
@@ -58,6 +58,15 @@ export class OpenAIProvider implements ProviderAdapter {
     const response = this.parseJson<EmbeddingsResponse>(text);
     const promptTokens = response.usage?.prompt_tokens ?? 0;
     return { response, json: text, usage: fromOpenAIUsage({ prompt_tokens: promptTokens, completion_tokens: 0 }) };
+  }
+
+  async forward(request: ForwardRequest, context: CallContext): Promise<ForwardResult> {
+    const url = upstreamUrl(this.config, request.operation, context.upstreamModel);
+    const headers = { ...this.headers, 'content-type': request.contentType };
+    const response = await postUpstream({ provider: this.name, url, headers, body: request.body, signal: context.signal, dispatcher: this.dispatcher });
+    if (response.statusCode >= 400) throw await this.httpError(response);
+    const contentType = response.headers['content-type'];
+    return { contentType: typeof contentType === 'string' ? contentType : 'application/octet-stream', body: response.body };
   }
 
   async close(): Promise<void> {

@@ -5,6 +5,7 @@
  * hanging; the idle connections are reused across requests. `postUpstream` is every adapter's
  * POST: a failure below HTTP (refused, reset, timed out, aborted) becomes the gateway's 502/504/499.
  */
+import { Readable } from 'node:stream';
 import { Agent, request, type Dispatcher } from 'undici';
 import { transportError } from './upstream-errors.js';
 
@@ -29,14 +30,15 @@ export interface UpstreamPost {
   provider: string;
   url: string;
   headers: Record<string, string>;
-  body: string | Uint8Array;
+  body: string | Uint8Array | AsyncIterable<Uint8Array>;
   signal: AbortSignal;
   dispatcher: Dispatcher;
 }
 
 export async function postUpstream({ provider, url, headers, body, signal, dispatcher }: UpstreamPost): Promise<Dispatcher.ResponseData> {
   try {
-    return await request(url, { method: 'POST', headers, body, signal, dispatcher });
+    const payload = typeof body === 'string' || body instanceof Uint8Array ? body : Readable.from(body);
+    return await request(url, { method: 'POST', headers, body: payload, signal, dispatcher });
   } catch (error) {
     throw transportError(provider, error, signal);
   }

@@ -34,6 +34,11 @@ export interface CallPlan {
   /** The most output the call may produce (max_tokens, or the model's or the configured cap). */
   maxOutputTokens: number;
   prompt?: { name: string; version: number };
+  /**
+   * For calls priced per unit (images, seconds of audio, characters) rather than per token: whether
+   * the model has a unit price (the unpriced-model policy applies when not) and the most it can cost.
+   */
+  unitCost?: { priced: boolean; worstCaseNanoUsd: number };
 }
 
 export interface CallOutcome {
@@ -42,6 +47,8 @@ export interface CallOutcome {
   estimated: boolean;
   errorCode?: string | null;
   cacheHit?: boolean;
+  /** The cost of a call priced per unit (see `CallPlan.unitCost`); null when it has no price. */
+  costNanoUsd?: number | null;
 }
 
 export const costHeader = 'x-tollgate-cost-usd';
@@ -82,7 +89,7 @@ export class MeteredCall {
   private static async reserve(services: MeteringServices, plan: CallPlan, startedAt: number): Promise<MeteredCall> {
     const { target, caller } = plan;
     if (target.publicModel) assertModelAllowed(caller, target.publicModel);
-    const price = target.publicModel
+    const price = plan.unitCost ? undefined : target.publicModel
       ? services.prices.priceFor({
           publicModel: target.publicModel,
           providerType: target.providerType ?? '',
@@ -90,7 +97,8 @@ export class MeteredCall {
           time: startedAt,
         })
       : undefined;
-    if (!price && target.publicModel && unpricedPolicy(caller) === 'reject') {
+    const priced = plan.unitCost ? plan.unitCost.priced : price !== undefined;
+    if (!priced && target.publicModel && unpricedPolicy(caller) === 'reject') {
       throw new GatewayError(403, `The model \`${target.publicModel}\` has no price, and this tenant does not allow unpriced models.`, {
         type: 'permission_error',
         param: 'model',
@@ -100,7 +108,7 @@ export class MeteredCall {
     const worstCaseTokens = plan.promptTokensUpperBound + plan.maxOutputTokens;
     const reservation = await services.quotas.reserve(services.quotaSubject(caller), {
       tokens: worstCaseTokens,
-      costNanoUsd: price ? services.worstCaseCost(plan.promptTokensUpperBound, plan.maxOutputTokens, price) : 0,
+      costNanoUsd: plan.unitCost?.worstCaseNanoUsd ?? (price ? services.worstCaseCost(plan.promptTokensUpperBound, plan.maxOutputTokens, price) : 0),
     });
     return new MeteredCall(services, plan, price, reservation, startedAt);
   }
@@ -116,7 +124,7 @@ export class MeteredCall {
 
   /** Settles quotas to the actual usage (also for a stream that failed or was abandoned part-way: what was generated is billed), writes the ledger row, and returns the cost header value. */
   complete(outcome: CallOutcome): string {
-    const cost = this.price ? this.services.cost(outcome.usage, this.price) : null;
+    const cost = outcome.costNanoUsd !== undefined ? outcome.costNanoUsd : this.price ? this.services.cost(outcome.usage, this.price) : null;
     this.finish(outcome, cost);
     return cost === null ? 'unknown' : this.services.formatUsd(cost);
   }

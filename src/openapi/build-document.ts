@@ -33,6 +33,7 @@ const tags = deepFreeze([
   { name: 'models', description: 'The configured models.' },
   { name: 'responses', description: 'OpenAI’s Responses API, for every configured model, with stored responses per tenant.' },
   { name: 'gemini', description: 'Google’s Gemini API (`generateContent`, `streamGenerateContent`), for every configured model; errors in Google’s shape.' },
+  { name: 'media', description: 'Images, speech, transcriptions and moderations for OpenAI-compatible providers, billed per image, character or second.' },
   { name: 'anthropic', description: 'Anthropic’s Messages API, for every configured model; errors in Anthropic’s shape.' },
   { name: 'prompts', description: 'Published prompts as REST endpoints: each has its own path, with its input and output schemas.' },
   { name: 'admin', description: 'Tenants, keys, operators, prompt publishing, the call log and usage: operator keys or the admin key.' },

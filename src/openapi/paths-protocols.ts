@@ -5,7 +5,7 @@
  * shape, listed per route.
  */
 import { errorResponses, headerRefs, jsonRequestBody, jsonResponse, meteredHeaders, modelCallErrors, schemaRef, security } from './openapi-parts.js';
-import type { JsonSchema, Paths } from './openapi-types.js';
+import type { JsonSchema, PathItem, Paths } from './openapi-types.js';
 
 const anthropicSecurity = [{ tenantKey: [] }, { apiKeyHeader: [] }];
 
@@ -73,8 +73,57 @@ function geminiOperation(operationId: string, summary: string, streamed: boolean
   };
 }
 
+function unitCall(operationId: string, summary: string, description: string, requestBody: unknown, answer: unknown): PathItem {
+  return {
+    post: {
+      operationId,
+      tags: ['media'],
+      summary,
+      description,
+      security: security.tenant,
+      requestBody,
+      responses: { 200: { description: 'The upstream’s answer.', headers: headerRefs(meteredHeaders), content: answer }, ...errorResponses(modelCallErrors) },
+    },
+  };
+}
+
 export function protocolPaths(): Paths {
   return {
+    '/v1/images/generations': unitCall(
+      'createImage',
+      'Generate images',
+      'For providers with OpenAI’s images API (OpenAI, Azure OpenAI, OpenAI-compatible); others answer 400. Billed per image returned at the model’s `unitPrice.perImage` or the built-in price (dall-e-2, dall-e-3); the unpriced-model policy applies.',
+      jsonRequestBody(schemaRef('ImagesRequest')),
+      { 'application/json': { schema: { type: 'object', description: 'OpenAI’s ImagesResponse, as the upstream sent it.' } } },
+    ),
+    '/v1/audio/speech': unitCall(
+      'createSpeech',
+      'Text to speech',
+      'Billed per character of `input` (`unitPrice.perCharacter`, or tts-1 and tts-1-hd built in); the audio streams back as the upstream makes it.',
+      jsonRequestBody(schemaRef('SpeechRequest')),
+      { 'audio/mpeg': { schema: { type: 'string', format: 'binary' } }, 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } },
+    ),
+    '/v1/audio/transcriptions': unitCall(
+      'createTranscription',
+      'Transcribe audio',
+      'A multipart upload (`file`, `model`, and OpenAI’s other fields), streamed to a temporary file and on to the upstream with `model` swapped; over `server.bodyLimitBytes` it is a 413. Billed per second of audio (`unitPrice.perSecond`, or whisper-1 built in): the answer’s `duration` or `usage.seconds`, the last subtitle timestamp, else estimated from the file size (flagged `estimated`).',
+      {
+        required: true,
+        content: {
+          'multipart/form-data': {
+            schema: { type: 'object', required: ['file', 'model'], properties: { file: { type: 'string', format: 'binary' }, model: { type: 'string' }, response_format: { type: 'string' }, language: { type: 'string' }, prompt: { type: 'string' } } },
+          },
+        },
+      },
+      { 'application/json': { schema: { type: 'object', description: 'The transcription, as the upstream sent it.' } }, 'text/plain': { schema: { type: 'string' } } },
+    ),
+    '/v1/moderations': unitCall(
+      'createModeration',
+      'Classify text for moderation',
+      'Billed per character of text (OpenAI’s moderation models are free: 0 built in).',
+      jsonRequestBody(schemaRef('ModerationsRequest')),
+      { 'application/json': { schema: { type: 'object', description: 'OpenAI’s moderation results, as the upstream sent them.' } } },
+    ),
     '/v1/completions': {
       post: {
         operationId: 'createCompletion',

@@ -8,6 +8,7 @@ import { countTokensRequestSchema, messagesRequestSchema } from '../../protocols
 import { responsesRequestSchema } from '../../protocols/responses/index.js';
 import { generateContentRequestSchema } from '../../protocols/gemini/index.js';
 import { completionsRequestSchema } from '../../protocols/completions/index.js';
+import { imagesRequestSchema, moderationsRequestSchema, speechRequestSchema } from '../../schemas/openai-media.js';
 import { fromZod } from './openapi-parts.js';
 import type { JsonSchema } from './openapi-types.js';
 
@@ -137,6 +138,9 @@ export function protocolSchemas(): Record<string, JsonSchema> {
     GeminiGenerateContentResponse: geminiResponse,
     GeminiErrorResponse: geminiError,
     CompletionsRequest: fromZod(completionsRequestSchema),
+    ImagesRequest: fromZod(imagesRequestSchema),
+    SpeechRequest: fromZod(speechRequestSchema),
+    ModerationsRequest: fromZod(moderationsRequestSchema),
     TextCompletion: {
       type: 'object',
       required: ['id', 'object', 'created', 'model', 'choices'],

@@ -23,6 +23,8 @@ import { registerAnthropicMessages } from './routes/anthropic-messages.js';
 import { registerResponses } from './routes/responses.js';
 import { registerGemini } from './routes/gemini.js';
 import { registerCompletions } from './routes/completions.js';
+import { registerAudio } from './routes/audio.js';
+import { registerImagesAndModerations } from './routes/images-and-moderations.js';
 
 /** Echo a caller's own request id only if it is short and plain, so it is safe to echo and log. */
 const acceptableClientRequestId = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -58,6 +60,8 @@ export function createApp(services: GatewayServices): Hono<GatewayEnv> {
   registerResponses(app);
   registerGemini(app);
   registerCompletions(app);
+  registerImagesAndModerations(app);
+  registerAudio(app);
   registerPromptRoutes(app);
 
   app.notFound((context) =>

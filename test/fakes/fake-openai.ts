@@ -35,6 +35,23 @@ function defaultReply(request: RecordedRequest): FakeReply {
     const model = request.body?.model ?? 'gpt-4o-mini';
     return request.body?.stream ? responsesStreamReply('Hello from the fake Responses API.', model) : { json: responsesObject('Hello from the fake Responses API.', model) };
   }
+  if (request.method === 'POST' && request.path === '/v1/images/generations') {
+    const n = request.body?.n ?? 1;
+    return { json: { created: 1_741_476_542, data: Array.from({ length: n }, (_, index) => ({ url: `https://images.fake/${index}.png`, revised_prompt: request.body?.prompt })) } };
+  }
+  if (request.method === 'POST' && request.path === '/v1/moderations') {
+    const inputs = Array.isArray(request.body?.input) ? request.body.input : [request.body?.input];
+    return { json: { id: 'modr-fake', model: request.body?.model, results: inputs.map(() => moderationResult()) } };
+  }
+  if (request.method === 'POST' && request.path === '/v1/audio/speech') {
+    return { headers: { 'content-type': 'audio/mpeg' }, chunks: [Buffer.from('ID3fake-'), Buffer.from(`audio-for:${request.body?.input}`)] };
+  }
+  if (request.method === 'POST' && request.path === '/v1/audio/transcriptions') {
+    const format = /name="response_format"\r\n\r\n([^\r]*)/.exec(request.rawBody)?.[1] ?? 'json';
+    if (format === 'text') return { headers: { 'content-type': 'text/plain' }, text: 'hello from the fake whisper' };
+    if (format === 'verbose_json') return { json: { task: 'transcribe', language: 'english', duration: 12.4, text: 'hello from the fake whisper', segments: [] } };
+    return { json: { text: 'hello from the fake whisper', usage: { type: 'duration', seconds: 7 } } };
+  }
   if (request.method === 'POST' && request.path === '/v1/embeddings') {
     const file = request.body?.encoding_format === 'base64' ? 'embeddings-base64-response.json' : 'embeddings-float-response.json';
     return { json: JSON.parse(readOpenAIRecording(file)) };
@@ -160,4 +177,14 @@ export function responsesStreamReply(text: string, model = 'gpt-4o-mini-2024-07-
   ];
   const frames = events.map((event, sequence) => `event: ${event.type}\ndata: ${JSON.stringify({ ...event, sequence_number: sequence })}\n\n`);
   return { headers: { 'content-type': 'text/event-stream' }, chunks: frames };
+}
+
+function moderationResult() {
+  const categories = ['harassment', 'harassment/threatening', 'hate', 'hate/threatening', 'illicit', 'illicit/violent', 'self-harm', 'self-harm/intent', 'self-harm/instructions', 'sexual', 'sexual/minors', 'violence', 'violence/graphic'];
+  return {
+    flagged: false,
+    categories: Object.fromEntries(categories.map((name) => [name, false])),
+    category_scores: Object.fromEntries(categories.map((name) => [name, 0.0001])),
+    category_applied_input_types: Object.fromEntries(categories.map((name) => [name, ['text']])),
+  };
 }
