@@ -19,6 +19,7 @@ export function toChatRequest(request: GenerateContentRequest, model: string, st
   if (system) messages.push({ role: 'system', content: system });
   const pending = new PendingCalls();
   for (const content of request.contents) messages.push(...convertContent(content, pending));
+  settleUnansweredCalls(messages);
   const chat: ChatCompletionRequest = { model, messages };
   if (stream) chat.stream = true;
   applyGenerationConfig(chat, request.generationConfig);
@@ -30,6 +31,11 @@ export function toChatRequest(request: GenerateContentRequest, model: string, st
 class PendingCalls {
   private count = 0;
   private readonly byName = new Map<string, string[]>();
+
+  /** A model turn begins: calls of earlier turns that went unanswered stay unanswered. */
+  newTurn(): void {
+    this.byName.clear();
+  }
 
   add(name: string, id: string | undefined): string {
     const callId = id || `call_${++this.count}_${name}`;
@@ -61,6 +67,24 @@ function convertContent(content: GeminiContent, pending: PendingCalls): ChatMess
   return parts.length > 0 ? [...tools, { role: 'user', content: parts }] : tools;
 }
 
+/**
+ * Gemini lets a conversation go on past a function call nobody answered; OpenAI and Anthropic
+ * refuse a tool call without its result. Such a call stays in the history as text instead.
+ */
+function settleUnansweredCalls(messages: ChatMessage[]): void {
+  const answered = new Set(messages.flatMap((message) => (message.role === 'tool' ? [message.tool_call_id] : [])));
+  for (const message of messages) {
+    if (message.role !== 'assistant' || !message.tool_calls) continue;
+    const unanswered = message.tool_calls.filter((call) => !answered.has(call.id));
+    if (unanswered.length === 0) continue;
+    const note = unanswered.map((call) => `[called ${call.function.name}(${call.function.arguments})]`).join('\n');
+    message.content = typeof message.content === 'string' && message.content ? `${message.content}\n${note}` : note;
+    const kept = message.tool_calls.filter((call) => answered.has(call.id));
+    if (kept.length > 0) message.tool_calls = kept;
+    else delete message.tool_calls;
+  }
+}
+
 function userPart(part: GeminiPart): UserContentPart | undefined {
   if (typeof part.text === 'string') return { type: 'text', text: part.text };
   if (part.inlineData) {
@@ -74,6 +98,7 @@ function userPart(part: GeminiPart): UserContentPart | undefined {
 
 function modelMessage(parts: GeminiPart[], pending: PendingCalls): ChatMessage {
   const calls: ToolCall[] = [];
+  pending.newTurn();
   for (const part of parts) {
     if (!part.functionCall) continue;
     const { name, id, args } = part.functionCall;
