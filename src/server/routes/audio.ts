@@ -15,6 +15,7 @@ import { badRequest, GatewayError } from '../../errors/gateway-error.js';
 import { toGatewayError } from '../../errors/render-error.js';
 import type { GatewayEnv } from '../gateway-env.js';
 import { boundaryOf, multipartBody, receiveMultipart } from '../multipart-upload.js';
+import { assertDepthWithin } from '../bounded-json.js';
 import { readJsonBodyAndBytes, validateBody } from '../read-request.js';
 import { tenantCaller } from '../tenant-auth.js';
 import { audioSeconds, worstCaseSeconds } from './audio-duration.js';
@@ -22,6 +23,7 @@ import { audioSeconds, worstCaseSeconds } from './audio-duration.js';
 export function registerAudio(app: Hono<GatewayEnv>): void {
   app.post('/v1/audio/speech', async (context) => {
     const body = await readJsonBodyAndBytes(context);
+    assertDepthWithin(body.value);
     const request = validateBody(speechRequestSchema, body.value);
     const characters = [...request.input].length;
     const call = await beginUnitCall(context.get('gateway'), {

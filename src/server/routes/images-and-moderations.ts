@@ -13,12 +13,14 @@ import { beginUnitCall, type UnitCallOptions } from '../../calls/unit-call.js';
 import { GatewayError } from '../../errors/gateway-error.js';
 import { toGatewayError } from '../../errors/render-error.js';
 import type { GatewayEnv } from '../gateway-env.js';
+import { assertDepthWithin } from '../bounded-json.js';
 import { readJsonBodyAndBytes, validateBody } from '../read-request.js';
 import { tenantCaller } from '../tenant-auth.js';
 
 export function registerImagesAndModerations(app: Hono<GatewayEnv>): void {
   app.post('/v1/images/generations', async (context) => {
     const body = await readJsonBodyAndBytes(context);
+    assertDepthWithin(body.value);
     const request = validateBody(imagesRequestSchema, body.value);
     const n = request.n ?? 1;
     return forwardJson(context, body.bytes, 'images/generations', { kind: 'images', model: request.model, unit: 'image', worstCaseUnits: n, feature: 'Image generation' }, (answer) => {
@@ -29,6 +31,7 @@ export function registerImagesAndModerations(app: Hono<GatewayEnv>): void {
 
   app.post('/v1/moderations', async (context) => {
     const body = await readJsonBodyAndBytes(context);
+    assertDepthWithin(body.value);
     const request = validateBody(moderationsRequestSchema, body.value);
     const characters = moderatedCharacters(request.input);
     return forwardJson(context, body.bytes, 'moderations', { kind: 'moderations', model: request.model, unit: 'character', worstCaseUnits: characters, feature: 'Moderation' }, () => characters);
