@@ -43,8 +43,8 @@ const tags = deepFreeze([
 
 const description = [
   'An OpenAI-compatible AI gateway: one API over many model providers, metered and limited per tenant.',
-  '`/v1` takes a tenant key (`Authorization: Bearer <key>` or `x-api-key`); `/admin` an operator key or `TOLLGATE_ADMIN_KEY`.',
-  'Every failure answers `{"error": {"message", "type", "param", "code"}}`; every response carries `x-request-id`.',
+  '`/v1` takes a tenant key (`Authorization: Bearer <key>` or `x-api-key`); `/v1beta` (Gemini) also `x-goog-api-key` or `?key=`; `/admin` an operator key or `TOLLGATE_ADMIN_KEY`.',
+  'Every failure answers `{"error": {"message", "type", "param", "code"}}` — except on the Anthropic routes (`{"type":"error","error":{"type","message"}}`) and the Gemini routes (`{"error":{"code","message","status"}}`); every response carries `x-request-id`. A known path asked with another method answers 405 with `Allow`.',
   'Prompts listed here are those the presented key may call (public prompts without a key).',
 ].join('\n\n');
 
