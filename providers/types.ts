@@ -34,6 +34,21 @@ export interface CallContext {
   rawBody?: Uint8Array;
   /** W3C `traceparent`/`tracestate` for the upstream request, when the call is traced or came with them. */
   traceHeaders?: Record<string, string>;
+  /**
+   * The client's own request in another protocol (Anthropic Messages, OpenAI Responses). An
+   * adapter whose upstream speaks that protocol natively forwards it with only the model changed
+   * and answers with `ChatResult.native` or `native` stream parts; any other adapter ignores it
+   * and serves the translated chat request.
+   */
+  native?: NativeRequest;
+}
+
+export interface NativeRequest {
+  protocol: 'anthropic' | 'responses';
+  /** The client's exact body. */
+  rawBody: Uint8Array;
+  /** The client's headers that say how to read the body (`anthropic-version`, `anthropic-beta`). */
+  headers: Record<string, string>;
 }
 
 /** What a streamed chat yields, in order. */
@@ -49,12 +64,16 @@ export type ChatStreamPart =
    * The call's usage, once known. `json` is the upstream's own usage-only chunk when it sent one;
    * `inline` says the usage already travelled inside a forwarded content chunk.
    */
-  | { type: 'usage'; usage: NormalizedUsage; json?: string; inline?: boolean };
+  | { type: 'usage'; usage: NormalizedUsage; json?: string; inline?: boolean }
+  /** An event of a native pass-through stream (see `CallContext.native`), forwarded as it came. */
+  | { type: 'native'; event: string | undefined; data: string };
 
 export interface ChatResult {
   completion: ChatCompletion;
   /** The upstream's own body when it is already the OpenAI shape: sent as is, never re-serialised. */
   json?: string;
+  /** The upstream's own body in the client's protocol, for a native pass-through (see `CallContext.native`). */
+  native?: string;
   usage: NormalizedUsage | null;
 }
 
@@ -76,8 +95,29 @@ export interface ProviderAdapter {
   streamChat(request: ChatCompletionRequest, context: CallContext): Promise<AsyncIterable<ChatStreamPart>>;
   /** Absent when the provider has no embeddings API. */
   embed?(request: EmbeddingsRequest, context: CallContext): Promise<EmbeddingsResult>;
+  /**
+   * An OpenAI-shaped images, audio or moderations call, sent to the same path upstream; absent for
+   * providers without those APIs. Resolves once the upstream answered 2xx (failures are thrown,
+   * mapped); the answer's body is read by the caller.
+   */
+  forward?(request: ForwardRequest, context: CallContext): Promise<ForwardResult>;
   /** Releases pooled connections. */
   close?(): Promise<void>;
+}
+
+export type ForwardOperation = 'images/generations' | 'audio/transcriptions' | 'audio/speech' | 'moderations';
+
+export interface ForwardRequest {
+  operation: ForwardOperation;
+  /** JSON text or bytes, or a stream of bytes (a multipart upload). */
+  body: string | Uint8Array | AsyncIterable<Uint8Array>;
+  contentType: string;
+}
+
+export interface ForwardResult {
+  contentType: string;
+  /** The upstream's body, as it arrives. */
+  body: AsyncIterable<Uint8Array> & { text(): Promise<string> };
 }
 
 export function emptyUsage(): NormalizedUsage {

@@ -118,6 +118,14 @@ export const modelConfigSchema = z.strictObject({
   price: z.union([priceSchema, z.array(priceSchema).min(1)]).optional(),
   /** The worst-case output reserved against quotas when a request sets no max_tokens. */
   maxOutputTokens: z.number().int().positive().optional(),
+  /** Prices of image, audio and moderation models, in USD per unit; overrides the built-in ones. */
+  unitPrice: z
+    .strictObject({
+      perImage: usdLimit.optional(),
+      perSecond: usdLimit.optional(),
+      perCharacter: usdLimit.optional(),
+    })
+    .optional(),
 });
 
 /** Request, token and concurrency limits: whole numbers up to `maxQuotaCount`, so every counter sum stays exact. */
@@ -225,6 +233,16 @@ export const meteringSchema = z.strictObject({
   defaultMaxOutputTokens: z.number().int().positive().default(4096),
 });
 
+/** Responses kept for `previous_response_id` and `GET /v1/responses/{id}` (in process memory). */
+export const responsesSchema = z.strictObject({
+  /** A stored response is forgotten this long after it was written. */
+  ttlSeconds: z.number().int().positive().max(30 * 24 * 3600).default(24 * 3600),
+  /** Per tenant: the oldest responses are forgotten first beyond this many... */
+  maxEntriesPerTenant: z.number().int().positive().default(1000),
+  /** ...or beyond this many bytes of stored JSON. */
+  maxBytesPerTenant: z.number().int().positive().default(16 * 1024 * 1024),
+});
+
 export const serverConfigSchema = z.strictObject({
   port: z.number().int().min(0).max(65_535).default(8787),
   host: z.string().default('0.0.0.0'),
@@ -252,6 +270,7 @@ export const configSchema = z
     metrics: metricsConfigSchema.default(metricsConfigSchema.parse({})),
     logs: logsConfigSchema.default(logsConfigSchema.parse({})),
     health: healthConfigSchema.default(healthConfigSchema.parse({})),
+    responses: responsesSchema.default(responsesSchema.parse({})),
   })
   .superRefine((config, context) => {
     for (const [name, model] of Object.entries(config.models)) {

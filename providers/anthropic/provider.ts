@@ -25,6 +25,9 @@ import { acceptsSamplingParameters, toAnthropicRequest, type AnthropicRequest } 
 import { toChatResult, type AnthropicMessage } from './response.js';
 import { readAnthropicEvents, toChatStreamParts } from './stream.js';
 import { anthropicHeaders, messagesUrl } from './transport.js';
+import { nativeAnthropicStream, nativeHeaders } from './native.js';
+import { nativeBody } from '../shared/native-body.js';
+import type { NativeRequest } from '../types.js';
 
 export class AnthropicProvider implements ProviderAdapter {
   readonly type = 'anthropic';
@@ -46,9 +49,10 @@ export class AnthropicProvider implements ProviderAdapter {
   }
 
   async chat(request: ChatCompletionRequest, context: CallContext): Promise<ChatResult> {
-    const body = this.toRequest(request, context);
-    body.stream = false;
-    const response = await this.post(body, context);
+    const native = context.native?.protocol === 'anthropic' ? context.native : undefined;
+    const body = native ? undefined : this.toRequest(request, context);
+    if (body) body.stream = false;
+    const response = native ? await this.postNative(native, context) : await this.post(body!, context);
     if (response.statusCode >= 400) throw await this.httpError(response, context);
     let text: string;
     try {
@@ -56,11 +60,17 @@ export class AnthropicProvider implements ProviderAdapter {
     } catch (error) {
       throw transportError(this.name, error, context.signal);
     }
-    return toChatResult(this.parseMessage(text));
+    const result = toChatResult(this.parseMessage(text));
+    return native ? { ...result, native: text } : result;
   }
 
   /** Settles once the upstream has answered 200, so that an upstream 429 is still an HTTP 429; the body is read as it is iterated. */
   async streamChat(request: ChatCompletionRequest, context: CallContext): Promise<AsyncIterable<ChatStreamPart>> {
+    if (context.native?.protocol === 'anthropic') {
+      const response = await this.postNative(context.native, context);
+      if (response.statusCode >= 400) throw await this.httpError(response, context);
+      return this.guardNative(nativeAnthropicStream(this.name, response.body), context);
+    }
     const body = this.toRequest(request, context);
     body.stream = true;
     const response = await this.post(body, context);
@@ -89,6 +99,21 @@ export class AnthropicProvider implements ProviderAdapter {
   private post(body: AnthropicRequest, context: CallContext): Promise<Dispatcher.ResponseData> {
     const { name: provider, url, headers, dispatcher } = this;
     return postUpstream({ provider, url, headers, body: JSON.stringify(body), signal: context.signal, dispatcher, traceHeaders: context.traceHeaders });
+  }
+
+  /** The client's own Messages body, with the upstream model, for an Anthropic client (see native.ts). */
+  private postNative(native: NativeRequest, context: CallContext): Promise<Dispatcher.ResponseData> {
+    const { name: provider, url, dispatcher } = this;
+    const body = nativeBody(native.rawBody, context.upstreamModel);
+    return postUpstream({ provider, url, headers: nativeHeaders(this.headers, native), body, signal: context.signal, dispatcher });
+  }
+
+  private async *guardNative(parts: AsyncIterable<ChatStreamPart>, context: CallContext): AsyncGenerator<ChatStreamPart> {
+    try {
+      yield* parts;
+    } catch (error) {
+      throw error instanceof GatewayError ? error : transportError(this.name, error, context.signal);
+    }
   }
 
   private async httpError(response: Dispatcher.ResponseData, context: CallContext): Promise<GatewayError> {

@@ -11,10 +11,12 @@ import { GatewayError } from '../../src/errors/gateway-error.js';
 import { createDispatcher, postUpstream } from '../shared/http-client.js';
 import { fromOpenAIUsage } from '../shared/openai-usage.js';
 import { transportError } from '../shared/upstream-errors.js';
-import type { CallContext, ChatResult, ChatStreamPart, EmbeddingsResult, ProviderAdapter } from '../types.js';
+import type { CallContext, ChatResult, ChatStreamPart, EmbeddingsResult, ForwardRequest, ForwardResult, ProviderAdapter } from '../types.js';
 import { openAIHttpError } from './errors.js';
 import { chatBody, upstreamHeaders, upstreamUrl, type OpenAIFamilyConfig, type Operation } from './request.js';
 import { passThroughChatStream } from './stream.js';
+import { nativeResponsesResult, nativeResponsesStream } from './responses-native.js';
+import { nativeBody } from '../shared/native-body.js';
 
 export class OpenAIProvider implements ProviderAdapter {
   readonly type: string;
@@ -31,12 +33,20 @@ export class OpenAIProvider implements ProviderAdapter {
   }
 
   async chat(request: ChatCompletionRequest, context: CallContext): Promise<ChatResult> {
+    if (this.speaksResponses(context)) {
+      return nativeResponsesResult(this.name, await this.postForText('responses', nativeBody(context.native!.rawBody, context.upstreamModel), context));
+    }
     const text = await this.postForText('chat/completions', chatBody(request, context.upstreamModel, false, context.rawBody), context);
     const completion = this.parseJson<ChatCompletion>(text);
     return { completion, json: text, usage: completion.usage ? fromOpenAIUsage(completion.usage) : null };
   }
 
   async streamChat(request: ChatCompletionRequest, context: CallContext): Promise<AsyncIterable<ChatStreamPart>> {
+    if (this.speaksResponses(context)) {
+      const response = await this.post('responses', nativeBody(context.native!.rawBody, context.upstreamModel), context);
+      if (response.statusCode >= 400) throw await this.httpError(response);
+      return this.guardStream(nativeResponsesStream(this.name, response.body), context);
+    }
     const response = await this.post('chat/completions', chatBody(request, context.upstreamModel, true, context.rawBody), context);
     if (response.statusCode >= 400) throw await this.httpError(response);
     return this.guardStream(passThroughChatStream(this.name, response.body), context);
@@ -50,9 +60,23 @@ export class OpenAIProvider implements ProviderAdapter {
     return { response, json: text, usage: fromOpenAIUsage({ prompt_tokens: promptTokens, completion_tokens: 0 }) };
   }
 
+  async forward(request: ForwardRequest, context: CallContext): Promise<ForwardResult> {
+    const url = upstreamUrl(this.config, request.operation, context.upstreamModel);
+    const headers = { ...this.headers, 'content-type': request.contentType };
+    const response = await postUpstream({ provider: this.name, url, headers, body: request.body, signal: context.signal, dispatcher: this.dispatcher });
+    if (response.statusCode >= 400) throw await this.httpError(response);
+    const contentType = response.headers['content-type'];
+    return { contentType: typeof contentType === 'string' ? contentType : 'application/octet-stream', body: response.body };
+  }
+
   async close(): Promise<void> {
     // Called after the server has drained: whatever is still in flight upstream has no client left.
     await this.dispatcher.destroy();
+  }
+
+  /** OpenAI itself serves the Responses API; compatible servers and Azure's deployments may not, and get the translation. */
+  private speaksResponses(context: CallContext): boolean {
+    return context.native?.protocol === 'responses' && this.config.type === 'openai';
   }
 
   private post(operation: Operation, body: string | Uint8Array, context: CallContext): Promise<Dispatcher.ResponseData> {

@@ -8,9 +8,10 @@
 import type { AzureOpenAIProviderConfig, OpenAIProviderConfig } from '../../schemas/config.js';
 import type { ChatCompletionRequest } from '../../schemas/openai-chat.js';
 import { setTopLevelValues } from '../shared/json-splice.js';
+import type { ForwardOperation } from '../types.js';
 
 export type OpenAIFamilyConfig = OpenAIProviderConfig | AzureOpenAIProviderConfig;
-export type Operation = 'chat/completions' | 'embeddings';
+export type Operation = 'chat/completions' | 'embeddings' | 'responses' | ForwardOperation;
 
 export function upstreamUrl(config: OpenAIFamilyConfig, operation: Operation, upstreamModel: string): string {
   const base = config.baseURL.replace(/\/+$/, '');

@@ -5,6 +5,7 @@
  * hanging; the idle connections are reused across requests. `postUpstream` is every adapter's
  * POST: a failure below HTTP (refused, reset, timed out, aborted) becomes the gateway's 502/504/499.
  */
+import { Readable } from 'node:stream';
 import { Agent, request, type Dispatcher } from 'undici';
 import { transportError } from './upstream-errors.js';
 
@@ -29,7 +30,7 @@ export interface UpstreamPost {
   provider: string;
   url: string;
   headers: Record<string, string>;
-  body: string | Uint8Array;
+  body: string | Uint8Array | AsyncIterable<Uint8Array>;
   signal: AbortSignal;
   dispatcher: Dispatcher;
   /** The call's `traceparent`/`tracestate` (see `CallContext.traceHeaders`). */
@@ -38,7 +39,8 @@ export interface UpstreamPost {
 
 export async function postUpstream({ provider, url, headers, body, signal, dispatcher, traceHeaders }: UpstreamPost): Promise<Dispatcher.ResponseData> {
   try {
-    return await request(url, { method: 'POST', headers: traceHeaders ? { ...headers, ...traceHeaders } : headers, body, signal, dispatcher });
+    const payload = typeof body === 'string' || body instanceof Uint8Array ? body : Readable.from(body);
+    return await request(url, { method: 'POST', headers: traceHeaders ? { ...headers, ...traceHeaders } : headers, body: payload, signal, dispatcher });
   } catch (error) {
     throw transportError(provider, error, signal);
   }

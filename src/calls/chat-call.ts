@@ -6,9 +6,9 @@
  * settle with the usage the provider reported — or a tiktoken estimate when it reported none.
  */
 import type { ChatCompletionRequest } from '../../schemas/openai-chat.js';
-import type { ChatResult, ChatStreamPart, NormalizedUsage } from '../../providers/types.js';
+import type { ChatResult, ChatStreamPart, NativeRequest, NormalizedUsage } from '../../providers/types.js';
 import type { TenantCaller } from '../auth/authenticate.js';
-import type { CallKind } from '../ledger/types.js';
+import type { CallKind, InboundProtocol } from '../ledger/types.js';
 import { chatPromptText, promptTokenUpperBound } from '../metering/index.js';
 import type { ResolvedModel } from '../models/model-registry.js';
 import type { GatewayServices } from '../server/gateway-env.js';
@@ -25,6 +25,10 @@ export interface ChatCallOptions {
   prompt?: { name: string; version: number };
   /** The client's exact body, for the request passed to `beginChatCall` (see `CallContext.rawBody`). */
   rawBody?: Uint8Array;
+  /** The protocol the client spoke (`openai` when not given), for the ledger. */
+  protocol?: InboundProtocol;
+  /** The client's own request in its protocol, for an upstream that speaks it (see `CallContext.native`). */
+  native?: NativeRequest;
 }
 
 export interface ChatCall {
@@ -41,6 +45,7 @@ export async function beginChatCall(services: GatewayServices, request: ChatComp
   const metered = await MeteredCall.begin(services.metering, {
     caller: options.caller,
     kind: options.kind,
+    protocol: options.protocol,
     target: { publicModel: target.publicName, providerName: target.providerName, providerType: target.provider.type, upstreamModel: target.upstreamModel },
     streamed: request.stream === true,
     requestId: options.requestId,
@@ -50,7 +55,8 @@ export async function beginChatCall(services: GatewayServices, request: ChatComp
   });
   const callContext = { upstreamModel: target.upstreamModel, signal: options.signal, requestId: options.requestId };
   // The raw body describes only the original request, never a derived one (a prompt's repair).
-  const contextFor = (chatRequest: ChatCompletionRequest) => (chatRequest === request && options.rawBody !== undefined ? { ...callContext, rawBody: options.rawBody } : callContext);
+  const original = options.rawBody === undefined && options.native === undefined ? callContext : { ...callContext, rawBody: options.rawBody, native: options.native };
+  const contextFor = (chatRequest: ChatCompletionRequest) => (chatRequest === request ? original : callContext);
   return {
     target,
     metered,

@@ -9,7 +9,7 @@ import type { NormalizedUsage } from '../../providers/types.js';
 import { assertModelAllowed, type TenantCaller } from '../auth/authenticate.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import { toGatewayError } from '../errors/render-error.js';
-import type { CallKind, LedgerRow } from '../ledger/types.js';
+import type { CallKind, InboundProtocol, LedgerRow } from '../ledger/types.js';
 import { logger } from '../logging/logger.js';
 import type { ModelPrice } from '../metering/types.js';
 import { QuotaExceededError } from '../quotas/quota-errors.js';
@@ -26,6 +26,8 @@ export interface CallTarget {
 export interface CallPlan {
   caller: TenantCaller;
   kind: CallKind;
+  /** The protocol the client spoke, for the ledger; `openai` when not given. */
+  protocol?: InboundProtocol;
   target: CallTarget;
   streamed: boolean;
   requestId: string;
@@ -36,6 +38,11 @@ export interface CallPlan {
   prompt?: { name: string; version: number };
   /** The REST service of a proxied call (a configured name). */
   service?: string | null;
+  /**
+   * For calls priced per unit (images, seconds of audio, characters) rather than per token: whether
+   * the model has a unit price (the unpriced-model policy applies when not) and the most it can cost.
+   */
+  unitCost?: { priced: boolean; worstCaseNanoUsd: number };
 }
 
 export interface CallOutcome {
@@ -44,6 +51,8 @@ export interface CallOutcome {
   estimated: boolean;
   errorCode?: string | null;
   cacheHit?: boolean;
+  /** The cost of a call priced per unit (see `CallPlan.unitCost`); null when it has no price. */
+  costNanoUsd?: number | null;
 }
 
 export const costHeader = 'x-tollgate-cost-usd';
@@ -105,7 +114,7 @@ export class MeteredCall {
   private static async reserve(services: MeteringServices, plan: CallPlan, startedAt: number): Promise<MeteredCall> {
     const { target, caller } = plan;
     if (target.publicModel) assertModelAllowed(caller, target.publicModel);
-    const price = target.publicModel
+    const price = plan.unitCost ? undefined : target.publicModel
       ? services.prices.priceFor({
           publicModel: target.publicModel,
           providerType: target.providerType ?? '',
@@ -113,7 +122,8 @@ export class MeteredCall {
           time: startedAt,
         })
       : undefined;
-    if (!price && target.publicModel && unpricedPolicy(caller) === 'reject') {
+    const priced = plan.unitCost ? plan.unitCost.priced : price !== undefined;
+    if (!priced && target.publicModel && unpricedPolicy(caller) === 'reject') {
       throw new GatewayError(403, `The model \`${target.publicModel}\` has no price, and this tenant does not allow unpriced models.`, {
         type: 'permission_error',
         param: 'model',
@@ -126,7 +136,7 @@ export class MeteredCall {
     try {
       reservation = await services.quotas.reserve(services.quotaSubject(caller), {
         tokens: worstCaseTokens,
-        costNanoUsd: price ? services.worstCaseCost(plan.promptTokensUpperBound, plan.maxOutputTokens, price) : 0,
+        costNanoUsd: plan.unitCost?.worstCaseNanoUsd ?? (price ? services.worstCaseCost(plan.promptTokensUpperBound, plan.maxOutputTokens, price) : 0),
       });
     } catch (error) {
       traced?.(error);
@@ -149,7 +159,7 @@ export class MeteredCall {
 
   /** Settles quotas to the actual usage (also for a stream that failed or was abandoned part-way: what was generated is billed), writes the ledger row, and returns the cost header value. */
   complete(outcome: CallOutcome): string {
-    const cost = this.price ? this.priced(outcome.usage, this.price) : null;
+    const cost = outcome.costNanoUsd !== undefined ? outcome.costNanoUsd : this.price ? this.priced(outcome.usage, this.price) : null;
     this.finish(outcome, cost);
     return cost === null ? 'unknown' : this.services.formatUsd(cost);
   }
@@ -210,6 +220,7 @@ function ledgerRow(plan: CallPlan, startedAt: number, outcome: CallOutcome, cost
     tenantId: plan.caller.tenant.id,
     keyId: plan.caller.key.id,
     kind: plan.kind,
+    protocol: plan.protocol ?? 'openai',
     model: plan.target.publicModel,
     provider: plan.target.providerName,
     upstreamModel: plan.target.upstreamModel,

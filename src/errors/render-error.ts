@@ -15,8 +15,11 @@ export function toGatewayError(error: unknown): GatewayError {
   });
 }
 
-export function errorResponse(error: GatewayError, extraHeaders?: Record<string, string>): Response {
-  return new Response(JSON.stringify(error.toBody()), {
+/** How a protocol writes an error body; OpenAI's shape unless a route's protocol says otherwise. */
+export type ErrorBodyWriter = (error: GatewayError) => unknown;
+
+export function errorResponse(error: GatewayError, extraHeaders?: Record<string, string>, writeBody?: ErrorBodyWriter): Response {
+  return new Response(JSON.stringify(writeBody ? writeBody(error) : error.toBody()), {
     status: error.status,
     headers: { 'content-type': 'application/json', ...error.headers, ...extraHeaders },
   });

@@ -4,5 +4,7 @@
  */
 import type { calls } from '../storage/schema.js';
 
-export type CallKind = 'chat' | 'embeddings' | 'prompt' | 'proxy';
+export type CallKind = 'chat' | 'embeddings' | 'prompt' | 'proxy' | 'images' | 'audio' | 'moderations';
+/** The protocol the client spoke: OpenAI's chat and friends, or one translated to and from the chat shape. */
+export type InboundProtocol = 'openai' | 'anthropic' | 'responses' | 'gemini' | 'completions';
 export type LedgerRow = typeof calls.$inferInsert & { kind: CallKind };

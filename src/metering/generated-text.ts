@@ -36,6 +36,9 @@ function collectPart(part: GeneratedPart, pieces: string[]): void {
         return;
       case 'usage':
         return;
+      case 'native':
+        collectNativeEvent(parseChunkJson(part.data), pieces);
+        return;
       default: {
         const unknownPart: never = part;
         throw new Error(`unknown stream part ${JSON.stringify(unknownPart)}`);
@@ -71,5 +74,23 @@ function collectChoices(value: unknown, pieces: string[]): void {
       if (typeof fn?.name === 'string') pieces.push(fn.name);
       if (typeof fn?.arguments === 'string') pieces.push(fn.arguments);
     }
+  }
+}
+
+/**
+ * The generated text of a native pass-through event: an Anthropic `content_block_delta` (text,
+ * thinking, tool input) or an OpenAI Responses `*.delta` event (output text, reasoning, arguments).
+ */
+function collectNativeEvent(value: unknown, pieces: string[]): void {
+  const event = value as { type?: unknown; delta?: unknown } | null | undefined;
+  if (typeof event?.type !== 'string') return;
+  if (typeof event.delta === 'string' && event.type.endsWith('.delta')) {
+    pieces.push(event.delta);
+    return;
+  }
+  const delta = event.delta as Record<string, unknown> | null | undefined;
+  if (event.type !== 'content_block_delta' || typeof delta !== 'object' || delta === null) return;
+  for (const field of ['text', 'thinking', 'partial_json']) {
+    if (typeof delta[field] === 'string') pieces.push(delta[field]);
   }
 }

@@ -11,10 +11,18 @@ const routes: Array<{ method: string; path: RegExp; kind: CallKind }> = [
   { method: 'POST', path: /^\/v1\/embeddings\/?$/, kind: 'embeddings' },
   // A prompt call, latest or one version; not the subscription request.
   { method: 'POST', path: /^\/v1\/prompts\/[^/]+(\/versions\/[^/]+)?\/?$/, kind: 'prompt' },
+  // Other inbound protocols are chat calls under another wire format (the ledger's `protocol`).
+  { method: 'POST', path: /^\/v1\/messages\/?$/, kind: 'chat' },
+  { method: 'POST', path: /^\/v1\/responses\/?$/, kind: 'chat' },
+  { method: 'POST', path: /^\/v1\/completions\/?$/, kind: 'chat' },
+  { method: 'POST', path: /^\/v1beta\/models\/.+:(generateContent|streamGenerateContent)$/, kind: 'chat' },
+  { method: 'POST', path: /^\/v1\/images\/generations\/?$/, kind: 'images' },
+  { method: 'POST', path: /^\/v1\/audio\/(transcriptions|speech)\/?$/, kind: 'audio' },
+  { method: 'POST', path: /^\/v1\/moderations\/?$/, kind: 'moderations' },
 ];
 
 export function routeKindOf(method: string, path: string): CallKind | undefined {
-  if (!path.startsWith('/v1/')) return undefined;
+  if (!path.startsWith('/v1/') && !path.startsWith('/v1beta/')) return undefined;
   for (const route of routes) {
     if (route.method === method && route.path.test(path)) return route.kind;
   }

@@ -15,6 +15,7 @@ import type { OpenApiDocument, Paths } from './openapi-types.js';
 import { packageVersion } from './package-version.js';
 import { adminPaths } from './paths-admin.js';
 import { openAiPaths } from './paths-openai.js';
+import { protocolPaths } from './paths-protocols.js';
 import { adminPromptPaths, tenantPromptPaths } from './paths-prompts.js';
 import { servicePaths } from './paths-service.js';
 import { observabilityPaths } from './paths-observability.js';
@@ -31,6 +32,10 @@ const tags = deepFreeze([
   { name: 'chat', description: 'OpenAI-compatible chat completions, for every provider.' },
   { name: 'embeddings', description: 'OpenAI-compatible embeddings.' },
   { name: 'models', description: 'The configured models.' },
+  { name: 'responses', description: 'OpenAI’s Responses API, for every configured model, with stored responses per tenant.' },
+  { name: 'gemini', description: 'Google’s Gemini API (`generateContent`, `streamGenerateContent`), for every configured model; errors in Google’s shape.' },
+  { name: 'media', description: 'Images, speech, transcriptions and moderations for OpenAI-compatible providers, billed per image, character or second.' },
+  { name: 'anthropic', description: 'Anthropic’s Messages API, for every configured model; errors in Anthropic’s shape.' },
   { name: 'prompts', description: 'Published prompts as REST endpoints: each has its own path, with its input and output schemas.' },
   { name: 'admin', description: 'Tenants, keys, operators, prompt publishing, the call log and usage: operator keys or the admin key.' },
   { name: 'health', description: 'Liveness and readiness.' },
@@ -39,8 +44,8 @@ const tags = deepFreeze([
 
 const description = [
   'An OpenAI-compatible AI gateway: one API over many model providers, metered and limited per tenant.',
-  '`/v1` takes a tenant key (`Authorization: Bearer <key>` or `x-api-key`); `/admin` an operator key or `TOLLGATE_ADMIN_KEY`.',
-  'Every failure answers `{"error": {"message", "type", "param", "code"}}`; every response carries `x-request-id`.',
+  '`/v1` takes a tenant key (`Authorization: Bearer <key>` or `x-api-key`); `/v1beta` (Gemini) also `x-goog-api-key` or `?key=`; `/admin` an operator key or `TOLLGATE_ADMIN_KEY`.',
+  'Every failure answers `{"error": {"message", "type", "param", "code"}}` — except on the Anthropic routes (`{"type":"error","error":{"type","message"}}`) and the Gemini routes (`{"error":{"code","message","status"}}`); every response carries `x-request-id`. A known path asked with another method answers 405 with `Allow`.',
   'Prompts listed here are those the presented key may call (public prompts without a key).',
 ].join('\n\n');
 
@@ -57,7 +62,7 @@ let staticDocument: StaticDocument | undefined;
 function buildStatic(): StaticDocument {
   return deepFreeze({
     info: { title: 'Tollgate', version: packageVersion(), description },
-    pathsBefore: { ...openAiPaths(), ...tenantPromptPaths() },
+    pathsBefore: { ...openAiPaths(), ...protocolPaths(), ...tenantPromptPaths() },
     pathsAfter: { ...adminPaths(), ...adminPromptPaths(), ...servicePaths(), ...observabilityPaths() },
     components: buildComponents(),
   });

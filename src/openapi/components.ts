@@ -8,6 +8,7 @@ import type { OpenApiDocument } from './openapi-types.js';
 import { adminSchemas } from './schemas-admin.js';
 import { openAiSchemas } from './schemas-openai.js';
 import { promptSchemas } from './schemas-prompts.js';
+import { protocolSchemas } from './schemas-protocols.js';
 
 const securitySchemes = {
   tenantKey: {
@@ -20,6 +21,18 @@ const securitySchemes = {
     in: 'header',
     name: 'x-api-key',
     description: 'The same keys in the `x-api-key` header instead: a tenant key on `/v1`, an operator or admin key on `/admin`.',
+  },
+  googApiKey: {
+    type: 'apiKey',
+    in: 'header',
+    name: 'x-goog-api-key',
+    description: 'A tenant key the way Google’s SDK sends it, on `/v1beta`.',
+  },
+  googKeyQuery: {
+    type: 'apiKey',
+    in: 'query',
+    name: 'key',
+    description: 'A tenant key as the `key` query parameter, on `/v1beta` only.',
   },
   operatorKey: {
     type: 'http',
@@ -74,7 +87,7 @@ function errorResponseComponents(): Record<string, unknown> {
 
 export function buildComponents(): OpenApiDocument['components'] {
   return {
-    schemas: { ...openAiSchemas(), ...promptSchemas(), ...adminSchemas() },
+    schemas: { ...openAiSchemas(), ...protocolSchemas(), ...promptSchemas(), ...adminSchemas() },
     responses: errorResponseComponents(),
     headers,
     securitySchemes,

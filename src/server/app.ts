@@ -21,6 +21,14 @@ import { observeRequests } from '../observability/observe-requests.js';
 import { auditChanges } from '../audit/audit-changes.js';
 import { traced } from '../observability/tracing/traced-middleware.js';
 import { registerMetricsRoute } from '../observability/metrics/metrics-endpoint.js';
+import { registerMethodGuards } from './method-guards.js';
+import { registerProtocolErrorShapes } from './protocol-errors.js';
+import { registerAnthropicMessages } from './routes/anthropic-messages.js';
+import { registerResponses } from './routes/responses.js';
+import { registerGemini } from './routes/gemini.js';
+import { registerCompletions } from './routes/completions.js';
+import { registerAudio } from './routes/audio.js';
+import { registerImagesAndModerations } from './routes/images-and-moderations.js';
 
 /** Echo a caller's own request id only if it is short and plain, so it is safe to echo and log. */
 const acceptableClientRequestId = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -46,20 +54,30 @@ export function createApp(services: GatewayServices): Hono<GatewayEnv> {
   registerHealth(app);
   registerMetricsRoute(app, services.observability);
   registerOpenApiRoutes(app, { visiblePrompts: promptsVisibleTo });
+  registerProtocolErrorShapes(app);
+  registerMethodGuards(app);
   app.use('/v1/*', traced('auth', requireTenant()));
+  app.use('/v1beta/*', traced('auth', requireTenant({ queryKey: true })));
   app.use('/v1/prompts/*', auditChanges());
   registerAdminRoutes(app);
   registerModels(app);
   registerChatCompletions(app);
   registerEmbeddings(app);
+  registerAnthropicMessages(app);
+  registerResponses(app);
+  registerGemini(app);
+  registerCompletions(app);
+  registerImagesAndModerations(app);
+  registerAudio(app);
   registerPromptRoutes(app);
 
   app.notFound((context) =>
     errorResponse(
       new GatewayError(404, `Unknown request URL: ${context.req.method} ${context.req.path}.`, { code: 'unknown_url' }),
       { 'x-request-id': context.get('requestId') ?? '' },
+      context.get('errorBody'),
     ),
   );
-  app.onError((error, context) => errorResponse(toGatewayError(error), { 'x-request-id': context.get('requestId') ?? '' }));
+  app.onError((error, context) => errorResponse(toGatewayError(error), { 'x-request-id': context.get('requestId') ?? '' }, context.get('errorBody')));
   return app;
 }

@@ -16,6 +16,7 @@ import type { Readiness } from '../observability/health/readiness.js';
 import type { Subscriptions } from '../prompt-api/subscriptions.js';
 import type { PromptLibrary } from '../prompts/prompt-library.js';
 import type { TollgateDatabase } from '../storage/database.js';
+import type { ErrorBodyWriter } from '../errors/render-error.js';
 
 export interface Lifecycle {
   ready: boolean;
@@ -46,5 +47,7 @@ export interface GatewayEnv {
     requestId: string;
     gateway: GatewayServices;
     caller: Caller;
+    /** Set on the routes of another protocol (Anthropic, Gemini): errors are written in its shape. */
+    errorBody?: ErrorBodyWriter;
   };
 }

@@ -70,6 +70,9 @@ export function sseResponse(parts: AsyncIterable<ChatStreamPart>, options: SseRe
         if (part.json) return `data: ${part.json}\n\n`;
         if (!identity) return undefined;
         return `data: ${JSON.stringify({ ...identity, object: 'chat.completion.chunk', choices: [], usage: toOpenAIUsage(part.usage) })}\n\n`;
+      case 'native':
+        // Only asked for by a route of another protocol (see `CallContext.native`), never by this one.
+        throw new Error('a native stream part reached the OpenAI chat encoder');
       default: {
         const unknownPart: never = part;
         throw new Error(`unknown stream part ${JSON.stringify(unknownPart)}`);

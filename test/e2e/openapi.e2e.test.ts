@@ -275,9 +275,13 @@ describe('the running gateway', () => {
   });
 });
 
-/** Hono's `/v1/models/:id{.+}` → OpenAPI's `/v1/models/{id}`. */
+/**
+ * Hono's `/v1/models/:id{.+}` → OpenAPI's `/v1/models/{id}`. A parameter whose pattern ends in a
+ * literal `:method` (Gemini's `/v1beta/models/:target{.+:generateContent}`) is the model and that
+ * method: `/v1beta/models/{model}:generateContent`.
+ */
 function openApiPath(honoPath: string): string {
-  return honoPath.replace(/:(\w+)(\{(?:[^{}]|\{[^{}]*\})*\})?\??/g, '{$1}');
+  return honoPath.replace(/:\w+\{\.\+:(\w+)\}/g, '{model}\u0000$1').replace(/:(\w+)(\{(?:[^{}]|\{[^{}]*\})*\})?\??/g, '{$1}').replace('\u0000', ':');
 }
 
 /** A regular expression matching the concrete paths a Hono route path serves. */

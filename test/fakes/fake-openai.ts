@@ -31,6 +31,27 @@ function defaultReply(request: RecordedRequest): FakeReply {
   if (request.method === 'POST' && request.path === '/v1/chat/completions') {
     return request.body?.stream ? recordedStreamReply('openai-stream_works.sse') : { json: textCompletion('Hello from the fake.') };
   }
+  if (request.method === 'POST' && request.path === '/v1/responses') {
+    const model = request.body?.model ?? 'gpt-4o-mini';
+    return request.body?.stream ? responsesStreamReply('Hello from the fake Responses API.', model) : { json: responsesObject('Hello from the fake Responses API.', model) };
+  }
+  if (request.method === 'POST' && request.path === '/v1/images/generations') {
+    const n = request.body?.n ?? 1;
+    return { json: { created: 1_741_476_542, data: Array.from({ length: n }, (_, index) => ({ url: `https://images.fake/${index}.png`, revised_prompt: request.body?.prompt })) } };
+  }
+  if (request.method === 'POST' && request.path === '/v1/moderations') {
+    const inputs = Array.isArray(request.body?.input) ? request.body.input : [request.body?.input];
+    return { json: { id: 'modr-fake', model: request.body?.model, results: inputs.map(() => moderationResult()) } };
+  }
+  if (request.method === 'POST' && request.path === '/v1/audio/speech') {
+    return { headers: { 'content-type': 'audio/mpeg' }, chunks: [Buffer.from('ID3fake-'), Buffer.from(`audio-for:${request.body?.input}`)] };
+  }
+  if (request.method === 'POST' && request.path === '/v1/audio/transcriptions') {
+    const format = /name="response_format"\r\n\r\n([^\r]*)/.exec(request.rawBody)?.[1] ?? 'json';
+    if (format === 'text') return { headers: { 'content-type': 'text/plain' }, text: 'hello from the fake whisper' };
+    if (format === 'verbose_json') return { json: { task: 'transcribe', language: 'english', duration: 12.4, text: 'hello from the fake whisper', segments: [] } };
+    return { json: { text: 'hello from the fake whisper', usage: { type: 'duration', seconds: 7 } } };
+  }
   if (request.method === 'POST' && request.path === '/v1/embeddings') {
     const file = request.body?.encoding_format === 'base64' ? 'embeddings-base64-response.json' : 'embeddings-float-response.json';
     return { json: JSON.parse(readOpenAIRecording(file)) };
@@ -106,4 +127,64 @@ export function chunkStreamReply(deltas: Array<Record<string, unknown>>, finishR
     { data: '[DONE]' },
   ];
   return { headers: { 'content-type': 'text/event-stream' }, chunks: sseFrames(events) };
+}
+
+/** A completed Response with one output message, in the real API's field set. */
+export function responsesObject(text: string, model = 'gpt-4o-mini-2024-07-18', id = 'resp_fake0001') {
+  return {
+    id,
+    object: 'response',
+    created_at: 1_741_476_542,
+    status: 'completed',
+    completed_at: 1_741_476_543,
+    error: null,
+    incomplete_details: null,
+    instructions: null,
+    max_output_tokens: null,
+    model,
+    output: [{ id: 'msg_fake0001', type: 'message', status: 'completed', role: 'assistant', content: [{ type: 'output_text', text, annotations: [], logprobs: [] }] }],
+    parallel_tool_calls: true,
+    previous_response_id: null,
+    reasoning: { effort: null, summary: null },
+    store: true,
+    temperature: 1,
+    text: { format: { type: 'text' } },
+    tool_choice: 'auto',
+    tools: [],
+    top_p: 1,
+    truncation: 'disabled',
+    usage: { input_tokens: 25, input_tokens_details: { cached_tokens: 10, cache_write_tokens: 0 }, output_tokens: 9, output_tokens_details: { reasoning_tokens: 2 }, total_tokens: 34 },
+    metadata: {},
+  };
+}
+
+/** The typed event stream the real API sends for a one-message answer. */
+export function responsesStreamReply(text: string, model = 'gpt-4o-mini-2024-07-18'): FakeReply {
+  const done = responsesObject(text, model);
+  const message = done.output[0];
+  const { usage: _usage, ...unfinished } = done;
+  const inProgress = { ...unfinished, status: 'in_progress', completed_at: null, output: [] };
+  const events: Array<Record<string, unknown>> = [
+    { type: 'response.created', response: inProgress },
+    { type: 'response.in_progress', response: inProgress },
+    { type: 'response.output_item.added', output_index: 0, item: { ...message, status: 'in_progress', content: [] } },
+    { type: 'response.content_part.added', item_id: message.id, output_index: 0, content_index: 0, part: { type: 'output_text', text: '', annotations: [], logprobs: [] } },
+    ...text.split(/(?<= )/).map((delta) => ({ type: 'response.output_text.delta', item_id: message.id, output_index: 0, content_index: 0, delta, logprobs: [] })),
+    { type: 'response.output_text.done', item_id: message.id, output_index: 0, content_index: 0, text, logprobs: [] },
+    { type: 'response.content_part.done', item_id: message.id, output_index: 0, content_index: 0, part: message.content[0] },
+    { type: 'response.output_item.done', output_index: 0, item: message },
+    { type: 'response.completed', response: done },
+  ];
+  const frames = events.map((event, sequence) => `event: ${event.type}\ndata: ${JSON.stringify({ ...event, sequence_number: sequence })}\n\n`);
+  return { headers: { 'content-type': 'text/event-stream' }, chunks: frames };
+}
+
+function moderationResult() {
+  const categories = ['harassment', 'harassment/threatening', 'hate', 'hate/threatening', 'illicit', 'illicit/violent', 'self-harm', 'self-harm/intent', 'self-harm/instructions', 'sexual', 'sexual/minors', 'violence', 'violence/graphic'];
+  return {
+    flagged: false,
+    categories: Object.fromEntries(categories.map((name) => [name, false])),
+    category_scores: Object.fromEntries(categories.map((name) => [name, 0.0001])),
+    category_applied_input_types: Object.fromEntries(categories.map((name) => [name, ['text']])),
+  };
 }

@@ -21,14 +21,23 @@ export type SpecSchemaName =
   | 'ListModelsResponse'
   | 'Model'
   | 'ErrorResponse'
-  | 'CreateChatCompletionRequest';
+  | 'CreateChatCompletionRequest'
+  | 'Response'
+  | 'ResponseStreamEvent'
+  | 'CreateCompletionResponse'
+  | 'ImagesResponse'
+  | 'CreateModerationResponse'
+  | 'CreateTranscriptionResponseJson';
 
 let compiled: Map<SpecSchemaName, ValidateFunction> | undefined;
+let ajvInstance: Ajv2020 | undefined;
+let specSchemas: Record<string, any> | undefined;
 
 function validators(): Map<SpecSchemaName, ValidateFunction> {
   if (compiled) return compiled;
   const spec = JSON.parse(readFileSync(specPath, 'utf8'));
-  const schemas = rewriteNullable(spec.components.schemas);
+  const schemas = rewriteNullable(spec.components.schemas) as Record<string, any>;
+  specSchemas = schemas;
   const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: true });
   ajv.addFormat('unixtime', { type: 'number', validate: (value: number) => Number.isInteger(value) && value >= 0 });
   // Formats the spec names only as documentation; values are checked by `type`.
@@ -36,6 +45,7 @@ function validators(): Map<SpecSchemaName, ValidateFunction> {
     ajv.addFormat(format, true);
   }
   ajv.addSchema({ $id: specId, components: { schemas } });
+  ajvInstance = ajv;
   compiled = new Map();
   for (const name of [
     'CreateChatCompletionResponse',
@@ -45,6 +55,12 @@ function validators(): Map<SpecSchemaName, ValidateFunction> {
     'Model',
     'ErrorResponse',
     'CreateChatCompletionRequest',
+    'Response',
+    'ResponseStreamEvent',
+    'CreateCompletionResponse',
+    'ImagesResponse',
+    'CreateModerationResponse',
+    'CreateTranscriptionResponseJson',
   ] as SpecSchemaName[]) {
     compiled.set(name, ajv.compile({ $ref: `${specId}#/components/schemas/${name}` }));
   }
@@ -76,4 +92,26 @@ export function specErrors(schema: SpecSchemaName, value: unknown): string[] {
 export function expectSpecValid(schema: SpecSchemaName, value: unknown): void {
   const errors = specErrors(schema, value);
   expect(errors, `${schema} violations in ${JSON.stringify(value).slice(0, 2000)}`).toEqual([]);
+}
+
+const eventValidators = new Map<string, ValidateFunction>();
+
+/**
+ * Validates a Responses stream event against the one schema of `ResponseStreamEvent`'s members
+ * whose `type` it names (the union's own errors would list every member's).
+ */
+export function expectResponseEventValid(event: { type: string }): void {
+  validators();
+  let validate = eventValidators.get(event.type);
+  if (!validate) {
+    const members: Array<{ $ref: string }> = specSchemas!.ResponseStreamEvent.anyOf;
+    const name = members
+      .map((member) => member.$ref.split('/').at(-1)!)
+      .find((candidate) => (specSchemas![candidate]?.properties?.type?.enum ?? []).includes(event.type));
+    expect(name, `no ResponseStreamEvent member has type ${event.type}`).toBeDefined();
+    validate = ajvInstance!.compile({ $ref: `${specId}#/components/schemas/${name}` });
+    eventValidators.set(event.type, validate);
+  }
+  const errors = validate(event) ? [] : (validate.errors ?? []).map((error) => `${error.instancePath || '(root)'} ${error.message} ${JSON.stringify(error.params)}`);
+  expect(errors, `${event.type} violations in ${JSON.stringify(event).slice(0, 2000)}`).toEqual([]);
 }
