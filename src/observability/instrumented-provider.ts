@@ -51,47 +51,30 @@ export function instrumentProvider(adapter: ProviderAdapter, tracker: CallTracke
     if (attempt.span) endWithError(attempt.span, error);
     logAttemptFailure(adapter, attempt, error);
   };
-  const instrumented: ProviderAdapter = {
-    name: adapter.name,
-    type: adapter.type,
-    async chat(request, context) {
-      const attempt = begin(context, 'chat');
+  /** One upstream attempt of `operation`: timed, traced and logged around the adapter's own call. */
+  const around =
+    <Request, Result>(operation: string, call: (request: Request, context: CallContext) => Promise<Result>, streamed = false) =>
+    async (request: Request, context: CallContext): Promise<Result> => {
+      const attempt = begin(context, operation);
       try {
-        const result = await adapter.chat(request, attempt?.context ?? context);
-        succeeded(attempt, false);
-        return result;
-      } catch (error) {
-        failed(attempt, error);
-        throw error;
-      }
-    },
-    async streamChat(request, context) {
-      const attempt = begin(context, 'chat');
-      try {
-        const parts = await adapter.streamChat(request, attempt?.context ?? context);
-        succeeded(attempt, true);
-        return parts;
-      } catch (error) {
-        failed(attempt, error);
-        throw error;
-      }
-    },
-    close: adapter.close ? () => adapter.close!() : undefined,
-  };
-  if (adapter.embed) {
-    const embed = adapter.embed.bind(adapter);
-    instrumented.embed = async (request, context) => {
-      const attempt = begin(context, 'embeddings');
-      try {
-        const result = await embed(request, attempt?.context ?? context);
-        succeeded(attempt, false);
+        const result = await call(request, attempt?.context ?? context);
+        succeeded(attempt, streamed);
         return result;
       } catch (error) {
         failed(attempt, error);
         throw error;
       }
     };
-  }
+  const instrumented: ProviderAdapter = {
+    name: adapter.name,
+    type: adapter.type,
+    chat: around('chat', adapter.chat.bind(adapter)),
+    streamChat: around('chat', adapter.streamChat.bind(adapter), true),
+    close: adapter.close ? () => adapter.close!() : undefined,
+  };
+  if (adapter.embed) instrumented.embed = around('embeddings', adapter.embed.bind(adapter));
+  // Images, audio and moderations: the adapter forwards the client's request to its own endpoint.
+  if (adapter.forward) instrumented.forward = around('forward', adapter.forward.bind(adapter));
   return instrumented;
 }
 
