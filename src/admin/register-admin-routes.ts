@@ -8,10 +8,12 @@ import { requireOperator } from './admin-auth.js';
 import { registerPromptAdminRoutes } from '../prompt-api/prompt-admin-routes.js';
 import { registerLedgerRoutes } from './ledger-routes.js';
 import { registerTenantRoutes } from './tenant-routes.js';
+import { registerReportRoutes } from '../reports/report-routes.js';
 
 export function registerAdminRoutes(app: Hono<GatewayEnv>): void {
   app.use('/admin/*', requireOperator());
   registerTenantRoutes(app);
   registerLedgerRoutes(app);
   registerPromptAdminRoutes(app);
+  registerReportRoutes(app);
 }

@@ -12,6 +12,7 @@ import type { CallKind, LedgerRow } from '../ledger/types.js';
 import { logger } from '../logging/logger.js';
 import type { ModelPrice } from '../metering/types.js';
 import type { Reservation } from '../quotas/types.js';
+import type { CallLabels } from './call-labels.js';
 import type { MeteringServices } from './metering-services.js';
 
 export interface CallTarget {
@@ -32,6 +33,8 @@ export interface CallPlan {
   /** The most output the call may produce (max_tokens, or the model's or the configured cap). */
   maxOutputTokens: number;
   prompt?: { name: string; version: number };
+  /** Chargeback labels: the end user and the `x-tollgate-tags` (see call-labels.ts). */
+  labels?: CallLabels;
 }
 
 export interface CallOutcome {
@@ -181,6 +184,8 @@ function ledgerRow(plan: CallPlan, startedAt: number, outcome: CallOutcome, cost
     streamed: plan.streamed,
     cacheHit: outcome.cacheHit ?? false,
     usageRaw: outcome.usage.raw === undefined ? null : JSON.stringify(outcome.usage.raw),
+    endUser: plan.labels?.endUser ?? null,
+    tags: plan.labels?.tags ?? null,
   };
 }
 

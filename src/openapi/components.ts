@@ -8,6 +8,7 @@ import type { OpenApiDocument } from './openapi-types.js';
 import { adminSchemas } from './schemas-admin.js';
 import { openAiSchemas } from './schemas-openai.js';
 import { promptSchemas } from './schemas-prompts.js';
+import { reportSchemas } from './schemas-reports.js';
 
 const securitySchemes = {
   tenantKey: {
@@ -74,7 +75,7 @@ function errorResponseComponents(): Record<string, unknown> {
 
 export function buildComponents(): OpenApiDocument['components'] {
   return {
-    schemas: { ...openAiSchemas(), ...promptSchemas(), ...adminSchemas() },
+    schemas: { ...openAiSchemas(), ...promptSchemas(), ...adminSchemas(), ...reportSchemas() },
     responses: errorResponseComponents(),
     headers,
     securitySchemes,

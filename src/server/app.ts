@@ -17,6 +17,7 @@ import { registerOpenApiRoutes } from '../openapi/index.js';
 import { registerPromptRoutes } from '../prompt-api/prompt-routes.js';
 import { promptsVisibleTo } from '../prompt-api/prompts-visible-to.js';
 import { requireTenant } from './tenant-auth.js';
+import { registerFinanceRoutes } from '../reports/register-finance-routes.js';
 
 /** Echo a caller's own request id only if it is short and plain, so it is safe to echo and log. */
 const acceptableClientRequestId = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -46,6 +47,7 @@ export function createApp(services: GatewayServices): Hono<GatewayEnv> {
   registerChatCompletions(app);
   registerEmbeddings(app);
   registerPromptRoutes(app);
+  registerFinanceRoutes(app);
 
   app.notFound((context) =>
     errorResponse(

@@ -1,0 +1,12 @@
+/**
+ * @module reports/register-finance-routes
+ * The finance routes outside `/admin`: `GET /v1/usage` (a tenant key's own spend and quotas).
+ * Registered after the `/v1/*` tenant guard.
+ */
+import type { Hono } from 'hono';
+import type { GatewayEnv } from '../server/gateway-env.js';
+import { registerUsageRoute } from './v1-usage-route.js';
+
+export function registerFinanceRoutes(app: Hono<GatewayEnv>): void {
+  registerUsageRoute(app);
+}
