@@ -65,6 +65,25 @@ export function reportPaths(): Paths {
         },
       }),
     },
+    '/admin/reports/trends': {
+      get: financeOperation({
+        operationId: 'getTrendsReport',
+        summary: 'Performance trends: requests, error rates, latency and time-to-first-token percentiles',
+        description: 'From the hourly latency histograms. Default grouping `provider,day`, default range the last 30 days.',
+        parameters: [
+          queryParameter('groupBy', 'Comma-separated: any of tenant, model, provider, service, kind, and one of hour, day, week, month.'),
+          ...reportRangeParameters,
+          ...reportFilterParameters.filter((parameter) => ['tenant', 'model', 'provider', 'service', 'kind'].includes(parameter.name)),
+          queryParameter('format', 'json (default) or csv.', { type: 'string', enum: ['json', 'csv'] }),
+        ],
+        responses: {
+          200: {
+            ...jsonResponse('The trends.', schemaRef('TrendsReportResponse')),
+            content: { 'application/json': { schema: schemaRef('TrendsReportResponse') }, 'text/csv': { schema: { type: 'string' } } },
+          },
+        },
+      }),
+    },
     '/v1/usage': {
       get: {
         operationId: 'getOwnUsage',

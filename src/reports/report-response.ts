@@ -6,11 +6,19 @@
  * an export of millions of rows needs no more memory than one chunk.
  */
 import { csvLine } from './csv.js';
-import type { UsageReport, UsageReportRow } from './usage-report.js';
+/** What a report route streams: meta and totals first, then rows with these columns. */
+export interface StreamableReport {
+  meta: { from: string | null; to: string | null };
+  totals: object;
+  columns: string[];
+  rows(): AsyncGenerator<object>;
+  /** The CSV file name's first word, e.g. `usage`. */
+  name?: string;
+}
 
 const chunkBytes = 64 * 1024;
 
-export function reportResponse(report: UsageReport, format: 'json' | 'csv', headers: Record<string, string> = {}): Response {
+export function reportResponse(report: StreamableReport, format: 'json' | 'csv', headers: Record<string, string> = {}): Response {
   const encoder = new TextEncoder();
   const rows = report.rows();
   const head =
@@ -27,7 +35,7 @@ export function reportResponse(report: UsageReport, format: 'json' | 'csv', head
           if (format === 'json') pending += ']}';
           break;
         }
-        pending += format === 'csv' ? csvLine(report.columns.map((column) => (next.value as UsageReportRow)[column as keyof UsageReportRow] as string)) : `${first ? '' : ','}${JSON.stringify(next.value)}`;
+        pending += format === 'csv' ? csvLine(report.columns.map((column) => (next.value as Record<string, string | number | null>)[column])) : `${first ? '' : ','}${JSON.stringify(next.value)}`;
         first = false;
       }
       if (pending.length > 0) controller.enqueue(encoder.encode(pending));
@@ -43,7 +51,7 @@ export function reportResponse(report: UsageReport, format: 'json' | 'csv', head
   return new Response(body, { headers: { 'content-type': contentType, 'cache-control': 'no-store', ...disposition, ...headers } });
 }
 
-function csvFileName(report: UsageReport): string {
+function csvFileName(report: StreamableReport): string {
   const day = (iso: string | null) => (iso ? iso.slice(0, 10) : 'all');
-  return `tollgate-usage-${day(report.meta.from)}-to-${day(report.meta.to)}.csv`;
+  return `tollgate-${report.name ?? 'usage'}-${day(report.meta.from)}-to-${day(report.meta.to)}.csv`;
 }

@@ -21,7 +21,7 @@ export interface ReportSql {
   periods?: Period[];
 }
 
-const rollupColumnOf: Record<LabelDimension, RollupDimension> = {
+export const rollupColumnOf: Record<LabelDimension, RollupDimension> = {
   tenant: 'tenant_id',
   key: 'key_id',
   model: 'model',
@@ -33,7 +33,7 @@ const rollupColumnOf: Record<LabelDimension, RollupDimension> = {
   tag: 'tags',
 };
 
-const isTime = (dimension: ReportDimension): dimension is TimeDimension =>
+export const isTime = (dimension: ReportDimension): dimension is TimeDimension =>
   dimension === 'hour' || dimension === 'day' || dimension === 'week' || dimension === 'month';
 
 /** The narrowest level with every dimension needed; the labels level holds them all. */
@@ -86,7 +86,8 @@ export function buildUsageReportSql(query: ReportQuery, range: { from: number; t
   };
 }
 
-function whereClause(query: ReportQuery): { where: string; params: Array<string | number> } {
+/** The WHERE of a report over a rollup aliased `r`: the range, then each filter as bound parameters. */
+export function whereClause(query: Pick<ReportQuery, 'from' | 'to' | 'filters'>): { where: string; params: Array<string | number> } {
   const conditions: string[] = [];
   const params: Array<string | number> = [];
   if (query.from !== undefined) {
