@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { usdPerMillionToPicoPerToken, usdToNano } from '../src/metering/decimal.js';
+import { alertsSchema } from './alerts-config.js';
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 const headerMap = z.record(z.string(), z.string());
@@ -238,6 +239,7 @@ export const configSchema = z
     redis: redisSchema.optional(),
     metering: meteringSchema.default(meteringSchema.parse({})),
     prompts: promptsSchema.default(promptsSchema.parse({})),
+    alerts: alertsSchema.default(alertsSchema.parse({})),
   })
   .superRefine((config, context) => {
     for (const [name, model] of Object.entries(config.models)) {

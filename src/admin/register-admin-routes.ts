@@ -9,6 +9,8 @@ import { registerPromptAdminRoutes } from '../prompt-api/prompt-admin-routes.js'
 import { registerLedgerRoutes } from './ledger-routes.js';
 import { registerTenantRoutes } from './tenant-routes.js';
 import { registerReportRoutes } from '../reports/report-routes.js';
+import { registerBudgetRoutes } from '../budgets/budget-routes.js';
+import { registerAlertRoutes } from '../alerts/alert-routes.js';
 
 export function registerAdminRoutes(app: Hono<GatewayEnv>): void {
   app.use('/admin/*', requireOperator());
@@ -16,4 +18,6 @@ export function registerAdminRoutes(app: Hono<GatewayEnv>): void {
   registerLedgerRoutes(app);
   registerPromptAdminRoutes(app);
   registerReportRoutes(app);
+  registerBudgetRoutes(app);
+  registerAlertRoutes(app);
 }

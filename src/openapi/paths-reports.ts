@@ -84,6 +84,31 @@ export function reportPaths(): Paths {
         },
       }),
     },
+    '/admin/budgets': {
+      get: financeOperation({
+        operationId: 'listBudgets',
+        summary: 'Budgets: spent this period against every day and month quota, with burn rate, projection and run-out date',
+        description: 'Soonest to run out first.',
+        parameters: [queryParameter('tenant', 'Only this tenant (repeatable).'), queryParameter('key', 'Only this key id.')],
+        responses: { 200: jsonResponse('The budgets.', schemaRef('BudgetList')), ...errorResponses([404]) },
+      }),
+    },
+    '/admin/alerts': {
+      get: financeOperation({
+        operationId: 'listAlerts',
+        summary: 'Alerts raised (budget thresholds, spend spikes) and their webhook delivery',
+        parameters: [
+          queryParameter('tenant', 'Only this tenant (repeatable).'),
+          queryParameter('kind', 'budget_threshold or spend_spike.', { type: 'string', enum: ['budget_threshold', 'spend_spike'] }),
+          queryParameter('status', 'pending, delivered, failed or recorded.', { type: 'string', enum: ['pending', 'delivered', 'failed', 'recorded'] }),
+          queryParameter('from', 'Raised at or after; ISO 8601 or epoch ms.'),
+          queryParameter('to', 'Raised before.'),
+          queryParameter('limit', 'Rows per page.', { type: 'integer', minimum: 1, maximum: 500, default: 50 }),
+          queryParameter('cursor', '`next_cursor` of the previous page.'),
+        ],
+        responses: { 200: jsonResponse('A page of alerts, newest first.', schemaRef('AlertPage')) },
+      }),
+    },
     '/v1/usage': {
       get: {
         operationId: 'getOwnUsage',

@@ -17,6 +17,7 @@ import { OpenCalls } from '../calls/open-calls.js';
 import { LedgerThread, LedgerWriter, startRetention } from '../ledger/index.js';
 import { costNanoUsd, formatNanoUsd, InMemoryPriceBook, tokenCounterThread, worstCaseCostNanoUsd } from '../metering/index.js';
 import { ModelRegistry } from '../models/model-registry.js';
+import { AlertService } from '../alerts/alert-service.js';
 import { Subscriptions } from '../prompt-api/subscriptions.js';
 import { PromptLibrary } from '../prompts/prompt-library.js';
 import { createQuotaService, quotaLimitsFromConfig, type QuotaBackend } from '../quotas/index.js';
@@ -84,6 +85,9 @@ export async function createServices(config: TollgateConfig, options: Omit<Start
   else library.loadFiles(config.prompts.folder);
   library.reloadDatabase();
   const subscriptions = new Subscriptions(database);
+  registerSecret(config.alerts.webhook?.secret);
+  const alerts = new AlertService({ client: database.$client, keyStore, config: config.alerts });
+  alerts.start();
   const refresher = startRefresher(database, [
     () => keyStore.refreshIfChanged(),
     () => subscriptions.refreshIfChanged(),
@@ -103,6 +107,7 @@ export async function createServices(config: TollgateConfig, options: Omit<Start
     clearInterval(refresher);
     library.close();
     retention?.stop();
+    await alerts.close();
     // Calls whose clients left during the drain may still be finishing (their upstream request,
     // a token estimate): wait for their ledger rows, then flush.
     if (!(await openCalls.settled(config.server.shutdownGraceMs))) {

@@ -282,3 +282,36 @@ export const perfHourly = sqliteTable(
   },
   (table) => [primaryKey({ columns: [table.hour, table.tenantId, table.model, table.provider, table.service, table.kind] })],
 );
+
+/**
+ * Alerts: budget thresholds crossed and spend spikes. `dedupe_key` is unique — one alert per
+ * threshold per period (or per spike hour) — so when several gateways check at once, exactly one
+ * insert succeeds and only its gateway sends the webhook. Delivery is claimed with a lease
+ * (`lease_until`), so a retry is made by one gateway, and by another if that one died.
+ */
+export const alerts = sqliteTable(
+  'alerts',
+  {
+    id: text('id').primaryKey(),
+    dedupeKey: text('dedupe_key').notNull(),
+    /** `budget_threshold` or `spend_spike`. */
+    kind: text('kind').notNull(),
+    tenantId: text('tenant_id').notNull(),
+    keyId: text('key_id'),
+    /** The webhook payload, as sent. */
+    payload: text('payload').notNull(),
+    createdAt: integer('created_at').notNull(),
+    /** `pending` (to send), `delivered`, `failed` (retries used up) or `recorded` (no webhook configured). */
+    status: text('status').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: integer('next_attempt_at'),
+    leaseUntil: integer('lease_until'),
+    deliveredAt: integer('delivered_at'),
+    lastError: text('last_error'),
+  },
+  (table) => [
+    uniqueIndex('alerts_dedupe_key').on(table.dedupeKey),
+    index('alerts_created').on(table.createdAt),
+    index('alerts_due').on(table.status, table.nextAttemptAt),
+  ],
+);
