@@ -10,7 +10,9 @@
 import type { MiddlewareHandler } from 'hono';
 import { presentedKey, secretsEqual } from '../auth/api-key.js';
 import { authenticateKey, authenticateOperator } from '../auth/authenticate.js';
+import { GatewayError } from '../errors/gateway-error.js';
 import type { GatewayEnv } from '../server/gateway-env.js';
+import { presentsKey, sessionCaller } from '../dashboard/session-auth.js';
 
 export const publishPermission = 'prompts:publish';
 
@@ -25,6 +27,16 @@ export function requireOperator(): MiddlewareHandler<GatewayEnv> {
     const { keyStore, adminKey } = context.get('gateway');
     const headers = { authorization: context.req.header('authorization'), apiKey: context.req.header('x-api-key') };
     const access = context.req.method === 'GET' || context.req.method === 'HEAD' ? 'read' : 'write';
+    // A dashboard session (cookie) may read; a key header always takes precedence over it.
+    const session = access === 'read' && !presentsKey(context) ? sessionCaller(context) : undefined;
+    if (session) {
+      if (session.kind === 'tenant' && !tenantReadableRoutes.test(context.req.path)) {
+        throw new GatewayError(403, 'A tenant session reads reports, budgets, alerts and calls of its own tenant only.', { code: 'insufficient_role' });
+      }
+      context.set('caller', session);
+      await next();
+      return;
+    }
     if (access === 'read' && tenantReadableRoutes.test(context.req.path)) {
       const rawKey = presentedKey(headers.authorization, headers.apiKey);
       const isAdminKey = rawKey !== undefined && adminKey !== undefined && secretsEqual(rawKey, adminKey);

@@ -16,7 +16,8 @@ export function registerBudgetRoutes(app: Hono<GatewayEnv>): void {
     const tenants = scopedTenants(context.get('caller'), requested);
     const keyFilter = context.req.query('key');
     const records = tenants === undefined ? keyStore.listTenants() : tenants.map((id) => keyStore.tenant(id));
-    const now = Date.now();
+    // To the whole minute: a projection needs no more, and answers within a minute agree.
+    const now = Math.floor(Date.now() / 60_000) * 60_000;
     const data = records.flatMap((tenant, index) => {
       if (!tenant) throw new GatewayError(404, `No tenant \`${tenants![index]}\`.`, { code: 'tenant_not_found', param: 'tenant' });
       const keys = keyStore.listKeys(tenant.id).filter((key) => keyFilter === undefined || key.id === keyFilter);

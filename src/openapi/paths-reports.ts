@@ -109,6 +109,52 @@ export function reportPaths(): Paths {
         responses: { 200: jsonResponse('A page of alerts, newest first.', schemaRef('AlertPage')) },
       }),
     },
+    '/dashboard': {
+      get: {
+        operationId: 'getDashboard',
+        tags: ['reports'],
+        summary: 'The finance dashboard (a page; sign in on it with a key)',
+        security: security.none,
+        responses: {
+          200: { description: 'An HTML page.', content: { 'text/html': { schema: { type: 'string' } } } },
+          503: { description: 'The dashboard is not built (`npm run build`).', content: { 'text/plain': { schema: { type: 'string' } } } },
+        },
+      },
+    },
+    '/dashboard/assets/{file}': {
+      get: {
+        operationId: 'getDashboardAsset',
+        tags: ['reports'],
+        summary: 'A built file of the dashboard (content-hashed name, cached for a year)',
+        security: security.none,
+        parameters: [{ name: 'file', in: 'path', required: true, schema: { type: 'string' } }],
+        responses: { 200: { description: 'The file.', content: { 'text/javascript': { schema: { type: 'string' } }, 'text/css': { schema: { type: 'string' } } } }, ...errorResponses([404]) },
+      },
+    },
+    '/dashboard/session': {
+      post: {
+        operationId: 'signInToDashboard',
+        tags: ['reports'],
+        summary: 'Sign in to the dashboard with a key; sets the HttpOnly session cookie',
+        security: security.none,
+        requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['key'], properties: { key: { type: 'string' } } } } } },
+        responses: { 200: jsonResponse('Who signed in (the cookie is in `set-cookie`).', schemaRef('DashboardSession')), ...errorResponses([400, 401]) },
+      },
+      get: {
+        operationId: 'getDashboardSession',
+        tags: ['reports'],
+        summary: 'Who the session cookie belongs to',
+        security: security.none,
+        responses: { 200: jsonResponse('The session.', schemaRef('DashboardSession')), ...errorResponses([401]) },
+      },
+      delete: {
+        operationId: 'signOutOfDashboard',
+        tags: ['reports'],
+        summary: 'Sign out: ends the session and clears the cookie',
+        security: security.none,
+        responses: { 200: jsonResponse('Signed out.', { type: 'object', properties: { signed_out: { type: 'boolean' } } }) },
+      },
+    },
     '/v1/usage': {
       get: {
         operationId: 'getOwnUsage',

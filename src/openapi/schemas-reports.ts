@@ -164,6 +164,16 @@ export function reportSchemas(): Record<string, JsonSchema> {
       required: ['object', 'data', 'next_cursor'],
       properties: { object: { type: 'string', const: 'list' }, data: { type: 'array', items: schemaRef('Alert') }, next_cursor: orNull({ type: 'string' }) },
     },
+    DashboardSession: {
+      type: 'object',
+      required: ['role', 'tenant', 'key_name', 'time_zone'],
+      properties: {
+        role: { type: 'string', enum: ['admin', 'finance', 'tenant'] },
+        tenant: label,
+        key_name: { type: 'string' },
+        time_zone: { type: 'string' },
+      },
+    },
     SpendPeriod: {
       allOf: [schemaRef('UsageFigures'), { type: 'object', required: ['from', 'to'], properties: { from: { type: 'string' }, to: { type: 'string' } } }],
     },

@@ -315,3 +315,22 @@ export const alerts = sqliteTable(
     index('alerts_due').on(table.status, table.nextAttemptAt),
   ],
 );
+
+/**
+ * Dashboard sign-ins. The browser holds only a random token in an HttpOnly cookie; this table
+ * holds its hash and who signed in (a key id, or for the admin key from the environment, a hash
+ * of that key, so rotating it ends its sessions). Every gateway process reads the same table.
+ */
+export const dashboardSessions = sqliteTable(
+  'dashboard_sessions',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    /** The key that signed in; null for the admin key from the environment. */
+    keyId: text('key_id'),
+    /** For the environment's admin key: `sha256:` of it. */
+    adminKeyHash: text('admin_key_hash'),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (table) => [index('dashboard_sessions_expires').on(table.expiresAt)],
+);
