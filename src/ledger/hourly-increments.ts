@@ -35,6 +35,18 @@ export function rollupDimensions(row: LedgerRow): DimensionValues {
  */
 export function canonicalTags(tags: string | null | undefined): string {
   if (!tags) return '';
+  // A service sends the same few tag sets over and over: parse each once.
+  const known = canonicalCache.get(tags);
+  if (known !== undefined) return known;
+  const canonical = canonicalize(tags);
+  if (canonicalCache.size >= 1_000) canonicalCache.clear();
+  canonicalCache.set(tags, canonical);
+  return canonical;
+}
+
+const canonicalCache = new Map<string, string>();
+
+function canonicalize(tags: string): string {
   try {
     const parsed = JSON.parse(tags) as unknown;
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return tags;

@@ -1,7 +1,7 @@
 /**
  * @module ledger/rollup-levels
- * The hourly rollup tables and what each one keeps. Usage is kept at three levels of detail, from
- * a handful of rows per hour (per tenant) to one row per hour and chargeback label; a report reads
+ * The hourly rollup tables and what each one keeps. Usage is kept at four levels of detail, from
+ * a handful of rows per hour (per tenant; per model) to one row per hour and chargeback label; a report reads
  * the narrowest level that has every dimension it groups or filters by, so a month of usage by
  * tenant and day adds up a few thousand rows whatever the traffic was. `perf_hourly` keeps
  * request counts and latency histograms for the performance trends.
@@ -20,6 +20,7 @@ const callDimensions = ['tenant_id', 'key_id', 'model', 'provider', 'prompt', 'k
 /** Narrowest first: the order in which a report looks for a level that can answer it. */
 export const usageLevels: readonly RollupLevel[] = [
   { table: 'usage_hourly_tenant', dimensions: ['tenant_id'] },
+  { table: 'usage_hourly_model', dimensions: ['model', 'provider', 'kind', 'service'] },
   { table: 'usage_hourly', dimensions: callDimensions },
   { table: 'usage_hourly_labels', dimensions: [...callDimensions, 'end_user', 'tags'] },
 ];

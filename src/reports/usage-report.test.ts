@@ -151,6 +151,7 @@ describe('usage reports from the hourly rollups', () => {
       return { table: built.level.table, plan: steps.map((step) => step.detail).join('\n') };
     };
     expect(plan({ groupBy: 'tenant,day' }).table).toBe('usage_hourly_tenant');
+    expect(plan({ groupBy: 'model,day' }).table).toBe('usage_hourly_model');
     expect(plan({ groupBy: 'model,day', tenant: 'a' }).table).toBe('usage_hourly');
     expect(plan({ groupBy: 'end_user' }).table).toBe('usage_hourly_labels');
     expect(plan({ groupBy: 'day', tag: 'team=x' }).table).toBe('usage_hourly_labels');

@@ -8,7 +8,7 @@
 import type Database from 'better-sqlite3';
 import { formatNanoUsd } from '../metering/decimal.js';
 import { hourMs, usageFigureColumns } from '../ledger/rollup-levels.js';
-import { openReadConnection } from '../storage/read-connection.js';
+import { acquireReadConnection } from '../storage/read-connection.js';
 import type { ReportDimension, ReportQuery } from './report-params.js';
 import { alignmentOf, hourLabel } from './time-buckets.js';
 import { buildUsageReportSql, type ReportSql } from './usage-report-sql.js';
@@ -99,9 +99,9 @@ function resolveRange(client: Database.Database, query: ReportQuery): { from: nu
 }
 
 async function* streamRows(client: Database.Database, path: string, built: ReportSql, timeZone: string): AsyncGenerator<UsageReportRow> {
-  const reader = openReadConnection(path);
+  const reader = acquireReadConnection(path);
   try {
-    const statement = (reader ?? client).prepare(built.sql).safeIntegers(true);
+    const statement = (reader?.client ?? client).prepare(built.sql).safeIntegers(true);
     // An in-memory database is read through the shared connection, so all at once.
     const rows: Iterable<RawRow> = reader ? (statement.iterate(...built.params) as Iterable<RawRow>) : (statement.all(...built.params) as RawRow[]);
     let count = 0;
@@ -111,7 +111,7 @@ async function* streamRows(client: Database.Database, path: string, built: Repor
       if (++count % 2_000 === 0) await new Promise((resolve) => setImmediate(resolve));
     }
   } finally {
-    reader?.close();
+    reader?.release();
   }
 }
 

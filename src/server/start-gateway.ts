@@ -18,6 +18,7 @@ import { LedgerThread, LedgerWriter, startRetention } from '../ledger/index.js';
 import { costNanoUsd, formatNanoUsd, InMemoryPriceBook, tokenCounterThread, worstCaseCostNanoUsd } from '../metering/index.js';
 import { ModelRegistry } from '../models/model-registry.js';
 import { AlertService } from '../alerts/alert-service.js';
+import { closeReadConnections } from '../storage/read-connection.js';
 import { Subscriptions } from '../prompt-api/subscriptions.js';
 import { PromptLibrary } from '../prompts/prompt-library.js';
 import { createQuotaService, quotaLimitsFromConfig, type QuotaBackend } from '../quotas/index.js';
@@ -117,6 +118,7 @@ export async function createServices(config: TollgateConfig, options: Omit<Start
     await tokenCounterThread.close();
     await quotas.close();
     await Promise.allSettled([...providers.values()].map((provider) => provider.close?.()));
+    closeReadConnections(config.storage.sqlite);
     database.$client.close();
   };
   return { services, providers, close };

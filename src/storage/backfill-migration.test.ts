@@ -43,7 +43,7 @@ describe('the hourly rollup backfill migration', () => {
         endUser: index % 2 ? `u${index % 3}` : null,
         tags: index % 3 ? '{"team":"a"}' : null,
       }));
-      const tables = ['usage_hourly_tenant', 'usage_hourly', 'usage_hourly_labels'];
+      const tables = ['usage_hourly_tenant', 'usage_hourly_model', 'usage_hourly', 'usage_hourly_labels'];
       const dump = (client: Database.Database) => tables.map((table) => client.prepare(`SELECT * FROM ${table} ORDER BY 1, 2, 3`).all());
 
       const fresh = new Database(':memory:');

@@ -195,7 +195,7 @@ function usageFigures() {
 }
 
 /**
- * Hourly rollups at three levels of detail (src/ledger/rollup-levels.ts): a report reads the
+ * Hourly rollups at four levels of detail (src/ledger/rollup-levels.ts): a report reads the
  * narrowest one that holds every dimension it groups or filters by. `hour` is the epoch ms of the
  * UTC hour's start; text dimensions hold '' for "none".
  */
@@ -203,6 +203,20 @@ export const usageHourlyTenant = sqliteTable(
   'usage_hourly_tenant',
   { hour: integer('hour').notNull(), tenantId: text('tenant_id').notNull(), ...usageFigures() },
   (table) => [primaryKey({ columns: [table.hour, table.tenantId] })],
+);
+
+/** Usage per hour and model, across tenants: cost and tokens by model for everyone, in few rows. */
+export const usageHourlyModel = sqliteTable(
+  'usage_hourly_model',
+  {
+    hour: integer('hour').notNull(),
+    model: text('model').notNull(),
+    provider: text('provider').notNull(),
+    kind: text('kind').notNull(),
+    service: text('service').notNull(),
+    ...usageFigures(),
+  },
+  (table) => [primaryKey({ columns: [table.hour, table.model, table.provider, table.kind, table.service] })],
 );
 
 export const usageHourly = sqliteTable(
