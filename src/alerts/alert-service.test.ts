@@ -56,10 +56,10 @@ describe('budget alerts', () => {
   it('records and sends each threshold once per period, even from two gateways checking at the same time', async () => {
     await spend([5.5], Date.now() - 60_000); // 55% of the monthly 10 USD
     const gateways = [0, 1].map(() => new AlertService({ client: openConnection(join(folder, 'tollgate.db')), keyStore, config: config() }));
-    const created = gateways.flatMap((gateway) => gateway.check());
+    const created = (await Promise.all(gateways.map((gateway) => gateway.check()))).flat();
     expect(created).toHaveLength(1);
     await spend([3, 2], Date.now() - 30_000); // 105%
-    expect(gateways.flatMap((gateway) => [...gateway.check(), ...gateway.check()])).toHaveLength(2);
+    expect((await Promise.all(gateways.flatMap((gateway) => [gateway.check(), gateway.check()]))).flat()).toHaveLength(2);
     await Promise.all(gateways.map((gateway) => Promise.all([gateway.deliverDue(), gateway.deliverDue()])));
     await untilDelivered(gateways, 3);
     const thresholds = receiver.deliveries.map((delivery) => JSON.parse(delivery.body).threshold).sort((a, b) => a - b);
@@ -82,7 +82,7 @@ describe('budget alerts', () => {
     receiver = await startWebhookReceiver((attempt) => (attempt <= 2 ? 503 : 200));
     await spend([6], Date.now() - 60_000);
     const service = new AlertService({ client: db.$client, keyStore, config: config({ thresholds: [50] }) });
-    expect(service.check()).toHaveLength(1);
+    expect(await service.check()).toHaveLength(1);
     await untilDelivered([service], 1);
     expect(receiver.deliveries.map((delivery) => [delivery.status, delivery.headers['x-tollgate-delivery-attempt']])).toEqual([
       [503, '1'],
@@ -97,7 +97,7 @@ describe('budget alerts', () => {
     await receiver.close();
     receiver = await startWebhookReceiver(() => 500);
     const giveUp = new AlertService({ client: db.$client, keyStore, config: config({ thresholds: [55], retry: { attempts: 2, initialDelayMs: 10, maxDelayMs: 10 } }) });
-    expect(giveUp.check()).toHaveLength(1);
+    expect(await giveUp.check()).toHaveLength(1);
     for (let attempt = 0; attempt < 50 && listAlerts(db.$client, { limit: 1, status: 'failed' }).length === 0; attempt++) {
       await giveUp.tick();
       await new Promise((resolve) => setTimeout(resolve, 15));
@@ -109,7 +109,7 @@ describe('budget alerts', () => {
   it('records alerts without sending when no webhook is configured', async () => {
     await spend([9], Date.now() - 60_000);
     const service = new AlertService({ client: db.$client, keyStore, config: alertsSchema.parse({ spike: false }) });
-    expect(service.check()).toHaveLength(2);
+    expect(await service.check()).toHaveLength(2);
     await service.deliverDue();
     expect(listAlerts(db.$client, { limit: 10 }).map((row) => row.status)).toEqual(['recorded', 'recorded']);
     expect(receiver.deliveries).toHaveLength(0);
@@ -124,11 +124,11 @@ describe('spend spike alerts', () => {
     for (let back = 1; back <= 24; back++) await spend([0.5], thisHour - back * hour + 60_000); // 0.5 USD an hour
     const service = new AlertService({ client: db.$client, keyStore: noBudget, config: config({ spike: { factor: 3, baselineHours: 24, minSpendUsd: 1 } }) });
     await spend([1.2], Math.max(thisHour, now - 1_000));
-    expect(service.check()).toEqual([]); // 1.2 is not above 3 × 0.5
+    expect(await service.check()).toEqual([]); // 1.2 is not above 3 × 0.5
     await spend([0.4], Math.max(thisHour, now - 1_000));
-    const [id] = service.check();
+    const [id] = await service.check();
     expect(id).toMatch(/^alert_/);
-    expect(service.check()).toEqual([]);
+    expect(await service.check()).toEqual([]);
     await untilDelivered([service], 1);
     const payload = JSON.parse(receiver.deliveries[0].body);
     expect(payload).toMatchObject({ type: 'spend.spike', tenant: 'acme', spike: { spend_usd: '1.600000000', baseline_hourly_usd: '0.500000000', factor: 3 } });

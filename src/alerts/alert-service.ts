@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { AlertsConfig } from '../../schemas/alerts-config.js';
-import type { KeyStore } from '../auth/key-store.js';
+import type { KeyStore, TenantRecord } from '../auth/key-store.js';
 import { budgetsOf } from '../budgets/budget-status.js';
 import { hourMs } from '../ledger/rollup-levels.js';
 import { ThrottledErrorLog } from '../ledger/throttled-error-log.js';
@@ -60,11 +60,20 @@ export class AlertService {
     await this.running;
   }
 
-  /** Records every alert the figures call for now; returns the ids this process created. */
-  check(): string[] {
+  /**
+   * Records every alert the figures call for now; returns the ids this process created. Tenants
+   * are checked one at a time with a yield to the event loop in between, so a gateway with many
+   * tenants keeps serving requests while it checks.
+   */
+  async check(): Promise<string[]> {
     const now = this.now();
     const created: string[] = [];
-    for (const candidate of this.candidates(now)) {
+    const candidates: AlertCandidate[] = [];
+    for (const tenant of this.options.keyStore.listTenants()) {
+      candidates.push(...this.candidatesOf(tenant, now));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    for (const candidate of candidates) {
       const id = `alert_${randomUUID().replaceAll('-', '')}`;
       const payload = JSON.stringify({ id, created_at: new Date(now).toISOString(), ...candidate.payload });
       const status = this.options.config.webhook ? 'pending' : 'recorded';
@@ -102,7 +111,7 @@ export class AlertService {
     try {
       if (this.now() - this.lastCheck >= this.options.config.checkIntervalMs) {
         this.lastCheck = this.now();
-        this.check();
+        await this.check();
       }
       await this.deliverDue();
       this.errors.success({});
@@ -111,22 +120,20 @@ export class AlertService {
     }
   }
 
-  private candidates(now: number): AlertCandidate[] {
+  private candidatesOf(tenant: TenantRecord, now: number): AlertCandidate[] {
     const { client, keyStore, config } = this.options;
     const candidates: AlertCandidate[] = [];
     const hour = Math.floor(now / hourMs) * hourMs;
-    for (const tenant of keyStore.listTenants()) {
-      if (config.thresholds.length > 0) candidates.push(...budgetAlertCandidates(budgetsOf(client, tenant, keyStore.listKeys(tenant.id), now), config.thresholds));
-      if (config.spike === false) continue;
-      const spend = spendTotals(client, { tenant: tenant.id, from: hour, to: hour + hourMs });
-      if (spend.requests === 0) continue;
-      const baseline = spendTotals(client, { tenant: tenant.id, from: hour - config.spike.baselineHours * hourMs, to: hour });
-      const spike = spikeCandidate(
-        { tenantId: tenant.id, hour, spendNanoUsd: BigInt(spend.cost_nano_usd), baselineTotalNanoUsd: BigInt(baseline.cost_nano_usd) },
-        { ...config.spike, minSpendNanoUsd: BigInt(usdToNano(config.spike.minSpendUsd)) },
-      );
-      if (spike) candidates.push(spike);
-    }
+    if (config.thresholds.length > 0) candidates.push(...budgetAlertCandidates(budgetsOf(client, tenant, keyStore.listKeys(tenant.id), now), config.thresholds));
+    if (config.spike === false) return candidates;
+    const spend = spendTotals(client, { tenant: tenant.id, from: hour, to: hour + hourMs });
+    if (spend.requests === 0) return candidates;
+    const baseline = spendTotals(client, { tenant: tenant.id, from: hour - config.spike.baselineHours * hourMs, to: hour });
+    const spike = spikeCandidate(
+      { tenantId: tenant.id, hour, spendNanoUsd: BigInt(spend.cost_nano_usd), baselineTotalNanoUsd: BigInt(baseline.cost_nano_usd) },
+      { ...config.spike, minSpendNanoUsd: BigInt(usdToNano(config.spike.minSpendUsd)) },
+    );
+    if (spike) candidates.push(spike);
     return candidates;
   }
 
