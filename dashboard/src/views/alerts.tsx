@@ -8,7 +8,7 @@ import { csvText, downloadCsv } from '../components/csv.js';
 import { SortableTable, type Column } from '../components/sortable-table.js';
 import type { Filters } from '../filters.js';
 import { useData } from '../use-data.js';
-import { budgetId, type Budget } from './budgets.js';
+import { budgetId, type Budget } from './budget-model.js';
 
 interface AlertRow {
   id: string;
