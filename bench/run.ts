@@ -31,6 +31,10 @@
  *                   what they change
  * --observability-only  only what observability costs: Tollgate with metrics, access log and
  *                   tracing off, alternating with metrics on, tracing on at 10% sampling, and all on
+ * --reports-only    only the reports benchmark (bench/lib/reports-bench.ts): seeds the rollups of
+ *                   ten million ledger rows and times a month's report by tenant and day; writes
+ *                   docs/benchmarks-reports.md (the full run does it too, after the load tests)
+ * --reports-rows N  ledger rows the reports benchmark seeds (default 10000000)
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -49,6 +53,7 @@ import type { Results, Settings } from './lib/results.js';
 import type { ScenarioId } from './lib/scenarios.js';
 import { soak } from './lib/soak.js';
 import { observabilityCost } from './lib/observability-cost.js';
+import { renderReportsMarkdown, reportsBench } from './lib/reports-bench.js';
 import { transpileForNode } from './lib/transpile.js';
 import { gatewayNodeFlags } from '../src/cli/runtime-flags.js';
 
@@ -72,6 +77,8 @@ const { values } = parseArgs({
     'node-flags': { type: 'string', default: '' },
     'no-gateway-flags': { type: 'boolean', default: false },
     'observability-only': { type: 'boolean', default: false },
+    'reports-only': { type: 'boolean', default: false },
+    'reports-rows': { type: 'string', default: '10000000' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -138,7 +145,21 @@ process.on('SIGINT', () => {
   process.exit(130);
 });
 
+/** The reports benchmark, in this process; its own report file, so the load figures are untouched. */
+async function reportsPart(): Promise<void> {
+  bench.log('reports: seeding the rollups of ledger rows, then timing reports');
+  const result = await reportsBench({ ledgerRows: Number(values['reports-rows']), log: (line) => bench.log(`reports: ${line}`) });
+  const machine = describeMachine();
+  const text = renderReportsMarkdown(result, results.command, `${machine.cpu} (${machine.cores} cores), Node ${machine.node}`);
+  process.stdout.write(`\n${text}\n`);
+  if (values.out !== '-') {
+    writeFileSync(resolve(repoRoot, 'docs/benchmarks-reports.md'), text);
+    bench.log('wrote docs/benchmarks-reports.md');
+  }
+}
+
 async function main(): Promise<void> {
+  if (values['reports-only']) return reportsPart();
   if (pinned && !pinSelf(settings.loadCpus)) results.notes.push('Could not pin the load generator; it floats over every core.');
   if (!pinned) results.notes.push(hasTaskset ? 'One core only: nothing is pinned.' : '`taskset` not found: nothing is pinned.');
   if (!existsSync(join(repoRoot, 'dist/src/cli/main.js'))) throw new Error('dist/src/cli/main.js is missing: run `npm run build` first (npm run bench does).');
@@ -201,11 +222,13 @@ async function main(): Promise<void> {
   if (values.soak) await soak(bench, fake.url, Number(values.soak));
   if (values.profile) await profile(bench, fake.url, values['profile-scenario'] as ScenarioId);
   await bench.stop(fake);
+  await reportsPart();
 }
 
 main()
   .then(() => {
     results.finishedAt = new Date();
+    if (values['reports-only']) return;
     if (values['observability-only']) process.stdout.write(`\n${renderObservabilityConsole(results)}\n`);
     else if (!values['profile-only']) process.stdout.write(`\n${renderConsole(results)}\n`);
     const outFile = values.out ?? 'docs/benchmarks.md';

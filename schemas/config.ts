@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { usdPerMillionToPicoPerToken, usdToNano } from '../src/metering/decimal.js';
 import { healthConfigSchema, logsConfigSchema, metricsConfigSchema } from './observability-config.js';
 import { defaultMaxJsonDepth, maxJsonDepthCeiling, maxQuotaCount } from './limits.js';
+import { alertsSchema } from './alerts-config.js';
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 const headerMap = z.record(z.string(), z.string());
@@ -271,6 +272,7 @@ export const configSchema = z
     logs: logsConfigSchema.default(logsConfigSchema.parse({})),
     health: healthConfigSchema.default(healthConfigSchema.parse({})),
     responses: responsesSchema.default(responsesSchema.parse({})),
+    alerts: alertsSchema.default(alertsSchema.parse({})),
   })
   .superRefine((config, context) => {
     for (const [name, model] of Object.entries(config.models)) {

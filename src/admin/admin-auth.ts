@@ -3,23 +3,50 @@
  * Guards `/admin/*`: reads (GET) need a finance or admin operator (or the admin key); everything
  * else needs admin. One exception: the prompt publishing routes also accept a tenant key that
  * carries the `prompts:publish` permission, for that tenant's own prompts (the handlers check
- * ownership). The caller is stored for the handlers.
+ * ownership). Reports, budgets, alerts and the call log are also readable by a tenant key, for
+ * its own tenant only (the handlers scope them, see reports/report-scope.ts). The caller is stored
+ * for the handlers.
  */
 import type { MiddlewareHandler } from 'hono';
 import { presentedKey, secretsEqual } from '../auth/api-key.js';
 import { authenticateKey, authenticateOperator } from '../auth/authenticate.js';
+import { GatewayError } from '../errors/gateway-error.js';
 import type { GatewayEnv } from '../server/gateway-env.js';
+import { presentsKey, sessionCaller } from '../dashboard/session-auth.js';
 
 export const publishPermission = 'prompts:publish';
 
 /** Routes a tenant key with `prompts:publish` may use: publishing, deprecating, subscriptions. */
 const tenantPublisherRoutes = /^\/admin\/prompts(\/[^/]+\/(versions\/\d+\/deprecate|subscriptions(\/[^/]+\/(approve|reject))?))?$/;
 
+/** Reads a tenant key may make, scoped to its own tenant by the handlers. */
+const tenantReadableRoutes = /^\/admin\/(reports\/[a-z-]+|budgets|alerts|calls)$/;
+
 export function requireOperator(): MiddlewareHandler<GatewayEnv> {
   return async function operatorAuth(context, next) {
     const { keyStore, adminKey } = context.get('gateway');
     const headers = { authorization: context.req.header('authorization'), apiKey: context.req.header('x-api-key') };
     const access = context.req.method === 'GET' || context.req.method === 'HEAD' ? 'read' : 'write';
+    // A dashboard session (cookie) may read; a key header always takes precedence over it.
+    const session = access === 'read' && !presentsKey(context) ? sessionCaller(context) : undefined;
+    if (session) {
+      if (session.kind === 'tenant' && !tenantReadableRoutes.test(context.req.path)) {
+        throw new GatewayError(403, 'A tenant session reads reports, budgets, alerts and calls of its own tenant only.', { code: 'insufficient_role' });
+      }
+      context.set('caller', session);
+      await next();
+      return;
+    }
+    if (access === 'read' && tenantReadableRoutes.test(context.req.path)) {
+      const rawKey = presentedKey(headers.authorization, headers.apiKey);
+      const isAdminKey = rawKey !== undefined && adminKey !== undefined && secretsEqual(rawKey, adminKey);
+      const found = isAdminKey ? undefined : authenticateKey(keyStore, rawKey);
+      if (found && found.key.role === 'tenant' && found.tenant) {
+        context.set('caller', { kind: 'tenant', key: found.key, tenant: found.tenant });
+        await next();
+        return;
+      }
+    }
     if (tenantPublisherRoutes.test(context.req.path)) {
       const rawKey = presentedKey(headers.authorization, headers.apiKey);
       const isAdminKey = rawKey !== undefined && adminKey !== undefined && secretsEqual(rawKey, adminKey);

@@ -6,13 +6,17 @@
 import type { Hono } from 'hono';
 import { queryCalls, queryDailyUsage, type UsageDimension } from '../ledger/index.js';
 import type { GatewayEnv } from '../server/gateway-env.js';
+import { scopedTenants } from '../reports/report-scope.js';
 
 export function registerLedgerRoutes(app: Hono<GatewayEnv>): void {
   app.get('/admin/calls', (context) => {
     const query = context.req.query();
+    // A tenant key (allowed here for reads) sees its own tenant's calls only.
+    const tenant = scopedTenants(context.get('caller'), query.tenant === undefined ? undefined : [query.tenant])?.[0];
     return context.json(
       queryCalls(context.get('gateway').database, {
-        tenant: query.tenant,
+        tenant,
+        model: query.model,
         key: query.key,
         from: query.from,
         to: query.to,

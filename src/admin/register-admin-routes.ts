@@ -10,6 +10,9 @@ import { registerLedgerRoutes } from './ledger-routes.js';
 import { registerTenantRoutes } from './tenant-routes.js';
 import { auditChanges } from '../audit/audit-changes.js';
 import { registerAuditRoutes } from '../audit/audit-routes.js';
+import { registerReportRoutes } from '../reports/report-routes.js';
+import { registerBudgetRoutes } from '../budgets/budget-routes.js';
+import { registerAlertRoutes } from '../alerts/alert-routes.js';
 
 export function registerAdminRoutes(app: Hono<GatewayEnv>): void {
   app.use('/admin/*', requireOperator());
@@ -18,4 +21,7 @@ export function registerAdminRoutes(app: Hono<GatewayEnv>): void {
   registerTenantRoutes(app);
   registerLedgerRoutes(app);
   registerPromptAdminRoutes(app);
+  registerReportRoutes(app);
+  registerBudgetRoutes(app);
+  registerAlertRoutes(app);
 }

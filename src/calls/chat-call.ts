@@ -13,6 +13,7 @@ import { chatPromptText, promptTokenUpperBound } from '../metering/index.js';
 import type { ResolvedModel } from '../models/model-registry.js';
 import type { GatewayServices } from '../server/gateway-env.js';
 import type { StreamSummary } from '../server/sse-response.js';
+import type { CallLabels } from './call-labels.js';
 import { MeteredCall } from './metered-call.js';
 import { usageOrEstimate } from './usage-or-estimate.js';
 
@@ -29,6 +30,8 @@ export interface ChatCallOptions {
   protocol?: InboundProtocol;
   /** The client's own request in its protocol, for an upstream that speaks it (see `CallContext.native`). */
   native?: NativeRequest;
+  /** Chargeback labels: the end user and the `x-tollgate-tags`. */
+  labels?: CallLabels;
 }
 
 export interface ChatCall {
@@ -52,6 +55,7 @@ export async function beginChatCall(services: GatewayServices, request: ChatComp
     promptTokensUpperBound: promptTokenUpperBound(request),
     maxOutputTokens: maxOutputTokens(request, target, services),
     prompt: options.prompt,
+    labels: options.labels,
   });
   const callContext = { upstreamModel: target.upstreamModel, signal: options.signal, requestId: options.requestId };
   // The raw body describes only the original request, never a derived one (a prompt's repair).

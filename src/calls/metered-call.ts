@@ -14,6 +14,7 @@ import { logger } from '../logging/logger.js';
 import type { ModelPrice } from '../metering/types.js';
 import { QuotaExceededError } from '../quotas/quota-errors.js';
 import type { Reservation } from '../quotas/types.js';
+import type { CallLabels } from './call-labels.js';
 import type { MeteringServices } from './metering-services.js';
 
 export interface CallTarget {
@@ -43,6 +44,8 @@ export interface CallPlan {
    * the model has a unit price (the unpriced-model policy applies when not) and the most it can cost.
    */
   unitCost?: { priced: boolean; worstCaseNanoUsd: number };
+  /** Chargeback labels: the end user and the `x-tollgate-tags` (see call-labels.ts). */
+  labels?: CallLabels;
 }
 
 export interface CallOutcome {
@@ -242,6 +245,8 @@ function ledgerRow(plan: CallPlan, startedAt: number, outcome: CallOutcome, cost
     cacheHit: outcome.cacheHit ?? false,
     usageRaw: outcome.usage.raw === undefined ? null : JSON.stringify(outcome.usage.raw),
     service: plan.service ?? null,
+    endUser: plan.labels?.endUser ?? null,
+    tags: plan.labels?.tags ?? null,
   };
 }
 

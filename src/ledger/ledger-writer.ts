@@ -2,7 +2,7 @@
  * @module ledger/ledger-writer
  * Writes ledger rows to SQLite in batches, off the request path. `append` only pushes to an
  * in-memory queue; a flush (every `flushMs`, or on the next tick once `batchSize` rows wait)
- * inserts the rows and adds them to `daily_rollups` in one transaction, so the totals always
+ * inserts the rows and adds them to every rollup (`rollup-targets.ts`) in one transaction, so the totals always
  * match the rows. A failed flush keeps every row queued and is retried on the next tick; an id
  * already in `calls` is skipped and not counted twice. A crash loses at most the rows queued since
  * the last flush; `close()` writes everything.
@@ -15,7 +15,7 @@
 import type { Database, Statement, Transaction } from 'better-sqlite3';
 import { logger } from '../logging/logger.js';
 import { callColumns, LedgerRowError, toCallParams } from './call-params.js';
-import { aggregateRollups, rollupColumns, rollupKeyLength } from './rollup-increments.js';
+import { rollupIncrements, rollupTargets, upsertSql } from './rollup-targets.js';
 import { ThrottledErrorLog } from './throttled-error-log.js';
 import type { LedgerRow } from './types.js';
 
@@ -54,7 +54,7 @@ const closeRetryDelayMs = 250;
 export class LedgerWriter {
   private readonly client: Database;
   private readonly insertCall: Statement;
-  private readonly upsertRollup: Statement;
+  private readonly upsertRollup: Map<string, Statement>;
   private readonly writeRows: Transaction<(rows: LedgerRow[]) => WriteResult>;
   private readonly batchSize: number;
   private readonly maxPendingRows: number;
@@ -92,11 +92,7 @@ export class LedgerWriter {
       `INSERT INTO calls (${callColumns.join(', ')}) VALUES (${callColumns.map(() => '?').join(', ')})
        ON CONFLICT (id) DO NOTHING`,
     );
-    const sums = rollupColumns.slice(rollupKeyLength).map((column) => `${column} = ${column} + excluded.${column}`);
-    this.upsertRollup = this.client.prepare(
-      `INSERT INTO daily_rollups (${rollupColumns.join(', ')}) VALUES (${rollupColumns.map(() => '?').join(', ')})
-       ON CONFLICT (${rollupColumns.slice(0, rollupKeyLength).join(', ')}) DO UPDATE SET ${sums.join(', ')}`,
-    );
+    this.upsertRollup = new Map(rollupTargets.map((target) => [target.table, this.client.prepare(upsertSql(target))]));
     this.writeRows = this.client.transaction((rows: LedgerRow[]) => this.insertRows(rows));
     // A pending batch flush will write everything anyway; the timer only covers quiet periods.
     this.timer = setInterval(() => {
@@ -225,7 +221,10 @@ export class LedgerWriter {
       }
     }
     // Only rows actually inserted are counted: a duplicate id was already counted once.
-    for (const increment of aggregateRollups(inserted)) this.upsertRollup.run(increment);
+    for (const { target, increments } of rollupIncrements(inserted)) {
+      const upsert = this.upsertRollup.get(target.table)!;
+      for (const increment of increments) upsert.run(increment);
+    }
     return { refused };
   }
 

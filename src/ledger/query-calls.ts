@@ -16,6 +16,8 @@ import { formatNanoUsd } from '../metering/decimal.js';
 export interface CallQuery {
   tenant?: string;
   key?: string;
+  /** Exact public model name. */
+  model?: string;
   /** Inclusive; ISO 8601 or epoch milliseconds. */
   from?: string | number;
   /** Exclusive; ISO 8601 or epoch milliseconds. */
@@ -116,6 +118,7 @@ export function buildCallsQuery(query: CallQuery): { sql: string; params: Array<
   };
   if (query.tenant !== undefined) where('tenant_id = ?', query.tenant);
   if (query.key !== undefined) where('key_id = ?', query.key);
+  if (query.model !== undefined) where('model = ?', query.model);
   const from = query.from === undefined ? undefined : parseInstant(query.from, 'from');
   const to = query.to === undefined ? undefined : parseInstant(query.to, 'to');
   if (from !== undefined && to !== undefined && from > to) throw badRequest('from must not be after to', 'from');

@@ -20,6 +20,7 @@ import { adminPromptPaths, tenantPromptPaths } from './paths-prompts.js';
 import { servicePaths } from './paths-service.js';
 import { observabilityPaths } from './paths-observability.js';
 import { publishedPromptPaths } from './published-prompt-paths.js';
+import { reportPaths } from './paths-reports.js';
 
 export interface BuildOpenApiOptions {
   /** The prompts to give a path each: the latest version of each. */
@@ -38,6 +39,7 @@ const tags = deepFreeze([
   { name: 'anthropic', description: 'Anthropic’s Messages API, for every configured model; errors in Anthropic’s shape.' },
   { name: 'prompts', description: 'Published prompts as REST endpoints: each has its own path, with its input and output schemas.' },
   { name: 'admin', description: 'Tenants, keys, operators, prompt publishing, the call log and usage: operator keys or the admin key.' },
+  { name: 'reports', description: 'Finance: usage and cost reports, trends, budgets and alerts; operators see every tenant, a tenant key its own.' },
   { name: 'health', description: 'Liveness and readiness.' },
   { name: 'docs', description: 'This document and its browser view.' },
 ]);
@@ -63,7 +65,7 @@ function buildStatic(): StaticDocument {
   return deepFreeze({
     info: { title: 'Tollgate', version: packageVersion(), description },
     pathsBefore: { ...openAiPaths(), ...protocolPaths(), ...tenantPromptPaths() },
-    pathsAfter: { ...adminPaths(), ...adminPromptPaths(), ...servicePaths(), ...observabilityPaths() },
+    pathsAfter: { ...adminPaths(), ...adminPromptPaths(), ...reportPaths(), ...servicePaths(), ...observabilityPaths() },
     components: buildComponents(),
   });
 }

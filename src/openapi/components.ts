@@ -9,6 +9,7 @@ import { adminSchemas } from './schemas-admin.js';
 import { openAiSchemas } from './schemas-openai.js';
 import { promptSchemas } from './schemas-prompts.js';
 import { protocolSchemas } from './schemas-protocols.js';
+import { reportSchemas } from './schemas-reports.js';
 
 const securitySchemes = {
   tenantKey: {
@@ -87,7 +88,7 @@ function errorResponseComponents(): Record<string, unknown> {
 
 export function buildComponents(): OpenApiDocument['components'] {
   return {
-    schemas: { ...openAiSchemas(), ...protocolSchemas(), ...promptSchemas(), ...adminSchemas() },
+    schemas: { ...openAiSchemas(), ...protocolSchemas(), ...promptSchemas(), ...adminSchemas(), ...reportSchemas() },
     responses: errorResponseComponents(),
     headers,
     securitySchemes,

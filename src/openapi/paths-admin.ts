@@ -121,10 +121,11 @@ export function adminPaths(): Paths {
         {
           operationId: 'listCalls',
           summary: 'The call log',
-          description: 'Ledger rows, newest first, paged with `next_cursor`.',
+          description: 'Ledger rows, newest first, paged with `next_cursor`. A tenant key may read its own tenant\'s calls.',
           parameters: [
             queryParameter('tenant', 'Only this tenant.'),
             queryParameter('key', 'Only this key id.'),
+            queryParameter('model', 'Only this public model.'),
             instantQuery('from', 'Inclusive start.'),
             instantQuery('to', 'Exclusive end.'),
             queryParameter('status', 'A status code, `4xx`, `5xx`, `error` (>= 400) or `ok` (< 400).'),

@@ -5,6 +5,7 @@
  * `POST /v1/prompts/{name}/subscription` to ask for access to another tenant's prompt.
  */
 import type { Context, Hono } from 'hono';
+import { callLabels } from '../calls/call-labels.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import type { PromptVersion } from '../prompts/types.js';
 import type { GatewayEnv } from '../server/gateway-env.js';
@@ -63,9 +64,10 @@ async function call(context: Context<GatewayEnv>, version: PromptVersion): Promi
   const caller = tenantCaller(context);
   const services = context.get('gateway');
   assertMayCall(caller, version.definition, services.prompts.subscriptions);
+  const labels = callLabels(context);
   const body = await readJsonBody(context);
   const { variables, stream } = splitStreamFlag(version, body, context);
-  return runPrompt(services, version, variables, { caller, requestId: context.get('requestId'), signal: context.req.raw.signal, stream });
+  return runPrompt(services, version, variables, { caller, requestId: context.get('requestId'), signal: context.req.raw.signal, stream, labels });
 }
 
 /**

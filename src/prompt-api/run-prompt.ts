@@ -13,6 +13,7 @@ import { toOpenAIUsage } from '../../providers/shared/openai-usage.js';
 import type { ChatResult, NormalizedUsage } from '../../providers/types.js';
 import type { TenantCaller } from '../auth/authenticate.js';
 import { beginChatCall, usageOfResult, type ChatCall } from '../calls/chat-call.js';
+import type { CallLabels } from '../calls/call-labels.js';
 import { costHeader } from '../calls/metered-call.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import { toGatewayError } from '../errors/render-error.js';
@@ -26,6 +27,7 @@ export interface PromptCallOptions {
   requestId: string;
   signal: AbortSignal;
   stream: boolean;
+  labels?: CallLabels;
 }
 
 export async function runPrompt(services: GatewayServices, version: PromptVersion, variables: unknown, options: PromptCallOptions): Promise<Response> {
@@ -44,6 +46,7 @@ export async function runPrompt(services: GatewayServices, version: PromptVersio
     signal: options.signal,
     kind: 'prompt',
     prompt: { name: definition.name, version: definition.version },
+    labels: options.labels,
   });
   const headers = { ...call.metered.rateLimitHeaders, ...deprecationHeaders(version) };
   try {

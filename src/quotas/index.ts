@@ -18,6 +18,7 @@ export { QuotaService, type FailurePolicy, type QuotaServiceOptions } from './qu
 export { MemoryQuotaBackend, type MemoryQuotaBackendOptions } from './memory-backend.js';
 export type { RedisQuotaBackend, RedisQuotaBackendOptions } from './redis-backend.js';
 export { quotaLimitsFromConfig, usdToNanoUsd } from './quota-limits.js';
+export type { QuotaWindowState } from './quota-windows.js';
 export { counterKey } from './counter-plan.js';
 export { dayWindow, minuteWindow, monthWindow, msUntilReset, type QuotaWindow } from './windows.js';
 export { formatResetDuration } from './rate-limit-headers.js';

@@ -21,6 +21,7 @@ import { planCounters, type CounterPlanOptions, type PlannedCounter } from './co
 import { backendUnavailableError, quotaExceededError } from './quota-errors.js';
 import { rateLimitHeaders } from './rate-limit-headers.js';
 import { ThrottledWarning } from './throttled-warning.js';
+import { readQuotaWindows, type QuotaWindowState } from './quota-windows.js';
 import type { QuotaActual, QuotaBackend, QuotaDemand, QuotaSubject, Reservation, ReserveOutcome } from './types.js';
 
 export type FailurePolicy = 'failOpen' | 'failClosed';
@@ -62,6 +63,11 @@ export class QuotaService {
     if (!outcome.ok) throw this.refusal(subject, counters, outcome.failedIndex, outcome.current, outcome.values, now);
     const headers = rateLimitHeaders(counters, outcome.values, now);
     return new CounterReservation(this.backend, counters, headers, this.settleWarning);
+  }
+
+  /** Every configured window of the subject with what is used and left (`GET /v1/usage`). */
+  windows(subject: QuotaSubject, now: number = Date.now()): Promise<QuotaWindowState[]> {
+    return readQuotaWindows(this.backend, subject, now, this.planOptions);
   }
 
   close(): Promise<void> {

@@ -29,6 +29,7 @@ import { registerGemini } from './routes/gemini.js';
 import { registerCompletions } from './routes/completions.js';
 import { registerAudio } from './routes/audio.js';
 import { registerImagesAndModerations } from './routes/images-and-moderations.js';
+import { registerFinanceRoutes } from '../reports/register-finance-routes.js';
 
 /** Echo a caller's own request id only if it is short and plain, so it is safe to echo and log. */
 const acceptableClientRequestId = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -70,6 +71,7 @@ export function createApp(services: GatewayServices): Hono<GatewayEnv> {
   registerImagesAndModerations(app);
   registerAudio(app);
   registerPromptRoutes(app);
+  registerFinanceRoutes(app);
 
   app.notFound((context) =>
     errorResponse(

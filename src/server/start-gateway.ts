@@ -17,6 +17,8 @@ import { OpenCalls } from '../calls/open-calls.js';
 import { LedgerThread, LedgerWriter, startRetention } from '../ledger/index.js';
 import { costNanoUsd, formatNanoUsd, InMemoryPriceBook, tokenCounterThread, worstCaseCostNanoUsd } from '../metering/index.js';
 import { ModelRegistry } from '../models/model-registry.js';
+import { AlertService } from '../alerts/alert-service.js';
+import { closeReadConnections } from '../storage/read-connection.js';
 import { Subscriptions } from '../prompt-api/subscriptions.js';
 import { PromptLibrary } from '../prompts/prompt-library.js';
 import { createQuotaBackend, createQuotaService, quotaLimitsFromConfig, type QuotaBackend } from '../quotas/index.js';
@@ -108,6 +110,9 @@ export async function createServices(config: TollgateConfig, options: Omit<Start
   library.reloadDatabase();
   auditPromptReloads(audit, library);
   const subscriptions = new Subscriptions(database);
+  registerSecret(config.alerts.webhook?.secret);
+  const alerts = new AlertService({ client: database.$client, keyStore, config: config.alerts });
+  alerts.start();
   const refresher = startRefresher(database, observability, [
     () => keyStore.refreshIfChanged(),
     () => subscriptions.refreshIfChanged(),
@@ -137,6 +142,7 @@ export async function createServices(config: TollgateConfig, options: Omit<Start
     clearInterval(refresher);
     library.close();
     retention?.stop();
+    await alerts.close();
     // Calls whose clients left during the drain may still be finishing (their upstream request,
     // a token estimate): wait for their ledger rows, then flush.
     if (!(await openCalls.settled(config.server.shutdownGraceMs))) {
@@ -147,6 +153,7 @@ export async function createServices(config: TollgateConfig, options: Omit<Start
     await quotas.close();
     audit.close();
     await Promise.allSettled([...providers.values()].map((provider) => provider.close?.()));
+    closeReadConnections(config.storage.sqlite);
     database.$client.close();
     await observability.close();
   };

@@ -6,6 +6,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { latencyBucketCount } from '../ledger/latency-histogram.js';
 
 export const tenants = sqliteTable('tenants', {
   id: text('id').primaryKey(),
@@ -199,4 +200,179 @@ export const auditEvents = sqliteTable(
     detail: text('detail'),
   },
   (table) => [index('audit_time').on(table.time), index('audit_action').on(table.action, table.id), index('audit_actor').on(table.actor, table.id), index('audit_target').on(table.targetId, table.id)],
+);
+
+/**
+ * Usage figures summed per rollup key. Money is nano-USD; `estimated_cost_nano_usd` is the part of
+ * `cost_nano_usd` whose tokens Tollgate counted itself (see `calls.estimated`).
+ */
+function usageFigures() {
+  return {
+    requests: integer('requests').notNull().default(0),
+    errors: integer('errors').notNull().default(0),
+    inputTokens: integer('input_tokens').notNull().default(0),
+    cachedInputTokens: integer('cached_input_tokens').notNull().default(0),
+    cacheWriteTokens: integer('cache_write_tokens').notNull().default(0),
+    outputTokens: integer('output_tokens').notNull().default(0),
+    reasoningTokens: integer('reasoning_tokens').notNull().default(0),
+    costNanoUsd: integer('cost_nano_usd').notNull().default(0),
+    estimatedCostNanoUsd: integer('estimated_cost_nano_usd').notNull().default(0),
+    unknownCostRequests: integer('unknown_cost_requests').notNull().default(0),
+    estimatedRequests: integer('estimated_requests').notNull().default(0),
+  };
+}
+
+/**
+ * Hourly rollups at four levels of detail (src/ledger/rollup-levels.ts): a report reads the
+ * narrowest one that holds every dimension it groups or filters by. `hour` is the epoch ms of the
+ * UTC hour's start; text dimensions hold '' for "none".
+ */
+export const usageHourlyTenant = sqliteTable(
+  'usage_hourly_tenant',
+  { hour: integer('hour').notNull(), tenantId: text('tenant_id').notNull(), ...usageFigures() },
+  (table) => [primaryKey({ columns: [table.hour, table.tenantId] })],
+);
+
+/** Usage per hour and model, across tenants: cost and tokens by model for everyone, in few rows. */
+export const usageHourlyModel = sqliteTable(
+  'usage_hourly_model',
+  {
+    hour: integer('hour').notNull(),
+    model: text('model').notNull(),
+    provider: text('provider').notNull(),
+    kind: text('kind').notNull(),
+    service: text('service').notNull(),
+    ...usageFigures(),
+  },
+  (table) => [primaryKey({ columns: [table.hour, table.model, table.provider, table.kind, table.service] })],
+);
+
+export const usageHourly = sqliteTable(
+  'usage_hourly',
+  {
+    hour: integer('hour').notNull(),
+    tenantId: text('tenant_id').notNull(),
+    keyId: text('key_id').notNull(),
+    model: text('model').notNull(),
+    provider: text('provider').notNull(),
+    prompt: text('prompt').notNull(),
+    kind: text('kind').notNull(),
+    service: text('service').notNull(),
+    ...usageFigures(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.hour, table.tenantId, table.keyId, table.model, table.provider, table.prompt, table.kind, table.service] }),
+    index('usage_hourly_tenant_hour').on(table.tenantId, table.hour),
+  ],
+);
+
+/** The chargeback level: also the caller's end user and tags (canonical JSON, keys sorted). */
+export const usageHourlyLabels = sqliteTable(
+  'usage_hourly_labels',
+  {
+    hour: integer('hour').notNull(),
+    tenantId: text('tenant_id').notNull(),
+    keyId: text('key_id').notNull(),
+    model: text('model').notNull(),
+    provider: text('provider').notNull(),
+    prompt: text('prompt').notNull(),
+    kind: text('kind').notNull(),
+    service: text('service').notNull(),
+    endUser: text('end_user').notNull(),
+    tags: text('tags').notNull(),
+    ...usageFigures(),
+  },
+  (table) => [
+    primaryKey({
+      columns: [table.hour, table.tenantId, table.keyId, table.model, table.provider, table.prompt, table.kind, table.service, table.endUser, table.tags],
+    }),
+    index('usage_hourly_labels_tenant_hour').on(table.tenantId, table.hour),
+  ],
+);
+
+function histogramColumns(prefix: string) {
+  const columns: Record<string, ReturnType<typeof integer>> = {};
+  for (let index = 0; index < latencyBucketCount; index++) {
+    columns[`${prefix}${index}`] = integer(`${prefix}${index}`).notNull().default(0);
+  }
+  return columns as Record<`${typeof prefix}${number}`, ReturnType<ReturnType<typeof integer>['notNull']>>;
+}
+
+/**
+ * Performance per hour, tenant, model, provider, service and kind: request and error counts and
+ * fixed-bucket histograms (src/ledger/latency-histogram.ts) of latency (`lat_b*`, successful
+ * calls) and time to first token (`ttft_b*`, streamed calls).
+ */
+export const perfHourly = sqliteTable(
+  'perf_hourly',
+  {
+    hour: integer('hour').notNull(),
+    tenantId: text('tenant_id').notNull(),
+    model: text('model').notNull(),
+    provider: text('provider').notNull(),
+    service: text('service').notNull(),
+    kind: text('kind').notNull(),
+    requests: integer('requests').notNull().default(0),
+    errors: integer('errors').notNull().default(0),
+    serverErrors: integer('server_errors').notNull().default(0),
+    latencyCount: integer('latency_count').notNull().default(0),
+    latencyMsSum: integer('latency_ms_sum').notNull().default(0),
+    ttftCount: integer('ttft_count').notNull().default(0),
+    ttftMsSum: integer('ttft_ms_sum').notNull().default(0),
+    ...histogramColumns('lat_b'),
+    ...histogramColumns('ttft_b'),
+  },
+  (table) => [primaryKey({ columns: [table.hour, table.tenantId, table.model, table.provider, table.service, table.kind] })],
+);
+
+/**
+ * Alerts: budget thresholds crossed and spend spikes. `dedupe_key` is unique — one alert per
+ * threshold per period (or per spike hour) — so when several gateways check at once, exactly one
+ * insert succeeds and only its gateway sends the webhook. Delivery is claimed with a lease
+ * (`lease_until`), so a retry is made by one gateway, and by another if that one died.
+ */
+export const alerts = sqliteTable(
+  'alerts',
+  {
+    id: text('id').primaryKey(),
+    dedupeKey: text('dedupe_key').notNull(),
+    /** `budget_threshold` or `spend_spike`. */
+    kind: text('kind').notNull(),
+    tenantId: text('tenant_id').notNull(),
+    keyId: text('key_id'),
+    /** The webhook payload, as sent. */
+    payload: text('payload').notNull(),
+    createdAt: integer('created_at').notNull(),
+    /** `pending` (to send), `delivered`, `failed` (retries used up) or `recorded` (no webhook configured). */
+    status: text('status').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: integer('next_attempt_at'),
+    leaseUntil: integer('lease_until'),
+    deliveredAt: integer('delivered_at'),
+    lastError: text('last_error'),
+  },
+  (table) => [
+    uniqueIndex('alerts_dedupe_key').on(table.dedupeKey),
+    index('alerts_created').on(table.createdAt),
+    index('alerts_due').on(table.status, table.nextAttemptAt),
+  ],
+);
+
+/**
+ * Dashboard sign-ins. The browser holds only a random token in an HttpOnly cookie; this table
+ * holds its hash and who signed in (a key id, or for the admin key from the environment, a hash
+ * of that key, so rotating it ends its sessions). Every gateway process reads the same table.
+ */
+export const dashboardSessions = sqliteTable(
+  'dashboard_sessions',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    /** The key that signed in; null for the admin key from the environment. */
+    keyId: text('key_id'),
+    /** For the environment's admin key: `sha256:` of it. */
+    adminKeyHash: text('admin_key_hash'),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (table) => [index('dashboard_sessions_expires').on(table.expiresAt)],
 );

@@ -7,6 +7,7 @@
 import type { Hono } from 'hono';
 import { chatCompletionRequestSchema } from '../../../schemas/openai-chat.js';
 import { beginChatCall, streamOutcome, usageOfResult } from '../../calls/chat-call.js';
+import { callLabels } from '../../calls/call-labels.js';
 import { costHeader } from '../../calls/metered-call.js';
 import { toGatewayError } from '../../errors/render-error.js';
 import type { GatewayEnv } from '../gateway-env.js';
@@ -25,6 +26,7 @@ export function registerChatCompletions(app: Hono<GatewayEnv>): void {
       signal: context.req.raw.signal,
       kind: 'chat',
       rawBody: body.bytes,
+      labels: callLabels(context, request.user),
     });
     const { metered } = call;
     try {

@@ -4,6 +4,7 @@
  */
 import type { Hono } from 'hono';
 import { embeddingsRequestSchema } from '../../../schemas/openai-embeddings.js';
+import { callLabels } from '../../calls/call-labels.js';
 import { costHeader, MeteredCall } from '../../calls/metered-call.js';
 import { unsupported } from '../../errors/gateway-error.js';
 import { toGatewayError } from '../../errors/render-error.js';
@@ -16,6 +17,7 @@ export function registerEmbeddings(app: Hono<GatewayEnv>): void {
   app.post('/v1/embeddings', async (context) => {
     const caller = tenantCaller(context);
     const request = validateBody(embeddingsRequestSchema, await readJsonBody(context));
+    const labels = callLabels(context, request.user);
     const services = context.get('gateway');
     const target = services.models.resolve(request.model);
     if (!target.provider.embed) throw unsupported(target.providerName, 'Embeddings', 'model');
@@ -27,6 +29,7 @@ export function registerEmbeddings(app: Hono<GatewayEnv>): void {
       requestId: context.get('requestId'),
       promptTokensUpperBound: embeddingsTokenUpperBound(request),
       maxOutputTokens: 0,
+      labels,
     });
     try {
       const result = await target.provider.embed(request, {

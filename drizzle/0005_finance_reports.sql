@@ -1,0 +1,171 @@
+CREATE TABLE `alerts` (
+	`id` text PRIMARY KEY NOT NULL,
+	`dedupe_key` text NOT NULL,
+	`kind` text NOT NULL,
+	`tenant_id` text NOT NULL,
+	`key_id` text,
+	`payload` text NOT NULL,
+	`created_at` integer NOT NULL,
+	`status` text NOT NULL,
+	`attempts` integer DEFAULT 0 NOT NULL,
+	`next_attempt_at` integer,
+	`lease_until` integer,
+	`delivered_at` integer,
+	`last_error` text
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `alerts_dedupe_key` ON `alerts` (`dedupe_key`);--> statement-breakpoint
+CREATE INDEX `alerts_created` ON `alerts` (`created_at`);--> statement-breakpoint
+CREATE INDEX `alerts_due` ON `alerts` (`status`,`next_attempt_at`);--> statement-breakpoint
+CREATE TABLE `dashboard_sessions` (
+	`token_hash` text PRIMARY KEY NOT NULL,
+	`key_id` text,
+	`admin_key_hash` text,
+	`created_at` integer NOT NULL,
+	`expires_at` integer NOT NULL
+);
+--> statement-breakpoint
+CREATE INDEX `dashboard_sessions_expires` ON `dashboard_sessions` (`expires_at`);--> statement-breakpoint
+CREATE TABLE `perf_hourly` (
+	`hour` integer NOT NULL,
+	`tenant_id` text NOT NULL,
+	`model` text NOT NULL,
+	`provider` text NOT NULL,
+	`service` text NOT NULL,
+	`kind` text NOT NULL,
+	`requests` integer DEFAULT 0 NOT NULL,
+	`errors` integer DEFAULT 0 NOT NULL,
+	`server_errors` integer DEFAULT 0 NOT NULL,
+	`latency_count` integer DEFAULT 0 NOT NULL,
+	`latency_ms_sum` integer DEFAULT 0 NOT NULL,
+	`ttft_count` integer DEFAULT 0 NOT NULL,
+	`ttft_ms_sum` integer DEFAULT 0 NOT NULL,
+	`lat_b0` integer DEFAULT 0 NOT NULL,
+	`lat_b1` integer DEFAULT 0 NOT NULL,
+	`lat_b2` integer DEFAULT 0 NOT NULL,
+	`lat_b3` integer DEFAULT 0 NOT NULL,
+	`lat_b4` integer DEFAULT 0 NOT NULL,
+	`lat_b5` integer DEFAULT 0 NOT NULL,
+	`lat_b6` integer DEFAULT 0 NOT NULL,
+	`lat_b7` integer DEFAULT 0 NOT NULL,
+	`lat_b8` integer DEFAULT 0 NOT NULL,
+	`lat_b9` integer DEFAULT 0 NOT NULL,
+	`lat_b10` integer DEFAULT 0 NOT NULL,
+	`lat_b11` integer DEFAULT 0 NOT NULL,
+	`lat_b12` integer DEFAULT 0 NOT NULL,
+	`lat_b13` integer DEFAULT 0 NOT NULL,
+	`lat_b14` integer DEFAULT 0 NOT NULL,
+	`lat_b15` integer DEFAULT 0 NOT NULL,
+	`lat_b16` integer DEFAULT 0 NOT NULL,
+	`lat_b17` integer DEFAULT 0 NOT NULL,
+	`lat_b18` integer DEFAULT 0 NOT NULL,
+	`lat_b19` integer DEFAULT 0 NOT NULL,
+	`ttft_b0` integer DEFAULT 0 NOT NULL,
+	`ttft_b1` integer DEFAULT 0 NOT NULL,
+	`ttft_b2` integer DEFAULT 0 NOT NULL,
+	`ttft_b3` integer DEFAULT 0 NOT NULL,
+	`ttft_b4` integer DEFAULT 0 NOT NULL,
+	`ttft_b5` integer DEFAULT 0 NOT NULL,
+	`ttft_b6` integer DEFAULT 0 NOT NULL,
+	`ttft_b7` integer DEFAULT 0 NOT NULL,
+	`ttft_b8` integer DEFAULT 0 NOT NULL,
+	`ttft_b9` integer DEFAULT 0 NOT NULL,
+	`ttft_b10` integer DEFAULT 0 NOT NULL,
+	`ttft_b11` integer DEFAULT 0 NOT NULL,
+	`ttft_b12` integer DEFAULT 0 NOT NULL,
+	`ttft_b13` integer DEFAULT 0 NOT NULL,
+	`ttft_b14` integer DEFAULT 0 NOT NULL,
+	`ttft_b15` integer DEFAULT 0 NOT NULL,
+	`ttft_b16` integer DEFAULT 0 NOT NULL,
+	`ttft_b17` integer DEFAULT 0 NOT NULL,
+	`ttft_b18` integer DEFAULT 0 NOT NULL,
+	`ttft_b19` integer DEFAULT 0 NOT NULL,
+	PRIMARY KEY(`hour`, `tenant_id`, `model`, `provider`, `service`, `kind`)
+);
+--> statement-breakpoint
+CREATE TABLE `usage_hourly` (
+	`hour` integer NOT NULL,
+	`tenant_id` text NOT NULL,
+	`key_id` text NOT NULL,
+	`model` text NOT NULL,
+	`provider` text NOT NULL,
+	`prompt` text NOT NULL,
+	`kind` text NOT NULL,
+	`service` text NOT NULL,
+	`requests` integer DEFAULT 0 NOT NULL,
+	`errors` integer DEFAULT 0 NOT NULL,
+	`input_tokens` integer DEFAULT 0 NOT NULL,
+	`cached_input_tokens` integer DEFAULT 0 NOT NULL,
+	`cache_write_tokens` integer DEFAULT 0 NOT NULL,
+	`output_tokens` integer DEFAULT 0 NOT NULL,
+	`reasoning_tokens` integer DEFAULT 0 NOT NULL,
+	`cost_nano_usd` integer DEFAULT 0 NOT NULL,
+	`estimated_cost_nano_usd` integer DEFAULT 0 NOT NULL,
+	`unknown_cost_requests` integer DEFAULT 0 NOT NULL,
+	`estimated_requests` integer DEFAULT 0 NOT NULL,
+	PRIMARY KEY(`hour`, `tenant_id`, `key_id`, `model`, `provider`, `prompt`, `kind`, `service`)
+);
+--> statement-breakpoint
+CREATE INDEX `usage_hourly_tenant_hour` ON `usage_hourly` (`tenant_id`,`hour`);--> statement-breakpoint
+CREATE TABLE `usage_hourly_labels` (
+	`hour` integer NOT NULL,
+	`tenant_id` text NOT NULL,
+	`key_id` text NOT NULL,
+	`model` text NOT NULL,
+	`provider` text NOT NULL,
+	`prompt` text NOT NULL,
+	`kind` text NOT NULL,
+	`service` text NOT NULL,
+	`end_user` text NOT NULL,
+	`tags` text NOT NULL,
+	`requests` integer DEFAULT 0 NOT NULL,
+	`errors` integer DEFAULT 0 NOT NULL,
+	`input_tokens` integer DEFAULT 0 NOT NULL,
+	`cached_input_tokens` integer DEFAULT 0 NOT NULL,
+	`cache_write_tokens` integer DEFAULT 0 NOT NULL,
+	`output_tokens` integer DEFAULT 0 NOT NULL,
+	`reasoning_tokens` integer DEFAULT 0 NOT NULL,
+	`cost_nano_usd` integer DEFAULT 0 NOT NULL,
+	`estimated_cost_nano_usd` integer DEFAULT 0 NOT NULL,
+	`unknown_cost_requests` integer DEFAULT 0 NOT NULL,
+	`estimated_requests` integer DEFAULT 0 NOT NULL,
+	PRIMARY KEY(`hour`, `tenant_id`, `key_id`, `model`, `provider`, `prompt`, `kind`, `service`, `end_user`, `tags`)
+);
+--> statement-breakpoint
+CREATE INDEX `usage_hourly_labels_tenant_hour` ON `usage_hourly_labels` (`tenant_id`,`hour`);--> statement-breakpoint
+CREATE TABLE `usage_hourly_model` (
+	`hour` integer NOT NULL,
+	`model` text NOT NULL,
+	`provider` text NOT NULL,
+	`kind` text NOT NULL,
+	`service` text NOT NULL,
+	`requests` integer DEFAULT 0 NOT NULL,
+	`errors` integer DEFAULT 0 NOT NULL,
+	`input_tokens` integer DEFAULT 0 NOT NULL,
+	`cached_input_tokens` integer DEFAULT 0 NOT NULL,
+	`cache_write_tokens` integer DEFAULT 0 NOT NULL,
+	`output_tokens` integer DEFAULT 0 NOT NULL,
+	`reasoning_tokens` integer DEFAULT 0 NOT NULL,
+	`cost_nano_usd` integer DEFAULT 0 NOT NULL,
+	`estimated_cost_nano_usd` integer DEFAULT 0 NOT NULL,
+	`unknown_cost_requests` integer DEFAULT 0 NOT NULL,
+	`estimated_requests` integer DEFAULT 0 NOT NULL,
+	PRIMARY KEY(`hour`, `model`, `provider`, `kind`, `service`)
+);
+--> statement-breakpoint
+CREATE TABLE `usage_hourly_tenant` (
+	`hour` integer NOT NULL,
+	`tenant_id` text NOT NULL,
+	`requests` integer DEFAULT 0 NOT NULL,
+	`errors` integer DEFAULT 0 NOT NULL,
+	`input_tokens` integer DEFAULT 0 NOT NULL,
+	`cached_input_tokens` integer DEFAULT 0 NOT NULL,
+	`cache_write_tokens` integer DEFAULT 0 NOT NULL,
+	`output_tokens` integer DEFAULT 0 NOT NULL,
+	`reasoning_tokens` integer DEFAULT 0 NOT NULL,
+	`cost_nano_usd` integer DEFAULT 0 NOT NULL,
+	`estimated_cost_nano_usd` integer DEFAULT 0 NOT NULL,
+	`unknown_cost_requests` integer DEFAULT 0 NOT NULL,
+	`estimated_requests` integer DEFAULT 0 NOT NULL,
+	PRIMARY KEY(`hour`, `tenant_id`)
+);

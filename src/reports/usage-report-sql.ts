@@ -1,0 +1,114 @@
+/**
+ * @module reports/usage-report-sql
+ * Builds the SQL of a usage report over the hourly rollups: picks the narrowest rollup level that
+ * holds every dimension the report groups or filters by, turns local calendar periods into a
+ * bucket expression over the `hour` column, and filters with bound parameters. Pure: the caller
+ * runs it (usage-report.ts). SQLite dialect; a PostgreSQL twin would build the same shapes.
+ */
+import { usageFigureColumns, usageLevels, type RollupDimension, type RollupLevel } from '../ledger/rollup-levels.js';
+import type { LabelDimension, ReportDimension, ReportFilters, ReportQuery } from './report-params.js';
+import { periodBoundaries, periodIndexSql, type Period, type TimeDimension } from './time-buckets.js';
+
+export interface ReportSql {
+  sql: string;
+  params: Array<string | number>;
+  /** The same filters without grouping: one row of totals. */
+  totalsSql: string;
+  /** Output field names of the grouped columns, in SELECT order (`g0`, `g1`...). */
+  groups: ReportDimension[];
+  level: RollupLevel;
+  /** For day, week and month: the periods, indexed by the bucket value. */
+  periods?: Period[];
+}
+
+export const rollupColumnOf: Record<LabelDimension, RollupDimension> = {
+  tenant: 'tenant_id',
+  key: 'key_id',
+  model: 'model',
+  provider: 'provider',
+  prompt: 'prompt',
+  service: 'service',
+  kind: 'kind',
+  end_user: 'end_user',
+  tag: 'tags',
+};
+
+export const isTime = (dimension: ReportDimension): dimension is TimeDimension =>
+  dimension === 'hour' || dimension === 'day' || dimension === 'week' || dimension === 'month';
+
+/** The narrowest level with every dimension needed; the labels level holds them all. */
+export function chooseLevel(groupBy: readonly ReportDimension[], filters: ReportFilters): RollupLevel {
+  const needed = new Set<RollupDimension>();
+  for (const dimension of groupBy) if (!isTime(dimension)) needed.add(rollupColumnOf[dimension]);
+  for (const [name, values] of Object.entries(filters)) if (values !== undefined) needed.add(rollupColumnOf[name as LabelDimension]);
+  return usageLevels.find((level) => [...needed].every((dimension) => level.dimensions.includes(dimension))) ?? usageLevels[usageLevels.length - 1];
+}
+
+/** `range` is [from, to) in whole UTC hours; required when grouping by day, week or month. */
+export function buildUsageReportSql(query: ReportQuery, range: { from: number; to: number } | undefined): ReportSql {
+  const level = chooseLevel(query.groupBy, query.filters);
+  const { where, params } = whereClause(query);
+  const from = `FROM ${level.table} AS r`;
+  const groups: ReportDimension[] = [];
+  const selected: string[] = [];
+  let join = '';
+  let periods: Period[] | undefined;
+  const time = query.groupBy.find(isTime);
+  if (time !== undefined) {
+    groups.push(time);
+    if (time === 'hour') selected.push('r.hour');
+    else {
+      if (!range) throw new Error('grouping by a calendar period needs a range');
+      periods = periodBoundaries(time, range.from, range.to, query.timeZone);
+      selected.push(periodIndexSql('r.hour', periods.map((period) => period.start)));
+    }
+  }
+  for (const dimension of query.groupBy) {
+    if (isTime(dimension)) continue;
+    groups.push(dimension);
+    if (dimension === 'tag') {
+      // A call with two tags counts once under each; rows of one tag key never overlap.
+      join = " LEFT JOIN json_each(NULLIF(r.tags, '')) AS j";
+      selected.push("COALESCE(j.key || '=' || j.value, '')");
+    } else selected.push(`r.${rollupColumnOf[dimension]}`);
+  }
+  const sums = usageFigureColumns.map((column) => `COALESCE(SUM(r.${column}), 0) AS ${column}`).join(', ');
+  const aliases = selected.map((_, index) => `g${index}`);
+  const select = [...selected.map((expression, index) => `${expression} AS ${aliases[index]}`), sums].join(', ');
+  const grouping = aliases.length > 0 ? ` GROUP BY ${aliases.join(', ')} ORDER BY ${aliases.join(', ')}` : '';
+  return {
+    sql: `SELECT ${select} ${from}${join}${where}${grouping}`,
+    totalsSql: `SELECT ${sums} ${from}${where}`,
+    params,
+    groups,
+    level,
+    periods,
+  };
+}
+
+/** The WHERE of a report over a rollup aliased `r`: the range, then each filter as bound parameters. */
+export function whereClause(query: Pick<ReportQuery, 'from' | 'to' | 'filters'>): { where: string; params: Array<string | number> } {
+  const conditions: string[] = [];
+  const params: Array<string | number> = [];
+  if (query.from !== undefined) {
+    conditions.push('r.hour >= ?');
+    params.push(query.from);
+  }
+  if (query.to !== undefined) {
+    conditions.push('r.hour < ?');
+    params.push(query.to);
+  }
+  for (const [name, values] of Object.entries(query.filters) as Array<[LabelDimension, unknown[]]>) {
+    if (values === undefined) continue;
+    if (name === 'tag') {
+      for (const tag of values as Array<{ key: string; value: string }>) {
+        conditions.push("EXISTS (SELECT 1 FROM json_each(NULLIF(r.tags, '')) AS f WHERE f.key = ? AND f.value = ?)");
+        params.push(tag.key, tag.value);
+      }
+      continue;
+    }
+    conditions.push(`r.${rollupColumnOf[name]} IN (${values.map(() => '?').join(', ')})`);
+    params.push(...(values as string[]));
+  }
+  return { where: conditions.length > 0 ? ` WHERE ${conditions.join(' AND ')}` : '', params };
+}
