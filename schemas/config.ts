@@ -14,8 +14,19 @@ const directModels = z
   .default(false)
   .describe('allow requests to name `provider/model` directly: true for any model, or a list');
 
+/** Caps on what an upstream may send back (see providers/shared/response-limits.ts). */
+const responseLimitFields = {
+  /** A non-streamed answer (chat or embeddings), in bytes; larger answers are refused with 502. */
+  maxResponseBytes: z.number().int().positive().optional(),
+  /** A whole streamed answer, in bytes. */
+  maxStreamBytes: z.number().int().positive().optional(),
+  /** One server-sent event of a stream, in bytes (characters). */
+  maxEventBytes: z.number().int().positive().optional(),
+};
+
 /** Fields every HTTP provider accepts. */
 const httpProviderFields = {
+  ...responseLimitFields,
   baseURL: httpUrl,
   apiKey: z.string().min(1).optional(),
   headers: headerMap.default({}),
@@ -227,6 +238,9 @@ export const serverConfigSchema = z.strictObject({
   shutdownGraceMs: z.number().int().min(0).default(30_000),
 });
 
+/** Gateway-wide defaults for every provider; a provider's own setting wins. */
+export const upstreamSchema = z.strictObject(responseLimitFields);
+
 export const configSchema = z
   .strictObject({
     server: serverConfigSchema.default(serverConfigSchema.parse({})),
@@ -238,6 +252,7 @@ export const configSchema = z
     redis: redisSchema.optional(),
     metering: meteringSchema.default(meteringSchema.parse({})),
     prompts: promptsSchema.default(promptsSchema.parse({})),
+    upstream: upstreamSchema.default({}),
   })
   .superRefine((config, context) => {
     for (const [name, model] of Object.entries(config.models)) {

@@ -3,10 +3,13 @@
  * One pooled, keep-alive undici `Agent` per configured provider. `timeoutMs` bounds both the wait
  * for response headers and any silence between body chunks, so a stalled stream fails instead of
  * hanging; the idle connections are reused across requests. `postUpstream` is every adapter's
- * POST: a failure below HTTP (refused, reset, timed out, aborted) becomes the gateway's 502/504/499.
+ * POST: a failure below HTTP (refused, reset, timed out, aborted) becomes the gateway's 502/504/499,
+ * and a redirect a 502. undici's `request()` never follows redirects (it has no redirect option
+ * without an interceptor), so the key is never sent anywhere else.
  */
 import { Agent, request, type Dispatcher } from 'undici';
 import { transportError } from './upstream-errors.js';
+import { refuseUnexpectedStatus } from './upstream-response.js';
 
 export interface DispatcherOptions {
   timeoutMs: number;
@@ -34,10 +37,17 @@ export interface UpstreamPost {
   dispatcher: Dispatcher;
 }
 
+/**
+ * The answer, once it is a success (2xx) or an error (4xx/5xx) for the adapter to map; a redirect
+ * is refused here, for every adapter (see `upstream-response.ts`).
+ */
 export async function postUpstream({ provider, url, headers, body, signal, dispatcher }: UpstreamPost): Promise<Dispatcher.ResponseData> {
+  let response: Dispatcher.ResponseData;
   try {
-    return await request(url, { method: 'POST', headers, body, signal, dispatcher });
+    response = await request(url, { method: 'POST', headers, body, signal, dispatcher });
   } catch (error) {
     throw transportError(provider, error, signal);
   }
+  await refuseUnexpectedStatus(provider, response);
+  return response;
 }

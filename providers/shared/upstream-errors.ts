@@ -23,9 +23,11 @@ export interface UpstreamErrorDetails {
   retryAfter?: string | null;
 }
 
-export function upstreamHttpError({ provider, status, message, code, param, retryAfter }: UpstreamErrorDetails): GatewayError {
-  const text = `${provider}: ${redactSecrets(message || `upstream answered HTTP ${status}`)}`;
-  const headers: Record<string, string> = retryAfter ? { 'retry-after': retryAfter } : {};
+export function upstreamHttpError({ provider, status, message, code: rawCode, param: rawParam, retryAfter }: UpstreamErrorDetails): GatewayError {
+  const text = `${provider}: ${upstreamMessage(message) || `upstream answered HTTP ${status}`}`;
+  const headers: Record<string, string> = retryAfter && isRetryAfter(retryAfter) ? { 'retry-after': retryAfter } : {};
+  const code = identifier(rawCode);
+  const param = identifier(rawParam);
   if (status === 429) {
     return new GatewayError(429, text, { type: 'rate_limit_error', code: code ?? 'rate_limit_exceeded', headers });
   }
@@ -50,6 +52,29 @@ export function upstreamHttpError({ provider, status, message, code, param, retr
     code: code ?? null,
     param: param ?? null,
   });
+}
+
+/** Upstream text shown to a client: secrets redacted, markup dropped, at most `maxMessageLength` characters. */
+const maxMessageLength = 1_000;
+
+export function upstreamMessage(message: string): string {
+  const trimmed = message.trim();
+  // An HTML page (a proxy's error page) says nothing useful and may carry anything.
+  if (trimmed.startsWith('<')) return '';
+  // Redacted before it is cut, so a cut can never leave the first half of a key behind.
+  const redacted = redactSecrets(trimmed);
+  return redacted.length > maxMessageLength ? `${redacted.slice(0, maxMessageLength)}…` : redacted;
+}
+
+/** An upstream's error code or param is passed on only when it looks like one: never free text. */
+function identifier(value: string | null | undefined): string | null {
+  if (value == null) return null;
+  return /^[A-Za-z0-9_.:\[\]-]{1,100}$/.test(value) && redactSecrets(value) === value ? value : null;
+}
+
+/** `Retry-After` is seconds or an HTTP date; anything else is not repeated to the client. */
+function isRetryAfter(value: string): boolean {
+  return /^\d{1,9}$/.test(value) || /^[A-Za-z]{3}, \d{2} [A-Za-z]{3} \d{4} \d{2}:\d{2}:\d{2} GMT$/.test(value);
 }
 
 const timeoutCodes = new Set([

@@ -53,8 +53,7 @@ export interface GatewayResources {
 export async function createServices(config: TollgateConfig, options: Omit<StartOptions, 'port' | 'host'> = {}): Promise<GatewayResources> {
   const providers = new Map<string, ProviderAdapter>();
   for (const [name, providerConfig] of Object.entries(config.providers)) {
-    if ('apiKey' in providerConfig) registerSecret(providerConfig.apiKey);
-    providers.set(name, await createProvider(name, providerConfig));
+    providers.set(name, await createProvider(name, providerConfig, config.upstream));
   }
   const database = openDatabase(config.storage.sqlite);
   const keyStore = new KeyStore(database);
