@@ -40,9 +40,13 @@ export async function* passThroughChatStream(body: AsyncIterable<Uint8Array>, { 
       if (data.length === 0) continue;
       events++;
       if (!mayCarryUsageOrError(data)) {
-        if (!isJsonObjectText(data)) throw invalidStreamEvent(provider);
-        batch.push(data);
-        continue;
+        if (isJsonObjectText(data)) {
+          batch.push(data);
+          continue;
+        }
+        // What came before the bad event is the client's: it leaves first, then the error.
+        if (batch.length > 0) yield takeBatch();
+        throw invalidStreamEvent(provider);
       }
       if (batch.length > 0) yield takeBatch();
       yield* inspectChunk(provider, data);
