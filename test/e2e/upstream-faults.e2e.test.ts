@@ -37,7 +37,7 @@ beforeAll(async () => {
     providers: {
       openai: { type: 'openai-compatible', baseURL: `${upstreams.openai.url}/v1`, apiKey: secrets.openai.apiKey, headers: { 'x-proxy-secret': secrets.openai.header }, ...common },
       anthropic: { type: 'anthropic', baseURL: upstreams.anthropic.url, apiKey: secrets.anthropic.apiKey, headers: { 'X-Gateway-Token': secrets.anthropic.header }, ...common },
-      gemini: { type: 'gemini', baseURL: upstreams.gemini.url, apiKey: secrets.gemini.apiKey, headers: { authorization: `Bearer ${secrets.gemini.header}` }, ...common },
+      gemini: { type: 'gemini', baseURL: upstreams.gemini.url, apiKey: secrets.gemini.apiKey, headers: { 'x-proxy-key': secrets.gemini.header }, ...common },
     },
     models: {
       openai: { provider: 'openai', model: 'gpt-4o-mini', price: { input: 1, output: 4 } },
