@@ -203,6 +203,12 @@ export const storageSchema = z.strictObject({
   ledgerFlushMs: z.number().int().positive().default(200),
   /** ...or as soon as this many rows wait. */
   ledgerBatchSize: z.number().int().positive().default(500),
+  /**
+   * The folder of the crash journal, where each ledger row is appended before its call is
+   * answered and from which rows are replayed after a crash; default `<sqlite>.ledger-journal`;
+   * false turns it off (a killed process then loses the rows of its last moments).
+   */
+  ledgerJournal: z.union([z.string().min(1), z.literal(false)]).optional(),
 });
 
 export const redisSchema = z.strictObject({

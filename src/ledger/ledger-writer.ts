@@ -35,6 +35,8 @@ export interface LedgerWriterOptions {
    * the rows stay queued for the next tick. `close()` uses the connection's own timeout.
    */
   busyTimeoutMs?: number;
+  /** Called after a write that left the queue empty: every row appended so far is in the database (or was refused and logged). */
+  onDrained?: () => void;
 }
 
 interface WriteResult {
@@ -58,6 +60,7 @@ export class LedgerWriter {
   private readonly maxPendingRows: number;
   private readonly busyTimeoutMs: number;
   private readonly rowsPerTransaction: number;
+  private readonly onDrained: (() => void) | undefined;
   private readonly failureLog = new ThrottledErrorLog(
     'ledger flush failed; rows kept for retry',
     'ledger flush recovered',
@@ -83,6 +86,7 @@ export class LedgerWriter {
     this.batchSize = batchSize;
     this.busyTimeoutMs = options.busyTimeoutMs ?? defaultBusyTimeoutMs;
     this.rowsPerTransaction = Math.max(batchSize, minRowsPerTransaction);
+    this.onDrained = options.onDrained;
     this.client = client;
     this.insertCall = this.client.prepare(
       `INSERT INTO calls (${callColumns.join(', ')}) VALUES (${callColumns.map(() => '?').join(', ')})
@@ -192,6 +196,7 @@ export class LedgerWriter {
     this.failureLog.success({ pending_rows: this.queue.length });
     for (const { row, error } of result.refused) logger.error('ledger row refused', { error, row });
     this.refused += result.refused.length;
+    if (this.queue.length === 0) this.onDrained?.();
     return true;
   }
 

@@ -14,7 +14,7 @@ import { logger, registerSecret } from '../logging/logger.js';
 import { KeyStore } from '../auth/key-store.js';
 import { subjectFactory, type MeteringServices } from '../calls/metering-services.js';
 import { OpenCalls } from '../calls/open-calls.js';
-import { LedgerThread, LedgerWriter, startRetention } from '../ledger/index.js';
+import { LedgerThread, LedgerWriter, replayLedgerJournals, startRetention } from '../ledger/index.js';
 import { costNanoUsd, formatNanoUsd, InMemoryPriceBook, tokenCounterThread, worstCaseCostNanoUsd } from '../metering/index.js';
 import { ModelRegistry } from '../models/model-registry.js';
 import { Subscriptions } from '../prompt-api/subscriptions.js';
@@ -62,8 +62,9 @@ export async function createServices(config: TollgateConfig, options: Omit<Start
   const quotas = await createQuotaService(config.redis, options.quotaBackend);
   // A database file gets its own writer thread; `:memory:` (tests) can only be written from here.
   const ledgerOptions = { flushMs: config.storage.ledgerFlushMs, batchSize: config.storage.ledgerBatchSize };
+  const journal = await recoverLedgerJournal(config, database);
   const ledger =
-    config.storage.sqlite === ':memory:' ? new LedgerWriter(database.$client, ledgerOptions) : new LedgerThread({ path: config.storage.sqlite, ...ledgerOptions });
+    config.storage.sqlite === ':memory:' ? new LedgerWriter(database.$client, ledgerOptions) : new LedgerThread({ path: config.storage.sqlite, ...ledgerOptions, journal });
   const retention = config.storage.retentionDays ? startRetention(database, config.storage.retentionDays) : undefined;
   const adminKey = options.adminKey ?? (process.env.TOLLGATE_ADMIN_KEY || undefined);
   registerSecret(adminKey);
@@ -114,6 +115,22 @@ export async function createServices(config: TollgateConfig, options: Omit<Start
     database.$client.close();
   };
   return { services, providers, close };
+}
+
+/**
+ * The crash journal's folder (none for `:memory:` or when turned off), after the rows that processes
+ * which died left in it have been written. A replay that fails leaves them for the next start.
+ */
+async function recoverLedgerJournal(config: TollgateConfig, database: TollgateDatabase): Promise<string | undefined> {
+  const { sqlite, ledgerJournal } = config.storage;
+  if (sqlite === ':memory:' || ledgerJournal === false) return undefined;
+  const folder = ledgerJournal ?? `${sqlite}.ledger-journal`;
+  try {
+    await replayLedgerJournals(folder, database.$client);
+  } catch (error) {
+    logger.error('ledger journal replay failed; its rows stay for the next start', { folder, error: String(error) });
+  }
+  return folder;
 }
 
 /**
