@@ -5,7 +5,7 @@
  * upstream connections.
  */
 import { serve, type ServerType } from '@hono/node-server';
-import type { AddressInfo } from 'node:net';
+import { Server as NetServer, type AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { TollgateConfig } from '../../schemas/config.js';
 import { createProvider } from '../../providers/create-provider.js';
@@ -168,7 +168,7 @@ export async function startGateway(config: TollgateConfig, options: StartOptions
     started.once('error', reject);
   });
   const httpServer = server as Server;
-  const connections = new ConnectionTracker(httpServer);
+  const connections = new ConnectionTracker(httpServer, Math.min(idleQuietMs, config.server.shutdownGraceMs));
   // Streams may stay open for minutes; the gateway's own per-provider timeouts bound them instead.
   httpServer.requestTimeout = 0;
   httpServer.keepAliveTimeout = 65_000;
@@ -187,9 +187,13 @@ export async function startGateway(config: TollgateConfig, options: StartOptions
   return { url: `http://${displayHost}:${actualPort}`, port: actualPort, services, close };
 }
 
+/** How long a keep-alive socket must have been idle before shutdown closes it (see connection-tracker.ts). */
+const idleQuietMs = 500;
+
 /**
  * Stops accepting connections and waits for open requests, forcing them closed after `graceMs`.
- * Connections with no request in progress are closed at once, the others as their request ends.
+ * Responses from now on say `Connection: close`; keep-alive sockets close once their last
+ * response is out and they have been quiet a moment (see `ConnectionTracker`).
  */
 function drain(server: Server, connections: ConnectionTracker, graceMs: number): Promise<void> {
   return new Promise((resolve) => {
@@ -198,7 +202,9 @@ function drain(server: Server, connections: ConnectionTracker, graceMs: number):
       server.closeAllConnections();
     }, graceMs);
     deadline.unref();
-    server.close(() => {
+    // `net.Server`'s close, not `http.Server`'s: that one also destroys every idle keep-alive socket
+    // at once (Node 19+), including those whose client is sending its next request right now.
+    NetServer.prototype.close.call(server, () => {
       clearTimeout(deadline);
       resolve();
     });
