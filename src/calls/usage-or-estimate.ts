@@ -4,7 +4,9 @@
  * was generated, flagged as estimated (client gone mid-stream, upstream died mid-stream, a server
  * that reports no usage). Counting runs in a worker thread, hence the promise.
  */
+import { plausibleUsage } from '../../providers/shared/usage-checks.js';
 import type { NormalizedUsage } from '../../providers/types.js';
+import { logger } from '../logging/logger.js';
 import { generatedTextFromChunks, tokenCounterThread, type GeneratedPart } from '../metering/index.js';
 
 export interface EstimationSource {
@@ -12,8 +14,20 @@ export interface EstimationSource {
   generated: Iterable<GeneratedPart>;
 }
 
-export async function usageOrEstimate(usage: NormalizedUsage | null, source: () => EstimationSource): Promise<{ usage: NormalizedUsage; estimated: boolean }> {
+export async function usageOrEstimate(reported: NormalizedUsage | null, source: () => EstimationSource): Promise<{ usage: NormalizedUsage; estimated: boolean }> {
+  const usage = reported && plausibleUsage(reported);
   if (usage) return { usage, estimated: false };
+  if (reported) warnImplausible(reported);
   const { promptText, generated } = source();
   return { usage: await tokenCounterThread.estimateUsage({ promptText, outputText: generatedTextFromChunks(generated) }), estimated: true };
+}
+
+let lastWarnedAt = 0;
+
+/** An upstream that reports nonsense usually does so on every call: said once a minute. */
+function warnImplausible(usage: NormalizedUsage): void {
+  if (Date.now() - lastWarnedAt < 60_000) return;
+  lastWarnedAt = Date.now();
+  const { raw: _raw, ...buckets } = usage;
+  logger.warn('upstream reported usage that is not a plausible token count; counted instead', { usage: JSON.stringify(buckets).slice(0, 300) });
 }

@@ -174,6 +174,17 @@ describe.each(kinds)('%s upstream faults', (kind) => {
     expect(text(data)).toBe('Hello');
   });
 
+  it('usage that is no token count is counted instead, and the call keeps its ledger row', async () => {
+    upstreams[kind].inject('bogus-usage');
+    const response = await chat(kind, false);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('x-tollgate-cost-usd')).toMatch(/^\d+\.\d{9}$/);
+    const row = await ledgerRow(response);
+    expect(row).toMatchObject({ status: 200, estimated: true });
+    expect(row.input_tokens).toBeGreaterThan(0);
+    expect(row.output_tokens).toBeLessThan(1000);
+  });
+
   it('an error that echoes the request (key, configured headers) reaches the client and the log redacted', async () => {
     upstreams[kind].inject('echo-request-error');
     const response = await chat(kind, false);

@@ -5,7 +5,8 @@
  * injected it answers correctly (chat, streamed or not, and embeddings). It records every request
  * like any fake (see `fake-upstream.ts`), so tests can see what the gateway sent.
  *
- * Faults: a redirect whose body echoes the request (key included), malformed stream events, an
+ * Faults: a redirect whose body echoes the request (key included), usage that is no token count
+ * (negative, fractional, a string, astronomically large, with a secret in it), malformed stream events, an
  * HTML page served as `text/event-stream`, a stream without its terminal event, an empty stream,
  * truncated JSON, an HTML page as the answer, an error echoing the request's headers and URL,
  * oversized answers (JSON, a whole stream, one event: generated as they are read, never held),
@@ -23,6 +24,7 @@ export type Fault =
   | 'truncated-json'
   | 'html'
   | 'echo-request-error'
+  | 'bogus-usage'
   | 'oversize-json'
   | 'oversize-stream'
   | 'oversize-event'
@@ -93,6 +95,8 @@ function faultReply(kind: ProviderKind, fault: Fault, request: RecordedRequest, 
       return { headers: { 'content-type': 'text/html' }, text: htmlPage };
     case 'echo-request-error':
       return { status: 400, headers: json, text: wire.error(`bad request; you sent ${JSON.stringify(request.headers)} to ${request.path}?${request.query}`) };
+    case 'bogus-usage':
+      return { headers: json, text: JSON.stringify(withBogusUsage(kind, JSON.parse(answer))) };
     case 'oversize-json':
       // A JSON answer padded with whitespace (still valid JSON) to `bytes`, written as the reader takes it.
       return { headers: json, chunks: [answer.slice(0, -1)], repeat: { piece: ' '.repeat(64 * 1024), times: Math.ceil(bytes / (64 * 1024)) } };
@@ -113,5 +117,19 @@ function faultReply(kind: ProviderKind, fault: Fault, request: RecordedRequest, 
       const unknown: never = fault;
       throw new Error(`unknown fault ${String(unknown)}`);
     }
+  }
+}
+
+/** The answer with usage figures no bill can be built on, and an echoed header in its raw usage. */
+function withBogusUsage(kind: ProviderKind, answer: Record<string, unknown>): Record<string, unknown> {
+  switch (kind) {
+    case 'openai':
+      return { ...answer, usage: { prompt_tokens: -5, completion_tokens: 1e300, total_tokens: 'many', echoed: 'sk-fault-openai-key-0001' } };
+    case 'anthropic':
+      return { ...answer, usage: { input_tokens: '12', output_tokens: 2.5 } };
+    case 'gemini':
+      return { ...answer, usageMetadata: { promptTokenCount: 9, candidatesTokenCount: Number.MAX_SAFE_INTEGER } };
+    default:
+      return answer;
   }
 }
