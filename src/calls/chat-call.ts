@@ -70,10 +70,10 @@ export function usageOfResult(request: ChatCompletionRequest, result: ChatResult
  * served as a stream) generated nothing and reported nothing: it costs nothing, like any upstream error.
  */
 export async function streamOutcome(request: ChatCompletionRequest, summary: StreamSummary) {
-  const nothingCame = summary.outcome === 'failed' && summary.usage === null && summary.forwarded.length === 0;
+  const nothingCame = summary.outcome === 'failed' && summary.usage === null && (summary.nothingForwarded ?? summary.forwarded.length === 0);
   const { usage, estimated } = nothingCame
     ? { usage: emptyUsage(), estimated: false }
-    : await usageOrEstimate(summary.usage, () => ({ promptText: chatPromptText(request), generated: summary.forwarded }));
+    : await usageOrEstimate(summary.usage, () => ({ promptText: chatPromptText(request), generated: summary.forwarded, outputScale: summary.outputScale }));
   const status = summary.outcome === 'completed' ? 200 : summary.outcome === 'client_closed' ? 499 : (summary.error?.status ?? 502);
   const errorCode = summary.error?.code ?? (summary.outcome === 'client_closed' ? 'client_closed_request' : null);
   return { status, usage, estimated, errorCode };

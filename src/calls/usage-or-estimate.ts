@@ -12,14 +12,18 @@ import { generatedTextFromChunks, tokenCounterThread, type GeneratedPart } from 
 export interface EstimationSource {
   promptText: string;
   generated: Iterable<GeneratedPart>;
+  /** `generated` is a sample of the output: its count is scaled by this (see `ForwardedSample`). */
+  outputScale?: number;
 }
 
 export async function usageOrEstimate(reported: NormalizedUsage | null, source: () => EstimationSource): Promise<{ usage: NormalizedUsage; estimated: boolean }> {
   const usage = reported && plausibleUsage(reported);
   if (usage) return { usage, estimated: false };
   if (reported) warnImplausible(reported);
-  const { promptText, generated } = source();
-  return { usage: await tokenCounterThread.estimateUsage({ promptText, outputText: generatedTextFromChunks(generated) }), estimated: true };
+  const { promptText, generated, outputScale = 1 } = source();
+  const estimate = await tokenCounterThread.estimateUsage({ promptText, outputText: generatedTextFromChunks(generated) });
+  if (outputScale > 1) estimate.outputTokens = Math.round(estimate.outputTokens * outputScale);
+  return { usage: estimate, estimated: true };
 }
 
 let lastWarnedAt = 0;

@@ -82,7 +82,7 @@ async function ledger(query: string): Promise<any[]> {
 
 async function ledgerRowFor(requestId: string): Promise<any> {
   let found: any;
-  await expect.poll(async () => (found = (await ledger('tenant=acme')).find((row) => row.id === requestId)), { timeout: 3000 }).toBeDefined();
+  await expect.poll(async () => (found = (await ledger('tenant=acme')).find((row) => row.id === requestId)), { timeout: 15_000 }).toBeDefined();
   return found;
 }
 
