@@ -81,5 +81,5 @@ describe('SIGKILL drill', () => {
     // Rollups count each stored row once, replayed ones included.
     expect(requests).toBe(stored.size);
     expect(readdirSync(join(dataDir, 'tollgate.db.ledger-journal'))).toEqual([]);
-  }, 90_000);
+  }, 180_000);
 });

@@ -38,7 +38,7 @@ beforeAll(async () => {
     providers: {
       demo: { type: 'mock', completionTokens: 6 },
       // Slow enough that all 200 reservations happen before the first call settles and frees budget.
-      slowdemo: { type: 'mock', latencyMs: 1500, completionTokens: 3 },
+      slowdemo: { type: 'mock', latencyMs: 6000, completionTokens: 3 },
       dribble: { type: 'mock', chunkDelayMs: 100, chunks: 10, completionTokens: 40 },
       anthropic: { type: 'anthropic', baseURL: anthropic.url, apiKey: fakeAnthropicKey },
       gemini: { type: 'gemini', baseURL: gemini.url, apiKey: fakeGeminiKey },

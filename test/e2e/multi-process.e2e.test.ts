@@ -29,7 +29,7 @@ beforeAll(async () => {
   const yaml = budgetGatewayYaml(dataDir, `redis: { url: "${testRedisUrl}", keyPrefix: "${prefix}" }`);
   gateways.push(await spawnGateway(join(dataDir, 'a.yaml'), yaml));
   gateways.push(await spawnGateway(join(dataDir, 'b.yaml'), yaml));
-}, 60_000);
+}, 120_000);
 
 afterAll(async () => {
   await Promise.all(gateways.map((gateway) => gateway.stop()));
@@ -59,5 +59,5 @@ describe('two gateways, one Redis', () => {
     database.close();
     expect(summary).toMatchObject({ rows: 200, ids: 200, ok: 50 });
     expect(summary.spent).toBeLessThanOrEqual(50 * worstCaseNano);
-  }, 60_000);
+  }, 120_000);
 });

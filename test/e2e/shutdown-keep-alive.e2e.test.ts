@@ -109,5 +109,5 @@ storage: { sqlite: ${join(dataDir, 'tollgate.db')} }
     const refused = await chat(agent, url, 'fast').catch((error: NodeJS.ErrnoException) => error);
     expect((refused as NodeJS.ErrnoException).code).toBe('ECONNREFUSED');
     agent.destroy();
-  }, 60_000);
+  }, 120_000);
 });
