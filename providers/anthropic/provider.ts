@@ -19,7 +19,7 @@ import { GatewayError } from '../../src/errors/gateway-error.js';
 import { registerSecret } from '../../src/logging/logger.js';
 import { createDispatcher, postUpstream } from '../shared/http-client.js';
 import { responseLimitsOf, type ResponseLimits } from '../shared/response-limits.js';
-import { transportError } from '../shared/upstream-errors.js';
+import { translateAnswer, transportError } from '../shared/upstream-errors.js';
 import { readBodyText, readErrorText, upstreamSseDecoder } from '../shared/upstream-response.js';
 import type { CallContext, ChatResult, ChatStreamPart, ProviderAdapter } from '../types.js';
 import { anthropicErrorFromPayload, anthropicHttpError, type AnthropicErrorPayload } from './errors.js';
@@ -55,7 +55,7 @@ export class AnthropicProvider implements ProviderAdapter {
     const response = await this.post(body, context);
     if (response.statusCode >= 400) throw await this.httpError(response, context);
     const text = await readBodyText(this.name, response, this.limits.maxResponseBytes, context.signal);
-    return toChatResult(this.parseMessage(text));
+    return translateAnswer(this.name, () => toChatResult(this.parseMessage(text)));
   }
 
   /** Settles once the upstream has answered 200, so that an upstream 429 is still an HTTP 429; the body is read as it is iterated. */

@@ -20,7 +20,7 @@ import type { EmbeddingsRequest } from '../../schemas/openai-embeddings.js';
 import { badRequest, GatewayError } from '../../src/errors/gateway-error.js';
 import { createDispatcher, postUpstream } from '../shared/http-client.js';
 import { responseLimitsOf, type ResponseLimits } from '../shared/response-limits.js';
-import { transportError } from '../shared/upstream-errors.js';
+import { translateAnswer, transportError } from '../shared/upstream-errors.js';
 import { readBodyText, readErrorText, upstreamSseDecoder } from '../shared/upstream-response.js';
 import type { CallContext, ChatResult, ChatStreamPart, EmbeddingsResult, ProviderAdapter } from '../types.js';
 import { embeddingInputs, toBatchEmbedRequest, toEmbeddingsResponse, type BatchEmbedContentsResponse } from './embeddings.js';
@@ -53,7 +53,7 @@ export class GeminiProvider implements ProviderAdapter {
     const response = await this.postForJson<GenerateContentResponse>('generateContent', body, context);
     // A body with neither candidates nor prompt feedback would read as a blocked prompt: it is no answer at all.
     if (!Array.isArray(response.candidates) && !response.promptFeedback) throw this.invalidAnswer('an answer without candidates');
-    return toChatCompletion(response, { upstreamModel: context.upstreamModel, choiceCount: request.n ?? 1 });
+    return translateAnswer(this.name, () => toChatCompletion(response, { upstreamModel: context.upstreamModel, choiceCount: request.n ?? 1 }));
   }
 
   async streamChat(request: ChatCompletionRequest, context: CallContext): Promise<AsyncIterable<ChatStreamPart>> {

@@ -87,6 +87,7 @@ const timeoutCodes = new Set([
 /** A failure below HTTP: no connection, a reset, a timeout, or the caller going away. */
 export function transportError(provider: string, error: unknown, signal?: AbortSignal): GatewayError {
   if (error instanceof GatewayError) return error;
+  if (error instanceof RangeError) return nestedTooDeeply(provider);
   if (signal?.aborted) {
     return new GatewayError(499, 'the client closed the request', { type: 'api_error', code: 'client_closed_request' });
   }
@@ -99,6 +100,24 @@ export function transportError(provider: string, error: unknown, signal?: AbortS
     type: 'upstream_error',
     code: 'upstream_unreachable',
   });
+}
+
+/**
+ * An answer whose JSON nests so deeply that translating it overflows the stack (`JSON.parse`
+ * takes any depth; `JSON.stringify` of a tool call's arguments does not): the upstream's fault.
+ */
+export function nestedTooDeeply(provider: string): GatewayError {
+  return new GatewayError(502, `${provider} sent an answer nested too deeply (or too large) to translate`, { type: 'upstream_error', code: 'upstream_invalid_response' });
+}
+
+/** Runs a translation of an upstream answer; a stack overflow on a hostile depth becomes a 502. */
+export function translateAnswer<T>(provider: string, translate: () => T): T {
+  try {
+    return translate();
+  } catch (error) {
+    if (error instanceof RangeError) throw nestedTooDeeply(provider);
+    throw error;
+  }
 }
 
 /** Network errors hide their code in `cause` chains (fetch wraps undici errors). */

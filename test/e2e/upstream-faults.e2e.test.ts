@@ -185,6 +185,19 @@ describe.each(kinds)('%s upstream faults', (kind) => {
     expect(row.output_tokens).toBeLessThan(1000);
   });
 
+  it('JSON nested 100,000 levels deep is an upstream error where it must be translated, never a crash', async () => {
+    if (kind === 'openai') {
+      // Passed through untouched: nothing to translate, nothing to overflow.
+      upstreams[kind].inject('deep-json');
+      expect((await chat(kind, false)).status).toBe(200);
+      upstreams[kind].inject('deep-json');
+      expect((await readSseData(await chat(kind, true))).at(-1)).toBe('[DONE]');
+      return;
+    }
+    await expectJsonError(kind, 'deep-json', 502, 'upstream_invalid_response');
+    await expectStreamError(kind, 'deep-json', 502, 'upstream_invalid_response');
+  });
+
   it('an error that echoes the request (key, configured headers) reaches the client and the log redacted', async () => {
     upstreams[kind].inject('echo-request-error');
     const response = await chat(kind, false);
@@ -205,6 +218,32 @@ describe.each(['openai', 'gemini'] as const)('%s embeddings faults', (kind) => {
     await expectJsonError(kind, 'oversize-json', 502, 'upstream_response_too_large', model);
     const ok = await postJson(`${gateway.baseURL}/embeddings`, { model, input: 'hello' });
     expect(ok.status).toBe(200);
+  });
+});
+
+describe('a JSON prompt whose model answers JSON nested 100,000 levels deep', () => {
+  it('is invalid model output (502 after the repair attempt), not a crash', async () => {
+    const published = await fetch(`${gateway.url}/admin/prompts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${testAdminKey}` },
+      body: JSON.stringify({
+        name: 'deep-answer',
+        model: 'openai',
+        input: { type: 'object', properties: { item: { type: 'string' } }, required: ['item'] },
+        output: { type: 'json', schema: { type: 'object' } },
+        messages: [{ role: 'user', content: 'Describe {{item}}' }],
+      }),
+    });
+    expect(published.status).toBe(201);
+    upstreams.openai.inject('deep-json');
+    upstreams.openai.inject('deep-json');
+    const response = await postJson(`${gateway.baseURL}/prompts/deep-answer`, { item: 'a tree' });
+    const body: any = await response.json();
+    expect(response.status).toBe(502);
+    expect(body.error.code).toBe('invalid_model_output');
+    expect(body.error.message).toMatch(/nests deeper than 64 levels/);
+    expect(body.error.message.length).toBeLessThan(3_000);
+    expect(await ledgerRow(response)).toMatchObject({ status: 502, error_code: 'invalid_model_output' });
   });
 });
 

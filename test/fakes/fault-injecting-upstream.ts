@@ -6,13 +6,14 @@
  * like any fake (see `fake-upstream.ts`), so tests can see what the gateway sent.
  *
  * Faults: a redirect whose body echoes the request (key included), usage that is no token count
- * (negative, fractional, a string, astronomically large, with a secret in it), malformed stream events, an
+ * (negative, fractional, a string, astronomically large, with a secret in it), JSON nested 100,000
+ * levels deep (where tool arguments go), malformed stream events, an
  * HTML page served as `text/event-stream`, a stream without its terminal event, an empty stream,
  * truncated JSON, an HTML page as the answer, an error echoing the request's headers and URL,
  * oversized answers (JSON, a whole stream, one event: generated as they are read, never held),
  * and stalls before the headers, in the middle of a JSON body and in the middle of a stream.
  */
-import { providerWire, type ProviderKind } from './provider-wire.js';
+import { deepJson, providerWire, type ProviderKind } from './provider-wire.js';
 import { startFakeUpstream, type FakeReply, type FakeUpstream, type RecordedRequest } from './fake-upstream.js';
 
 export type Fault =
@@ -25,6 +26,7 @@ export type Fault =
   | 'html'
   | 'echo-request-error'
   | 'bogus-usage'
+  | 'deep-json'
   | 'oversize-json'
   | 'oversize-stream'
   | 'oversize-event'
@@ -95,6 +97,9 @@ function faultReply(kind: ProviderKind, fault: Fault, request: RecordedRequest, 
       return { headers: { 'content-type': 'text/html' }, text: htmlPage };
     case 'echo-request-error':
       return { status: 400, headers: json, text: wire.error(`bad request; you sent ${JSON.stringify(request.headers)} to ${request.path}?${request.query}`) };
+    case 'deep-json':
+      // 100,000 levels: JSON.parse takes it, JSON.stringify (translating a tool call) overflows.
+      return isStream(kind, request) ? { headers: sse, chunks: wire.deepStream(deepJson(100_000)) } : { headers: json, text: wire.deepAnswer(deepJson(100_000)) };
     case 'bogus-usage':
       return { headers: json, text: JSON.stringify(withBogusUsage(kind, JSON.parse(answer))) };
     case 'oversize-json':

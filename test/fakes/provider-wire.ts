@@ -22,6 +22,15 @@ export interface ProviderWire {
   embeddings?: string;
   /** An error body in the provider's shape with `message`. */
   error(message: string): string;
+  /** A complete answer carrying `deep` (JSON text) where the provider puts structured data: tool input, function args, or (OpenAI) the content. */
+  deepAnswer(deep: string): string;
+  /** A stream's events carrying `deep` the same way, terminal events included. */
+  deepStream(deep: string): string[];
+}
+
+/** `{"a":[[[…]]]}` nested `levels` deep, as text: built by hand, since JSON.stringify cannot go that deep. */
+export function deepJson(levels: number): string {
+  return `{"a":${'['.repeat(levels)}${']'.repeat(levels)}}`;
 }
 
 const openAIChunk = (delta: Record<string, unknown>, finish: string | null = null, usage: unknown = null) =>
@@ -42,6 +51,8 @@ const openAI: ProviderWire = {
   }),
   embeddings: JSON.stringify({ object: 'list', data: [{ object: 'embedding', index: 0, embedding: [0.1, -0.2, 0.3] }], model: 'text-embedding-3-small', usage: { prompt_tokens: 2, total_tokens: 2 } }),
   error: (message) => JSON.stringify({ error: { message, type: 'invalid_request_error', param: null, code: null } }),
+  deepAnswer: (deep) => openAI.answer.replace('"content":"Hello"', `"content":${JSON.stringify(deep)}`),
+  deepStream: (deep) => [`data: ${openAIChunk({ role: 'assistant', content: deep })}\n\n`, ...openAI.streamEnd],
 };
 
 const anthropicEvent = (type: string, data: Record<string, unknown>) => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
@@ -71,6 +82,12 @@ const anthropic: ProviderWire = {
     usage: { input_tokens: 9, output_tokens: 2 },
   }),
   error: (message) => JSON.stringify({ type: 'error', error: { type: 'invalid_request_error', message } }),
+  deepAnswer: (deep) => anthropic.answer.replace('[{"type":"text","text":"Hello"}]', `[{"type":"tool_use","id":"toolu_deep","name":"lookup","input":${deep}}]`),
+  deepStream: (deep) => [
+    anthropic.streamStart[0]!,
+    `event: content_block_start\ndata: {"type":"content_block_start","index":0,"content_block":{"type":"tool_use","id":"toolu_deep","name":"lookup","input":${deep}}}\n\n`,
+    ...anthropic.streamEnd,
+  ],
 };
 
 const geminiEvent = (text: string, finish?: string) =>
@@ -94,6 +111,8 @@ const gemini: ProviderWire = {
   }),
   embeddings: JSON.stringify({ embeddings: [{ values: [0.1, -0.2, 0.3] }] }),
   error: (message) => JSON.stringify({ error: { code: 400, message, status: 'INVALID_ARGUMENT' } }),
+  deepAnswer: (deep) => gemini.answer.replace('[{"text":"Hello"}]', `[{"functionCall":{"name":"lookup","args":${deep}}}]`),
+  deepStream: (deep) => [`data: ${gemini.answer.replace('[{"text":"Hello"}]', `[{"functionCall":{"name":"lookup","args":${deep}}}]`)}\r\n\r\n`],
 };
 
 export const providerWire: Record<ProviderKind, ProviderWire> = { openai: openAI, anthropic, gemini };
