@@ -77,6 +77,13 @@ async function expectStatus(response: Response, status: number): Promise<any> {
 
 describe('admin writes under traffic', () => {
   it('publishes 200 prompt versions and changes tenants, keys, subscriptions and prices without one failure', async () => {
+    const subscribed = {
+      name: 'busy-subscribed',
+      model: 'demo',
+      input: { type: 'object', properties: { text: { type: 'string' } }, required: ['text'] },
+      messages: [{ role: 'user', content: '{{text}}' }],
+    };
+    await expectStatus(await admin('POST', '/admin/prompts', subscribed, publisherKey), 201);
     let done = false;
     const load = traffic(8, () => done);
     try {
@@ -107,6 +114,12 @@ describe('admin writes under traffic', () => {
           await expectStatus(await admin('DELETE', `/admin/tenants/${id}`), 200);
         }
       })();
+      const subscriptionChurn = (async () => {
+        for (let index = 0; index < 30; index++) {
+          await expectStatus(await admin('POST', '/v1/prompts/busy-subscribed/subscription', {}, testKey), 202);
+          await expectStatus(await admin('POST', `/admin/prompts/busy-subscribed/subscriptions/test/reject`, {}, publisherKey), 200);
+        }
+      })();
       // What the CLI does, from its own connection: sync the configuration, create tenants, import prices.
       const cliWrites = (async () => {
         const database = openDatabase(databasePath);
@@ -126,7 +139,7 @@ describe('admin writes under traffic', () => {
           database.$client.close();
         }
       })();
-      await Promise.all([publishes, tenantChurn, cliWrites]);
+      await Promise.all([publishes, tenantChurn, subscriptionChurn, cliWrites]);
     } finally {
       done = true;
     }
