@@ -79,6 +79,7 @@ describe('admin writes under traffic', () => {
   it('publishes 200 prompt versions and changes tenants, keys, subscriptions and prices without one failure', async () => {
     const subscribed = {
       name: 'busy-subscribed',
+      visibility: 'private',
       model: 'demo',
       input: { type: 'object', properties: { text: { type: 'string' } }, required: ['text'] },
       messages: [{ role: 'user', content: '{{text}}' }],
