@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { budgetGatewayYaml, budgetRequest, budgetTenantKey, budgetWorstCaseNano } from '../helpers/budget-scenario.js';
+import { budgetGatewayYaml, budgetRequest, budgetTenantKey, budgetWorstCaseNano, warmupRequest, warmupTenantKey } from '../helpers/budget-scenario.js';
 import { postJson } from '../helpers/http.js';
 import { spawnGateway, type SpawnedGateway } from '../helpers/spawn-gateway.js';
 import { deleteKeys, requireRedis, testRedisUrl } from '../quotas/redis-availability.js';
@@ -39,6 +39,9 @@ afterAll(async () => {
 describe('two gateways, one Redis', () => {
   it('never spend past the shared budget, and the shared ledger has one row per request', async (context) => {
     if (!runRedis) return context.skip();
+    for (const gateway of gateways) {
+      expect((await postJson(`${gateway.url}/v1/chat/completions`, warmupRequest, { authorization: `Bearer ${warmupTenantKey}` })).status).toBe(200);
+    }
     const responses = await Promise.all(
       Array.from({ length: 200 }, (_, index) =>
         postJson(`${gateways[index % 2].url}/v1/chat/completions`, request, { authorization: `Bearer ${tenantKey}` }),
