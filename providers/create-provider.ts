@@ -4,18 +4,25 @@
  * loaded only when configured: the Anthropic SDK alone costs ~16 MB of memory to load.
  */
 import type { ProviderConfig } from '../schemas/config.js';
+import { registerProviderSecrets } from './shared/provider-secrets.js';
+import { withDefaultLimits, type ResponseLimits } from './shared/response-limits.js';
 import type { ProviderAdapter } from './types.js';
 
-export async function createProvider(name: string, config: ProviderConfig): Promise<ProviderAdapter> {
+/**
+ * `limits` are the gateway-wide `upstream:` settings, for providers that set none of their own.
+ * Every secret in the configuration is registered for redaction before the adapter exists.
+ */
+export async function createProvider(name: string, config: ProviderConfig, limits: Partial<ResponseLimits> = {}): Promise<ProviderAdapter> {
+  if (config.type !== 'mock') registerProviderSecrets(config);
   switch (config.type) {
     case 'openai':
     case 'openai-compatible':
     case 'azure-openai':
-      return (await import('./openai/index.js')).createOpenAIProvider(name, config);
+      return (await import('./openai/index.js')).createOpenAIProvider(name, withDefaultLimits(config, limits));
     case 'anthropic':
-      return (await import('./anthropic/index.js')).createAnthropicProvider(name, config);
+      return (await import('./anthropic/index.js')).createAnthropicProvider(name, withDefaultLimits(config, limits));
     case 'gemini':
-      return (await import('./gemini/index.js')).createGeminiProvider(name, config);
+      return (await import('./gemini/index.js')).createGeminiProvider(name, withDefaultLimits(config, limits));
     case 'mock':
       return (await import('./mock/index.js')).createMockProvider(name, config);
     default: {

@@ -17,8 +17,19 @@ const directModels = z
   .default(false)
   .describe('allow requests to name `provider/model` directly: true for any model, or a list');
 
+/** Caps on what an upstream may send back (see providers/shared/response-limits.ts). */
+const responseLimitFields = {
+  /** A non-streamed answer (chat or embeddings), in bytes; larger answers are refused with 502. */
+  maxResponseBytes: z.number().int().positive().optional(),
+  /** A whole streamed answer, in bytes. */
+  maxStreamBytes: z.number().int().positive().optional(),
+  /** One server-sent event of a stream, in bytes (characters). */
+  maxEventBytes: z.number().int().positive().optional(),
+};
+
 /** Fields every HTTP provider accepts. */
 const httpProviderFields = {
+  ...responseLimitFields,
   baseURL: httpUrl,
   apiKey: z.string().min(1).optional(),
   headers: headerMap.default({}),
@@ -208,6 +219,12 @@ export const storageSchema = z.strictObject({
   ledgerFlushMs: z.number().int().positive().default(200),
   /** ...or as soon as this many rows wait. */
   ledgerBatchSize: z.number().int().positive().default(500),
+  /**
+   * The folder of the crash journal, where each ledger row is appended before its call is
+   * answered and from which rows are replayed after a crash; default `<sqlite>.ledger-journal`;
+   * false turns it off (a killed process then loses the rows of its last moments).
+   */
+  ledgerJournal: z.union([z.string().min(1), z.literal(false)]).optional(),
 });
 
 export const redisSchema = z.strictObject({
@@ -257,6 +274,9 @@ export const serverConfigSchema = z.strictObject({
   maxJsonDepth: z.number().int().min(8).max(maxJsonDepthCeiling).default(defaultMaxJsonDepth),
 });
 
+/** Gateway-wide defaults for every provider; a provider's own setting wins. */
+export const upstreamSchema = z.strictObject(responseLimitFields);
+
 export const configSchema = z
   .strictObject({
     server: serverConfigSchema.default(serverConfigSchema.parse({})),
@@ -273,6 +293,7 @@ export const configSchema = z
     health: healthConfigSchema.default(healthConfigSchema.parse({})),
     responses: responsesSchema.default(responsesSchema.parse({})),
     alerts: alertsSchema.default(alertsSchema.parse({})),
+    upstream: upstreamSchema.default({}),
   })
   .superRefine((config, context) => {
     for (const [name, model] of Object.entries(config.models)) {

@@ -18,9 +18,11 @@ import type { ChatCompletionRequest } from '../../schemas/openai-chat.js';
 import { GatewayError } from '../../src/errors/gateway-error.js';
 import { registerSecret } from '../../src/logging/logger.js';
 import { createDispatcher, postUpstream } from '../shared/http-client.js';
-import { transportError } from '../shared/upstream-errors.js';
+import { responseLimitsOf, type ResponseLimits } from '../shared/response-limits.js';
+import { translateAnswer, transportError } from '../shared/upstream-errors.js';
+import { readBodyText, readErrorText, upstreamSseDecoder } from '../shared/upstream-response.js';
 import type { CallContext, ChatResult, ChatStreamPart, ProviderAdapter } from '../types.js';
-import { anthropicHttpError } from './errors.js';
+import { anthropicErrorFromPayload, anthropicHttpError, type AnthropicErrorPayload } from './errors.js';
 import { acceptsSamplingParameters, toAnthropicRequest, type AnthropicRequest } from './request.js';
 import { toChatResult, type AnthropicMessage } from './response.js';
 import { readAnthropicEvents, toChatStreamParts } from './stream.js';
@@ -35,6 +37,7 @@ export class AnthropicProvider implements ProviderAdapter {
   private readonly headers: Record<string, string>;
   private readonly url: string;
   private readonly samplingParameters: boolean;
+  private readonly limits: ResponseLimits;
 
   constructor(
     readonly name: string,
@@ -46,6 +49,7 @@ export class AnthropicProvider implements ProviderAdapter {
     this.dispatcher = createDispatcher(config);
     this.headers = anthropicHeaders(config.apiKey, config.headers);
     this.url = messagesUrl(config.baseURL);
+    this.limits = responseLimitsOf(config);
   }
 
   async chat(request: ChatCompletionRequest, context: CallContext): Promise<ChatResult> {
@@ -54,13 +58,8 @@ export class AnthropicProvider implements ProviderAdapter {
     if (body) body.stream = false;
     const response = native ? await this.postNative(native, context) : await this.post(body!, context);
     if (response.statusCode >= 400) throw await this.httpError(response, context);
-    let text: string;
-    try {
-      text = await response.body.text();
-    } catch (error) {
-      throw transportError(this.name, error, context.signal);
-    }
-    const result = toChatResult(this.parseMessage(text));
+    const text = await readBodyText(this.name, response, this.limits.maxResponseBytes, context.signal);
+    const result = translateAnswer(this.name, () => toChatResult(this.parseMessage(text)));
     return native ? { ...result, native: text } : result;
   }
 
@@ -75,10 +74,14 @@ export class AnthropicProvider implements ProviderAdapter {
     body.stream = true;
     const response = await this.post(body, context);
     if (response.statusCode >= 400) throw await this.httpError(response, context);
-    return toChatStreamParts(readAnthropicEvents(this.name, response.body), {
+    const decoder = upstreamSseDecoder(this.name, this.limits);
+    const contentType = response.headers['content-type'];
+    return toChatStreamParts(readAnthropicEvents(this.name, response.body, decoder), {
       provider: this.name,
       model: context.upstreamModel,
       signal: context.signal,
+      contentType: typeof contentType === 'string' ? contentType : undefined,
+      bytesReceived: () => decoder.bytesReceived,
     });
   }
 
@@ -117,7 +120,7 @@ export class AnthropicProvider implements ProviderAdapter {
   }
 
   private async httpError(response: Dispatcher.ResponseData, context: CallContext): Promise<GatewayError> {
-    const text = await response.body.text().catch(() => '');
+    const text = await readErrorText(response);
     // The caller left while the error came in: that is what the client is told, as for any abort.
     if (context.signal.aborted) return transportError(this.name, context.signal.reason, context.signal);
     return anthropicHttpError(this.name, response.statusCode, text, response.headers);
@@ -130,10 +133,14 @@ export class AnthropicProvider implements ProviderAdapter {
     } catch {
       message = undefined;
     }
-    if (message !== null && typeof message === 'object' && !Array.isArray(message)) return message as AnthropicMessage;
-    throw new GatewayError(502, `${this.name} answered with a body that is not a JSON object`, {
-      type: 'upstream_error',
-      code: 'upstream_invalid_response',
-    });
+    if (message === null || typeof message !== 'object' || Array.isArray(message)) throw this.invalidAnswer('a body that is not a JSON object');
+    // An error body behind a 200 (a proxy in between) is an error, not an empty completion.
+    if ((message as { type?: unknown }).type === 'error') throw anthropicErrorFromPayload(this.name, message as AnthropicErrorPayload);
+    if (!Array.isArray((message as { content?: unknown }).content)) throw this.invalidAnswer('a message without `content`');
+    return message as AnthropicMessage;
+  }
+
+  private invalidAnswer(what: string): GatewayError {
+    return new GatewayError(502, `${this.name} answered with ${what}`, { type: 'upstream_error', code: 'upstream_invalid_response' });
   }
 }

@@ -171,9 +171,19 @@ describe('toChatStreamParts on scripted events', () => {
     expect(error).toMatchObject({ status: 502, code: 'upstream_stream_incomplete' });
   });
 
-  it('finishes a stream cut after message_delta, since the stop reason is known', async () => {
-    const parts = await collect([start, stop[0]]);
-    expect(chunks(parts).at(-1)?.choices[0].finish_reason).toBe('tool_calls');
+  it('fails a stream cut after message_delta (no message_stop), having first reported the usage it told', async () => {
+    const parts: ChatStreamPart[] = [];
+    const error = await (async () => {
+      for await (const part of toChatStreamParts(from([start, stop[0]]), { provider: 'claude', model: 'fallback-model' })) parts.push(part);
+    })().catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ status: 502, code: 'upstream_stream_incomplete' });
+    expect(parts.at(-1)).toMatchObject({ type: 'usage', usage: { outputTokens: 42 } });
+    expect(chunks(parts).some((chunk) => chunk.choices[0].finish_reason !== null)).toBe(false);
+  });
+
+  it('calls a stream with no event at all an invalid answer, not a cut one', async () => {
+    const error = await collect([]).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ status: 502, code: 'upstream_invalid_response' });
   });
 
   it('reports 499 when the caller aborted (the SDK ends its iterator quietly then)', async () => {
@@ -208,14 +218,21 @@ describe('readAnthropicEvents', () => {
     }
   });
 
-  it('skips pings, unnamed frames and comments, and reads a last frame without a blank line after it', async () => {
+  it('skips pings and comments, reads an unnamed frame that names its type, and a last frame without a blank line after it', async () => {
     const events = await read([
       ': keep-alive\n\n',
       'event: ping\ndata: {"type": "ping"}\n\n',
       'data: {"type":"message_stop"}\n\n',
       'event: message_stop\r\ndata: {"type":"message_stop"}',
     ]);
-    expect(events).toEqual([{ type: 'message_stop' }]);
+    expect(events).toEqual([{ type: 'message_stop' }, { type: 'message_stop' }]);
+  });
+
+  it('refuses frames that are not Anthropic events: data that is not JSON, an unnamed frame with no type', async () => {
+    for (const frame of ['event: content_block_delta\ndata: {this is not json}\n\n', 'data: {this is not json}\n\n', 'data: {"no":"type"}\n\n', 'data: [1]\n\n']) {
+      const error = await read([frame]).catch((caught: unknown) => caught);
+      expect(error, frame).toMatchObject({ status: 502, code: 'upstream_invalid_response' });
+    }
   });
 
   it('turns event: error into an error event, even when its data is not JSON', async () => {

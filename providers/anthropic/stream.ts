@@ -7,14 +7,16 @@
  * first chunk names it; later ones carry only `index` and argument pieces), a last chunk with
  * `finish_reason`; then, for metering, the usage once.
  *
- * `readAnthropicEvents` turns the response body (SSE `event:` + `data:` frames) into those events,
- * the way `@anthropic-ai/sdk` 1.x did: frames without an event name and `ping`s are skipped, every
- * other frame's `data` is one JSON event, and `event: error` is an error whatever its data says.
+ * `readAnthropicEvents` turns the response body (SSE `event:` + `data:` frames) into those events:
+ * `ping`s are skipped, every other frame's `data` must be one JSON event (a frame without an event
+ * name too, if it has data: it must then name its `type`), and `event: error` is an error whatever
+ * its data says. A stream is complete only with `message_stop`: one that closes before it (cut
+ * off, an HTML page, nothing at all) is an upstream error, billed for the usage reported so far.
  * @see https://docs.anthropic.com/en/docs/build-with-claude/streaming
  */
 import type { ChatCompletionChunkChoice, FinishReason } from '../../schemas/openai-chat.js';
-import { GatewayError } from '../../src/errors/gateway-error.js';
 import { SseDecoder, type SseEvent } from '../shared/sse-decoder.js';
+import { invalidStreamEvent, streamEndedEarly } from '../shared/stream-errors.js';
 import type { ChatStreamPart } from '../types.js';
 import { anthropicErrorFromPayload, errorEventPayload, toGatewayError, type AnthropicErrorPayload } from './errors.js';
 import { mapFinishReason } from './finish-reason.js';
@@ -43,7 +45,8 @@ export class AnthropicStreamMapper {
   private startUsage: AnthropicUsage | null | undefined;
   private deltaUsage: AnthropicUsage | null | undefined;
   private stopReason: string | null | undefined;
-  private finished = false;
+  /** `message_stop` arrived: the message is complete. */
+  finished = false;
 
   constructor(
     private readonly provider: string,
@@ -73,15 +76,13 @@ export class AnthropicStreamMapper {
     }
   }
 
-  /** The events ran out: what is still owed, or an error when the message never completed. */
-  end(): ChatStreamPart[] {
-    if (this.finished) return [];
-    // A stream cut after message_delta still told us how it ended.
-    if (this.stopReason != null) return this.finish();
-    throw new GatewayError(502, `${this.provider}: the stream ended before the message was complete`, {
-      type: 'upstream_error',
-      code: 'upstream_stream_incomplete',
-    });
+  /**
+   * The usage of a stream that stopped before `message_stop`, once `message_delta` has reported
+   * the output count: what was generated is billed as reported rather than estimated.
+   */
+  reportedUsage(): ChatStreamPart | undefined {
+    if (this.finished || this.deltaUsage == null) return undefined;
+    return { type: 'usage', usage: normalizeAnthropicUsage(mergeStreamUsage(this.startUsage, this.deltaUsage)) };
   }
 
   private onMessageStart(event: AnthropicStreamEvent): ChatStreamPart[] {
@@ -148,11 +149,14 @@ export interface StreamOptions {
   /** Reported until message_start names the model. */
   model: string;
   signal?: AbortSignal;
+  /** The answer's content type, to say what came instead of a stream. */
+  contentType?: string;
+  /** The bytes the body carried so far (the decoder's count), to tell an empty body from a cut one. */
+  bytesReceived?: () => number;
 }
 
 /** An SSE body → Anthropic's stream events, as they arrive. Transport errors are thrown as they come. */
-export async function* readAnthropicEvents(provider: string, body: AsyncIterable<Uint8Array>): AsyncGenerator<AnthropicStreamEvent> {
-  const decoder = new SseDecoder();
+export async function* readAnthropicEvents(provider: string, body: AsyncIterable<Uint8Array>, decoder = new SseDecoder()): AsyncGenerator<AnthropicStreamEvent> {
   for await (const bytes of body) {
     for (const frame of decoder.push(bytes)) {
       const event = toStreamEvent(provider, frame);
@@ -166,7 +170,7 @@ export async function* readAnthropicEvents(provider: string, body: AsyncIterable
 }
 
 function toStreamEvent(provider: string, frame: SseEvent): AnthropicStreamEvent | undefined {
-  if (frame.event === undefined || frame.event === 'ping') return undefined;
+  if (frame.event === 'ping') return undefined;
   // The event name decides, so an error reaches the mapper's `error` case even if its data is not the usual JSON.
   if (frame.event === 'error') return { ...errorEventPayload(frame.data), type: 'error' };
   if (!frame.data) return undefined;
@@ -176,25 +180,33 @@ function toStreamEvent(provider: string, frame: SseEvent): AnthropicStreamEvent 
   } catch {
     event = undefined;
   }
-  // An object of an unknown shape is let through, for the mapper to skip as it skips unknown event types.
-  if (event !== null && typeof event === 'object') return event as AnthropicStreamEvent;
-  throw new GatewayError(502, `${provider} sent a stream event that is not a JSON object`, {
-    type: 'upstream_error',
-    code: 'upstream_invalid_response',
-  });
+  if (event === null || typeof event !== 'object' || Array.isArray(event)) throw invalidStreamEvent(provider, 'a stream event that is not a JSON object');
+  // A named event of an unknown shape is let through, for the mapper to skip as it skips unknown
+  // event types; an unnamed one must name its own type, or it is not an Anthropic event at all.
+  if (frame.event === undefined && typeof (event as { type?: unknown }).type !== 'string') {
+    throw invalidStreamEvent(provider, 'a stream event with no type');
+  }
+  return event as AnthropicStreamEvent;
 }
 
 /** Maps a whole event stream; any failure comes out as a `GatewayError`. */
 export async function* toChatStreamParts(
   events: AsyncIterable<AnthropicStreamEvent>,
-  { provider, model, signal }: StreamOptions,
+  { provider, model, signal, contentType, bytesReceived }: StreamOptions,
 ): AsyncGenerator<ChatStreamPart> {
   const mapper = new AnthropicStreamMapper(provider, model);
+  let count = 0;
   try {
-    for await (const event of events) yield* mapper.map(event);
+    for await (const event of events) {
+      count++;
+      yield* mapper.map(event);
+    }
     // An event source that ends quietly when the caller aborts has not delivered a complete answer.
     if (signal?.aborted) throw signal.reason ?? new Error('aborted');
-    yield* mapper.end();
+    if (mapper.finished) return;
+    const usage = mapper.reportedUsage();
+    if (usage) yield usage;
+    throw streamEndedEarly(provider, { events: count, bytes: bytesReceived?.() ?? count, contentType, terminal: 'message_stop' });
   } catch (error) {
     throw toGatewayError(provider, error, signal);
   }

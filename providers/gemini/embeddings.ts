@@ -52,7 +52,7 @@ export function toEmbeddingsResponse(
   inputs: string[],
   { provider, model, encodingFormat }: EmbeddingsAnswerOptions,
 ): { response: EmbeddingsResponse; usage: NormalizedUsage } {
-  const embeddings = response.embeddings ?? [];
+  const embeddings = Array.isArray(response.embeddings) ? response.embeddings : [];
   if (embeddings.length !== inputs.length) {
     throw new GatewayError(502, `${provider} returned ${embeddings.length} embeddings for ${inputs.length} inputs`, {
       type: 'upstream_error',
@@ -66,7 +66,7 @@ export function toEmbeddingsResponse(
     response: {
       object: 'list',
       data: embeddings.map((embedding, index) => {
-        const values = embedding.values ?? [];
+        const values = vectorOf(embedding, provider);
         return { object: 'embedding', index, embedding: base64 ? float32Base64(values) : values };
       }),
       model,
@@ -74,6 +74,16 @@ export function toEmbeddingsResponse(
     },
     usage,
   };
+}
+
+/** An embedding's values, once they are what a vector must be: a non-empty array of numbers. */
+function vectorOf(embedding: { values?: unknown } | null | undefined, provider: string): number[] {
+  const values = embedding?.values;
+  if (Array.isArray(values) && values.length > 0 && values.every((value) => typeof value === 'number')) return values as number[];
+  throw new GatewayError(502, `${provider} returned an embedding that is not a list of numbers`, {
+    type: 'upstream_error',
+    code: 'upstream_invalid_response',
+  });
 }
 
 export function float32Base64(values: number[]): string {

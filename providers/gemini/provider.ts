@@ -19,10 +19,12 @@ import type { ChatCompletionRequest } from '../../schemas/openai-chat.js';
 import type { EmbeddingsRequest } from '../../schemas/openai-embeddings.js';
 import { badRequest, GatewayError } from '../../src/errors/gateway-error.js';
 import { createDispatcher, postUpstream } from '../shared/http-client.js';
-import { transportError } from '../shared/upstream-errors.js';
+import { responseLimitsOf, type ResponseLimits } from '../shared/response-limits.js';
+import { translateAnswer, transportError } from '../shared/upstream-errors.js';
+import { readBodyText, readErrorText, upstreamSseDecoder } from '../shared/upstream-response.js';
 import type { CallContext, ChatResult, ChatStreamPart, EmbeddingsResult, ProviderAdapter } from '../types.js';
 import { embeddingInputs, toBatchEmbedRequest, toEmbeddingsResponse, type BatchEmbedContentsResponse } from './embeddings.js';
-import { geminiHttpError } from './errors.js';
+import { geminiHttpError, geminiStreamError, type GoogleError } from './errors.js';
 import { toGenerateContentRequest } from './request.js';
 import { toChatCompletion, type GenerateContentResponse } from './response.js';
 import { geminiChatStream } from './stream.js';
@@ -34,6 +36,7 @@ export class GeminiProvider implements ProviderAdapter {
   private readonly dispatcher: Dispatcher;
   private readonly headers: Record<string, string>;
   private readonly baseURL: string;
+  private readonly limits: ResponseLimits;
 
   constructor(
     readonly name: string,
@@ -42,12 +45,15 @@ export class GeminiProvider implements ProviderAdapter {
     this.dispatcher = createDispatcher(config);
     this.headers = { ...config.headers, 'content-type': 'application/json', 'x-goog-api-key': config.apiKey };
     this.baseURL = `${config.baseURL.replace(/\/+$/, '')}/${encodeURIComponent(config.apiVersion)}`;
+    this.limits = responseLimitsOf(config);
   }
 
   async chat(request: ChatCompletionRequest, context: CallContext): Promise<ChatResult> {
     const body = toGenerateContentRequest(request, this.name);
     const response = await this.postForJson<GenerateContentResponse>('generateContent', body, context);
-    return toChatCompletion(response, { upstreamModel: context.upstreamModel, choiceCount: request.n ?? 1 });
+    // A body with neither candidates nor prompt feedback would read as a blocked prompt: it is no answer at all.
+    if (!Array.isArray(response.candidates) && !response.promptFeedback) throw this.invalidAnswer('an answer without candidates');
+    return translateAnswer(this.name, () => toChatCompletion(response, { upstreamModel: context.upstreamModel, choiceCount: request.n ?? 1 }));
   }
 
   async streamChat(request: ChatCompletionRequest, context: CallContext): Promise<AsyncIterable<ChatStreamPart>> {
@@ -55,7 +61,12 @@ export class GeminiProvider implements ProviderAdapter {
     const response = await this.post('streamGenerateContent', body, context);
     if (response.statusCode >= 400) throw await this.httpError(response);
     const completionContext = { upstreamModel: context.upstreamModel, choiceCount: request.n ?? 1 };
-    return this.guardStream(geminiChatStream(this.name, response.body, completionContext), context);
+    const contentType = response.headers['content-type'];
+    const parts = geminiChatStream(this.name, response.body, completionContext, {
+      decoder: upstreamSseDecoder(this.name, this.limits),
+      contentType: typeof contentType === 'string' ? contentType : undefined,
+    });
+    return this.guardStream(parts, context);
   }
 
   async embed(request: EmbeddingsRequest, context: CallContext): Promise<EmbeddingsResult> {
@@ -94,24 +105,25 @@ export class GeminiProvider implements ProviderAdapter {
   private async postForJson<T>(method: Method, body: unknown, context: CallContext): Promise<T> {
     const response = await this.post(method, body, context);
     if (response.statusCode >= 400) throw await this.httpError(response);
-    let text: string;
+    const text = await readBodyText(this.name, response, this.limits.maxResponseBytes, context.signal);
+    let answer: { error?: unknown };
     try {
-      text = await response.body.text();
-    } catch (error) {
-      throw transportError(this.name, error, context.signal);
-    }
-    try {
-      return JSON.parse(text) as T;
+      answer = JSON.parse(text);
     } catch {
-      throw new GatewayError(502, `${this.name} answered with a body that is not JSON`, {
-        type: 'upstream_error',
-        code: 'upstream_invalid_response',
-      });
+      throw this.invalidAnswer('a body that is not JSON');
     }
+    if (answer === null || typeof answer !== 'object' || Array.isArray(answer)) throw this.invalidAnswer('a body that is not a JSON object');
+    // Google's error envelope behind a 200 (a proxy in between) is an error, not an empty answer.
+    if (answer.error && typeof answer.error === 'object') throw geminiStreamError(this.name, answer.error as GoogleError);
+    return answer as T;
+  }
+
+  private invalidAnswer(what: string): GatewayError {
+    return new GatewayError(502, `${this.name} answered with ${what}`, { type: 'upstream_error', code: 'upstream_invalid_response' });
   }
 
   private async httpError(response: Dispatcher.ResponseData): Promise<GatewayError> {
-    const text = await response.body.text().catch(() => '');
+    const text = await readErrorText(response);
     const retryAfter = response.headers['retry-after'];
     return geminiHttpError(this.name, response.statusCode, text, typeof retryAfter === 'string' ? retryAfter : null);
   }

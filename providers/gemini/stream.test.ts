@@ -100,14 +100,29 @@ describe('geminiChatStream', () => {
     expect(finishReasons(chunks)).toEqual(['content_filter']);
   });
 
-  it('skips events without parts and non-text parts, and ends a stream with no finish reason', async () => {
+  it('skips events without parts and non-text parts', async () => {
     const empty = await run(recording('vertexai-sdk-test-data/streaming-success-empty-parts.txt'));
     expect(empty.text).toBe("Here's a cute cartoon kitten playing with a ball of yarn for you! ");
     expect(finishReasons(empty.chunks)).toEqual(['stop']);
     const finishMessage = await run(recording('vertexai-sdk-test-data/streaming-success-finish-message.txt'));
     expect(finishMessage.text).toBe('Hello world!');
-    const noFinish = await run('data: {"candidates":[{"content":{"parts":[{"text":"cut"}],"role":"model"}}]}\r\n\r\n');
-    expect(finishReasons(noFinish.chunks)).toEqual(['stop']);
+  });
+
+  it('fails a stream that closes before any finish reason, after forwarding what came and the usage reported', async () => {
+    const parts: ChatStreamPart[] = [];
+    const body = 'data: {"candidates":[{"content":{"parts":[{"text":"cut"}],"role":"model"}}],"usageMetadata":{"promptTokenCount":4,"candidatesTokenCount":1}}\r\n\r\n';
+    const error = await (async () => {
+      for await (const part of geminiChatStream('gemini', pieces(Buffer.from(body), 7), context)) parts.push(part);
+    })().catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ status: 502, code: 'upstream_stream_incomplete' });
+    expect(textOf(parts.flatMap((part) => (part.type === 'chunk' ? [part.chunk] : [])))).toBe('cut');
+    expect(parts.at(-1)).toMatchObject({ type: 'usage', usage: { inputTokens: 4, outputTokens: 1 } });
+    // The recorded "empty content" failure has no finish reason either.
+    const empty = await run(recording('generative-ai-js/streaming-failure-empty-content.txt')).catch((caught: unknown) => caught);
+    expect(empty).toMatchObject({ code: 'upstream_stream_incomplete' });
+    for (const nothing of ['', '<html><body>502 Bad Gateway</body></html>\n', '\r\n\r\n']) {
+      expect(await run(nothing).catch((caught: unknown) => caught), nothing).toMatchObject({ status: 502, code: 'upstream_invalid_response' });
+    }
   });
 
   it('counts tool-use prompt tokens as input (code execution recording)', async () => {

@@ -10,32 +10,43 @@
  * the last `finishReason` Gemini sent for it; a blocked prompt (no candidates,
  * `promptFeedback.blockReason`) ends every choice with `content_filter`. Then the usage (each event
  * repeats the running totals; the last one wins) is yielded once.
- * An `{"error": …}` event is thrown as a mapped `GatewayError`.
+ * An `{"error": …}` event is thrown as a mapped `GatewayError`. A stream is complete once a
+ * candidate has said why it finished (`finishReason`) or the prompt was blocked: one that closes
+ * before that (cut off, an HTML page, nothing at all) is an upstream error, billed for the usage
+ * reported so far.
  */
 import type { ChatCompletionChunk, ChatCompletionChunkChoice, ToolCallDelta } from '../../schemas/openai-chat.js';
-import { GatewayError } from '../../src/errors/gateway-error.js';
-import { readSseEvents } from '../shared/sse-decoder.js';
+import { readSseEvents, SseDecoder } from '../shared/sse-decoder.js';
+import { invalidStreamEvent, streamEndedEarly } from '../shared/stream-errors.js';
 import type { ChatStreamPart } from '../types.js';
 import { geminiStreamError, type GoogleError } from './errors.js';
 import { mapFinishReason } from './finish-reason.js';
 import { completionId, readParts, type CompletionContext, type GeminiCandidate, type GenerateContentResponse } from './response.js';
 import { mapUsage, type GeminiUsageMetadata } from './usage.js';
 
+export interface GeminiStreamOptions {
+  /** The bounded decoder the bytes go through (see `upstreamSseDecoder`). */
+  decoder?: SseDecoder;
+  /** The answer's content type, to say what came instead of a stream. */
+  contentType?: string;
+}
+
 export async function* geminiChatStream(
   provider: string,
   body: AsyncIterable<Uint8Array>,
   context: CompletionContext,
+  { decoder = new SseDecoder(), contentType }: GeminiStreamOptions = {},
 ): AsyncGenerator<ChatStreamPart> {
   const mapper = new GeminiStreamMapper(context);
-  for await (const { data } of readSseEvents(body)) {
+  let events = 0;
+  for await (const { data } of readSseEvents(body, decoder)) {
     if (data.trim() === '') continue;
+    events++;
     for (const chunk of mapper.push(parseEvent(provider, data))) yield { type: 'chunk', chunk };
   }
-  if (!mapper.started) {
-    throw new GatewayError(502, `${provider} closed the stream without sending anything`, {
-      type: 'upstream_error',
-      code: 'upstream_invalid_response',
-    });
+  if (!mapper.complete) {
+    if (mapper.usage) yield { type: 'usage', usage: mapUsage(mapper.usage) };
+    throw streamEndedEarly(provider, { events, bytes: decoder.bytesReceived, contentType, terminal: 'finishReason' });
   }
   for (const chunk of mapper.finish()) yield { type: 'chunk', chunk };
   if (mapper.usage) yield { type: 'usage', usage: mapUsage(mapper.usage) };
@@ -46,8 +57,9 @@ function parseEvent(provider: string, data: string): GenerateContentResponse {
   try {
     event = JSON.parse(data);
   } catch {
-    throw new GatewayError(502, `${provider} sent a stream event that is not JSON`, { type: 'upstream_error', code: 'upstream_invalid_response' });
+    throw invalidStreamEvent(provider);
   }
+  if (event === null || typeof event !== 'object' || Array.isArray(event)) throw invalidStreamEvent(provider, 'a stream event that is not a JSON object');
   if (event.error && typeof event.error === 'object') throw geminiStreamError(provider, event.error as GoogleError);
   return event;
 }
@@ -66,10 +78,16 @@ export class GeminiStreamMapper {
   private id = '';
   private model = '';
   private blocked = false;
+  private finishReasons = 0;
   private readonly created = Math.floor(Date.now() / 1000);
   private readonly choices = new Map<number, ChoiceState>();
 
   constructor(private readonly context: CompletionContext) {}
+
+  /** Gemini has no end-of-stream event: a stream is complete once a candidate finished or the prompt was blocked. */
+  get complete(): boolean {
+    return this.blocked || this.finishReasons > 0;
+  }
 
   push(event: GenerateContentResponse): ChatCompletionChunk[] {
     if (!this.started) {
@@ -97,7 +115,10 @@ export class GeminiStreamMapper {
 
   private candidateChunks(candidate: GeminiCandidate, index: number): ChatCompletionChunk[] {
     const state = this.state(index);
-    if (candidate.finishReason) state.finishReason = candidate.finishReason;
+    if (candidate.finishReason) {
+      state.finishReason = candidate.finishReason;
+      this.finishReasons++;
+    }
     const { text, toolCalls } = readParts(candidate.content?.parts);
     if (!text && toolCalls.length === 0) return [];
     const delta: ChatCompletionChunkChoice['delta'] = this.announce(state);

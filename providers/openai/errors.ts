@@ -18,10 +18,15 @@ export function openAIHttpError(provider: string, status: number, bodyText: stri
   const message =
     typeof error === 'string'
       ? error
-      : (error?.message ?? payload?.message ?? (typeof payload?.detail === 'string' ? payload.detail : bodyText.slice(0, 500)));
-  const code = typeof error === 'object' && error?.code != null ? String(error.code) : (typeof error === 'object' ? error?.type : undefined);
-  const param = typeof error === 'object' ? error?.param : undefined;
+      : (stringOr(error?.message) ?? stringOr(payload?.message) ?? stringOr(payload?.detail) ?? (payload ? '' : bodyText));
+  const code = typeof error === 'object' && error?.code != null ? String(error.code) : (typeof error === 'object' ? stringOr(error?.type) : undefined);
+  const param = typeof error === 'object' ? stringOr(error?.param) : undefined;
   return upstreamHttpError({ provider, status, message, code, param, retryAfter });
+}
+
+/** Only strings are read from an error body: an object where a message should be is not repeated. */
+function stringOr(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
 }
 
 function parseQuietly(text: string): OpenAIErrorPayload | undefined {

@@ -10,7 +10,9 @@ import type { EmbeddingsRequest, EmbeddingsResponse } from '../../schemas/openai
 import { GatewayError } from '../../src/errors/gateway-error.js';
 import { createDispatcher, postUpstream } from '../shared/http-client.js';
 import { fromOpenAIUsage } from '../shared/openai-usage.js';
+import { responseLimitsOf, type ResponseLimits } from '../shared/response-limits.js';
 import { transportError } from '../shared/upstream-errors.js';
+import { readBodyText, readErrorText, upstreamSseDecoder } from '../shared/upstream-response.js';
 import type { CallContext, ChatResult, ChatStreamPart, EmbeddingsResult, ForwardRequest, ForwardResult, ProviderAdapter } from '../types.js';
 import { openAIHttpError } from './errors.js';
 import { chatBody, upstreamHeaders, upstreamUrl, type OpenAIFamilyConfig, type Operation } from './request.js';
@@ -22,6 +24,7 @@ export class OpenAIProvider implements ProviderAdapter {
   readonly type: string;
   private readonly dispatcher: Dispatcher;
   private readonly headers: Record<string, string>;
+  private readonly limits: ResponseLimits;
 
   constructor(
     readonly name: string,
@@ -30,6 +33,7 @@ export class OpenAIProvider implements ProviderAdapter {
     this.type = config.type;
     this.dispatcher = createDispatcher(config);
     this.headers = upstreamHeaders(config);
+    this.limits = responseLimitsOf(config);
   }
 
   async chat(request: ChatCompletionRequest, context: CallContext): Promise<ChatResult> {
@@ -37,7 +41,7 @@ export class OpenAIProvider implements ProviderAdapter {
       return nativeResponsesResult(this.name, await this.postForText('responses', nativeBody(context.native!.rawBody, context.upstreamModel), context));
     }
     const text = await this.postForText('chat/completions', chatBody(request, context.upstreamModel, false, context.rawBody), context);
-    const completion = this.parseJson<ChatCompletion>(text);
+    const completion = this.parseAnswer<ChatCompletion>(text, 'choices');
     return { completion, json: text, usage: completion.usage ? fromOpenAIUsage(completion.usage) : null };
   }
 
@@ -49,13 +53,19 @@ export class OpenAIProvider implements ProviderAdapter {
     }
     const response = await this.post('chat/completions', chatBody(request, context.upstreamModel, true, context.rawBody), context);
     if (response.statusCode >= 400) throw await this.httpError(response);
-    return this.guardStream(passThroughChatStream(this.name, response.body), context);
+    const contentType = response.headers['content-type'];
+    const parts = passThroughChatStream(response.body, {
+      provider: this.name,
+      decoder: upstreamSseDecoder(this.name, this.limits),
+      contentType: typeof contentType === 'string' ? contentType : undefined,
+    });
+    return this.guardStream(parts, context);
   }
 
   async embed(request: EmbeddingsRequest, context: CallContext): Promise<EmbeddingsResult> {
     const body = JSON.stringify({ ...request, model: context.upstreamModel });
     const text = await this.postForText('embeddings', body, context);
-    const response = this.parseJson<EmbeddingsResponse>(text);
+    const response = this.parseAnswer<EmbeddingsResponse>(text, 'data');
     const promptTokens = response.usage?.prompt_tokens ?? 0;
     return { response, json: text, usage: fromOpenAIUsage({ prompt_tokens: promptTokens, completion_tokens: 0 }) };
   }
@@ -87,28 +97,35 @@ export class OpenAIProvider implements ProviderAdapter {
   private async postForText(operation: Operation, body: string | Uint8Array, context: CallContext): Promise<string> {
     const response = await this.post(operation, body, context);
     if (response.statusCode >= 400) throw await this.httpError(response);
-    try {
-      return await response.body.text();
-    } catch (error) {
-      throw transportError(this.name, error, context.signal);
-    }
+    return readBodyText(this.name, response, this.limits.maxResponseBytes, context.signal);
   }
 
   private async httpError(response: Dispatcher.ResponseData): Promise<GatewayError> {
-    const text = await response.body.text().catch(() => '');
+    const text = await readErrorText(response);
     const retryAfter = response.headers['retry-after'];
     return openAIHttpError(this.name, response.statusCode, text, typeof retryAfter === 'string' ? retryAfter : null);
   }
 
-  private parseJson<T>(text: string): T {
+  /**
+   * The parsed answer, once it is what a success must be: a JSON object holding `list` as an
+   * array. Some compatible servers answer an error with a 200 and `{"error": ...}`: that is an
+   * error, not an answer to pass on.
+   */
+  private parseAnswer<T>(text: string, list: 'choices' | 'data'): T {
+    let answer: { error?: unknown } & Record<string, unknown>;
     try {
-      return JSON.parse(text) as T;
+      answer = JSON.parse(text);
     } catch {
-      throw new GatewayError(502, `${this.name} answered with a body that is not JSON`, {
-        type: 'upstream_error',
-        code: 'upstream_invalid_response',
-      });
+      throw this.invalidAnswer('a body that is not JSON');
     }
+    if (answer === null || typeof answer !== 'object' || Array.isArray(answer)) throw this.invalidAnswer('a body that is not a JSON object');
+    if (answer.error) throw openAIHttpError(this.name, 502, text, null);
+    if (!Array.isArray(answer[list])) throw this.invalidAnswer(`an answer without \`${list}\``);
+    return answer as T;
+  }
+
+  private invalidAnswer(what: string): GatewayError {
+    return new GatewayError(502, `${this.name} answered with ${what}`, { type: 'upstream_error', code: 'upstream_invalid_response' });
   }
 
   /** Turns socket errors and timeouts in the middle of a stream into mapped gateway errors. */

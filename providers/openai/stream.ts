@@ -3,17 +3,29 @@
  * Passes an OpenAI-shaped SSE stream through. Each event's JSON is forwarded as the upstream wrote
  * it, and the events of one network read travel together as one part (one socket write on the
  * way out, not one per event). Only events that may carry usage or an error are parsed (a
- * substring test decides), so the per-event cost is one search, not a JSON round trip.
+ * substring test decides); every other event is checked to be one JSON object without being
+ * parsed (`json-object-check.ts`), so a broken upstream's `data: {this is not json}` never reaches
+ * a client. The stream must end with `data: [DONE]`: a body that closes without it (cut off, an
+ * HTML page served as `text/event-stream`, nothing at all) is an upstream error, not a success.
  */
-import { GatewayError } from '../../src/errors/gateway-error.js';
+import { isJsonObjectText } from '../shared/json-object-check.js';
 import { fromOpenAIUsage } from '../shared/openai-usage.js';
-import { SseDecoder } from '../shared/sse-decoder.js';
+import type { SseDecoder } from '../shared/sse-decoder.js';
+import { invalidStreamEvent, streamEndedEarly } from '../shared/stream-errors.js';
 import type { ChatStreamPart } from '../types.js';
 import { openAIHttpError } from './errors.js';
 
-export async function* passThroughChatStream(provider: string, body: AsyncIterable<Uint8Array>): AsyncGenerator<ChatStreamPart> {
-  const decoder = new SseDecoder();
+export interface PassThroughOptions {
+  provider: string;
+  /** The bounded decoder the bytes go through (see `upstreamSseDecoder`). */
+  decoder: SseDecoder;
+  /** The answer's content type, to say what came instead of a stream. */
+  contentType?: string;
+}
+
+export async function* passThroughChatStream(body: AsyncIterable<Uint8Array>, { provider, decoder, contentType }: PassThroughOptions): AsyncGenerator<ChatStreamPart> {
   let batch: string[] = [];
+  let events = 0;
   const takeBatch = (): ChatStreamPart => {
     const part: ChatStreamPart = { type: 'raw', events: batch };
     batch = [];
@@ -26,9 +38,15 @@ export async function* passThroughChatStream(provider: string, body: AsyncIterab
         return;
       }
       if (data.length === 0) continue;
+      events++;
       if (!mayCarryUsageOrError(data)) {
-        batch.push(data);
-        continue;
+        if (isJsonObjectText(data)) {
+          batch.push(data);
+          continue;
+        }
+        // What came before the bad event is the client's: it leaves first, then the error.
+        if (batch.length > 0) yield takeBatch();
+        throw invalidStreamEvent(provider);
       }
       if (batch.length > 0) yield takeBatch();
       yield* inspectChunk(provider, data);
@@ -36,8 +54,12 @@ export async function* passThroughChatStream(provider: string, body: AsyncIterab
     if (batch.length > 0) yield takeBatch();
   }
   for (const { data } of decoder.end()) {
-    if (data !== '[DONE]' && data.length > 0) yield* inspectChunk(provider, data);
+    if (data === '[DONE]') return;
+    if (data.length === 0) continue;
+    events++;
+    yield* inspectChunk(provider, data);
   }
+  throw streamEndedEarly(provider, { events, bytes: decoder.bytesReceived, contentType, terminal: 'data: [DONE]' });
 }
 
 function mayCarryUsageOrError(data: string): boolean {
@@ -46,18 +68,26 @@ function mayCarryUsageOrError(data: string): boolean {
   return usageAt !== -1 && !data.startsWith('"usage":null', usageAt);
 }
 
+interface WireChunk {
+  error?: unknown;
+  usage?: Parameters<typeof fromOpenAIUsage>[0] | null;
+  choices?: unknown[];
+}
+
 function* inspectChunk(provider: string, data: string): Generator<ChatStreamPart> {
-  let chunk: { error?: unknown; usage?: Parameters<typeof fromOpenAIUsage>[0] | null; choices?: unknown[] };
+  let chunk: WireChunk;
   try {
     chunk = JSON.parse(data);
   } catch {
-    throw new GatewayError(502, `${provider} sent a stream event that is not JSON`, { type: 'upstream_error', code: 'upstream_invalid_response' });
+    throw invalidStreamEvent(provider);
   }
+  if (chunk === null || typeof chunk !== 'object' || Array.isArray(chunk)) throw invalidStreamEvent(provider);
   if (chunk.error) throw openAIHttpError(provider, 502, data, null);
   if (!chunk.usage) {
     yield { type: 'raw', events: [data] };
     return;
   }
+  if (typeof chunk.usage !== 'object') throw invalidStreamEvent(provider);
   const usage = fromOpenAIUsage(chunk.usage);
   // OpenAI sends usage alone in a final chunk with no choices; some compatible servers put it on
   // the last content chunk instead, which must still reach the client.
@@ -68,3 +98,4 @@ function* inspectChunk(provider: string, data: string): Generator<ChatStreamPart
     yield { type: 'usage', usage, json: data };
   }
 }
+

@@ -4,10 +4,23 @@
  * Bytes may be split anywhere — inside a line, inside a CRLF pair, inside a multi-byte UTF-8
  * character — and lines may end in LF, CR or CRLF. Comment lines (`:`) are dropped; several
  * `data:` lines of one event are joined with `\n`.
+ *
+ * With `limits`, it is also where an upstream stream is bounded: it sees every byte, and the only
+ * thing it holds is the event being assembled, so capping that caps a stream's memory (an
+ * upstream that never sends a line break would otherwise grow the buffer without end).
  */
 export interface SseEvent {
   event: string | undefined;
   data: string;
+}
+
+export interface SseLimits {
+  /** Bytes the whole stream may carry. */
+  maxBytes: number;
+  /** Characters one event may hold while it is assembled (its data lines and the unfinished line). */
+  maxEventChars: number;
+  /** The error to throw when a limit is passed. */
+  tooLarge(what: 'stream' | 'event', limit: number): Error;
 }
 
 export class SseDecoder {
@@ -15,11 +28,27 @@ export class SseDecoder {
   private buffer = '';
   private eventName: string | undefined;
   private dataLines: string[] = [];
+  /** Characters in `dataLines`, kept as they are added so the limit check costs nothing. */
+  private dataChars = 0;
+  private receivedBytes = 0;
   /** A chunk ended in CR: if the next starts with LF, that LF belongs to the same line ending. */
   private pendingCarriageReturn = false;
 
+  constructor(private readonly limits?: SseLimits) {}
+
   push(bytes: Uint8Array): SseEvent[] {
-    return this.consume(this.textDecoder.decode(bytes, { stream: true }));
+    const limits = this.limits;
+    this.receivedBytes += bytes.byteLength;
+    if (limits === undefined) return this.consume(this.textDecoder.decode(bytes, { stream: true }));
+    if (this.receivedBytes > limits.maxBytes) throw limits.tooLarge('stream', limits.maxBytes);
+    const events = this.consume(this.textDecoder.decode(bytes, { stream: true }));
+    if (this.buffer.length + this.dataChars > limits.maxEventChars) throw limits.tooLarge('event', limits.maxEventChars);
+    return events;
+  }
+
+  /** Bytes pushed so far. */
+  get bytesReceived(): number {
+    return this.receivedBytes;
   }
 
   /** Call once the body ends: flushes a final event that had no blank line after it. */
@@ -63,9 +92,10 @@ export class SseDecoder {
         this.eventName = undefined;
         return undefined;
       }
-      const event = { event: this.eventName, data: this.dataLines.join('\n') };
+      const event = { event: this.eventName, data: this.dataLines.length === 1 ? this.dataLines[0]! : this.dataLines.join('\n') };
       this.eventName = undefined;
       this.dataLines = [];
+      this.dataChars = 0;
       return event;
     }
     if (line.charCodeAt(0) === 58 /* ':' comment */) return undefined;
@@ -73,15 +103,17 @@ export class SseDecoder {
     const field = colon === -1 ? line : line.slice(0, colon);
     let value = colon === -1 ? '' : line.slice(colon + 1);
     if (value.charCodeAt(0) === 32) value = value.slice(1);
-    if (field === 'data') this.dataLines.push(value);
+    if (field === 'data') {
+      this.dataLines.push(value);
+      this.dataChars += value.length + 1;
+    }
     else if (field === 'event') this.eventName = value;
     return undefined;
   }
 }
 
 /** Reads a byte stream as SSE events, as they arrive. */
-export async function* readSseEvents(body: AsyncIterable<Uint8Array>): AsyncGenerator<SseEvent> {
-  const decoder = new SseDecoder();
+export async function* readSseEvents(body: AsyncIterable<Uint8Array>, decoder = new SseDecoder()): AsyncGenerator<SseEvent> {
   for await (const bytes of body) yield* decoder.push(bytes);
   yield* decoder.end();
 }

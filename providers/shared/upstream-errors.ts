@@ -23,9 +23,11 @@ export interface UpstreamErrorDetails {
   retryAfter?: string | null;
 }
 
-export function upstreamHttpError({ provider, status, message, code, param, retryAfter }: UpstreamErrorDetails): GatewayError {
-  const text = `${provider}: ${redactSecrets(message || `upstream answered HTTP ${status}`)}`;
-  const headers: Record<string, string> = retryAfter ? { 'retry-after': retryAfter } : {};
+export function upstreamHttpError({ provider, status, message, code: rawCode, param: rawParam, retryAfter }: UpstreamErrorDetails): GatewayError {
+  const text = `${provider}: ${upstreamMessage(message) || `upstream answered HTTP ${status}`}`;
+  const headers: Record<string, string> = retryAfter && isRetryAfter(retryAfter) ? { 'retry-after': retryAfter } : {};
+  const code = identifier(rawCode);
+  const param = identifier(rawParam);
   if (status === 429) {
     return new GatewayError(429, text, { type: 'rate_limit_error', code: code ?? 'rate_limit_exceeded', headers });
   }
@@ -52,6 +54,29 @@ export function upstreamHttpError({ provider, status, message, code, param, retr
   });
 }
 
+/** Upstream text shown to a client: secrets redacted, markup dropped, at most `maxMessageLength` characters. */
+const maxMessageLength = 1_000;
+
+export function upstreamMessage(message: string): string {
+  const trimmed = message.trim();
+  // An HTML page (a proxy's error page) says nothing useful and may carry anything.
+  if (trimmed.startsWith('<')) return '';
+  // Redacted before it is cut, so a cut can never leave the first half of a key behind.
+  const redacted = redactSecrets(trimmed);
+  return redacted.length > maxMessageLength ? `${redacted.slice(0, maxMessageLength)}…` : redacted;
+}
+
+/** An upstream's error code or param is passed on only when it looks like one: never free text. */
+function identifier(value: string | null | undefined): string | null {
+  if (value == null) return null;
+  return /^[A-Za-z0-9_.:\[\]-]{1,100}$/.test(value) && redactSecrets(value) === value ? value : null;
+}
+
+/** `Retry-After` is seconds or an HTTP date; anything else is not repeated to the client. */
+function isRetryAfter(value: string): boolean {
+  return /^\d{1,9}$/.test(value) || /^[A-Za-z]{3}, \d{2} [A-Za-z]{3} \d{4} \d{2}:\d{2}:\d{2} GMT$/.test(value);
+}
+
 const timeoutCodes = new Set([
   'UND_ERR_HEADERS_TIMEOUT',
   'UND_ERR_BODY_TIMEOUT',
@@ -62,6 +87,7 @@ const timeoutCodes = new Set([
 /** A failure below HTTP: no connection, a reset, a timeout, or the caller going away. */
 export function transportError(provider: string, error: unknown, signal?: AbortSignal): GatewayError {
   if (error instanceof GatewayError) return error;
+  if (error instanceof RangeError) return nestedTooDeeply(provider);
   if (signal?.aborted) {
     return new GatewayError(499, 'the client closed the request', { type: 'api_error', code: 'client_closed_request' });
   }
@@ -76,6 +102,24 @@ export function transportError(provider: string, error: unknown, signal?: AbortS
     code: 'upstream_unreachable',
     cause: error,
   });
+}
+
+/**
+ * An answer whose JSON nests so deeply that translating it overflows the stack (`JSON.parse`
+ * takes any depth; `JSON.stringify` of a tool call's arguments does not): the upstream's fault.
+ */
+export function nestedTooDeeply(provider: string): GatewayError {
+  return new GatewayError(502, `${provider} sent an answer nested too deeply (or too large) to translate`, { type: 'upstream_error', code: 'upstream_invalid_response' });
+}
+
+/** Runs a translation of an upstream answer; a stack overflow on a hostile depth becomes a 502. */
+export function translateAnswer<T>(provider: string, translate: () => T): T {
+  try {
+    return translate();
+  } catch (error) {
+    if (error instanceof RangeError) throw nestedTooDeeply(provider);
+    throw error;
+  }
 }
 
 /** Network errors hide their code in `cause` chains (fetch wraps undici errors). */

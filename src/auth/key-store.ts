@@ -10,6 +10,7 @@ import { eq, sql } from 'drizzle-orm';
 import type { QuotaLimitsConfig, TollgateConfig } from '../../schemas/config.js';
 import type { TollgateDatabase } from '../storage/database.js';
 import { apiKeys, tenants } from '../storage/schema.js';
+import { writeTransaction } from '../storage/write-transaction.js';
 import { displayPrefix, generateApiKey, hashApiKey } from './api-key.js';
 
 export type KeyRole = 'tenant' | 'finance' | 'admin';
@@ -130,7 +131,7 @@ export class KeyStore {
 
   /** Deletes a tenant and its keys; its ledger rows stay. */
   deleteTenant(id: string): boolean {
-    const deleted = this.database.transaction((transaction) => {
+    const deleted = writeTransaction(this.database, (transaction) => {
       transaction.delete(apiKeys).where(eq(apiKeys.tenantId, id)).run();
       return transaction.delete(tenants).where(eq(tenants.id, id)).run().changes > 0;
     });
@@ -166,7 +167,7 @@ export class KeyStore {
    */
   syncFromConfig(config: TollgateConfig): void {
     const now = Date.now();
-    this.database.transaction((transaction) => {
+    writeTransaction(this.database, (transaction) => {
       transaction.delete(apiKeys).where(eq(apiKeys.source, 'config')).run();
       const configTenantIds = Object.keys(config.tenants);
       for (const [id, tenant] of Object.entries(config.tenants)) {

@@ -6,7 +6,7 @@
  * settle with the usage the provider reported — or a tiktoken estimate when it reported none.
  */
 import type { ChatCompletionRequest } from '../../schemas/openai-chat.js';
-import type { ChatResult, ChatStreamPart, NativeRequest, NormalizedUsage } from '../../providers/types.js';
+import { emptyUsage, type ChatResult, type ChatStreamPart, type NativeRequest, type NormalizedUsage } from '../../providers/types.js';
 import type { TenantCaller } from '../auth/authenticate.js';
 import type { CallKind, InboundProtocol } from '../ledger/types.js';
 import { chatPromptText, promptTokenUpperBound } from '../metering/index.js';
@@ -74,9 +74,16 @@ export function usageOfResult(request: ChatCompletionRequest, result: ChatResult
   return usageOrEstimate(result.usage, () => ({ promptText: chatPromptText(request), generated: [result.completion] }));
 }
 
-/** How a stream ended, for the ledger: a stream that failed or was abandoned is still billed for what was generated. */
+/**
+ * How a stream ended, for the ledger: a stream that failed or was abandoned is still billed for
+ * what was generated. One that failed before anything came through (an empty body, an HTML page
+ * served as a stream) generated nothing and reported nothing: it costs nothing, like any upstream error.
+ */
 export async function streamOutcome(request: ChatCompletionRequest, summary: StreamSummary) {
-  const { usage, estimated } = await usageOrEstimate(summary.usage, () => ({ promptText: chatPromptText(request), generated: summary.forwarded }));
+  const nothingCame = summary.outcome === 'failed' && summary.usage === null && (summary.nothingForwarded ?? summary.forwarded.length === 0);
+  const { usage, estimated } = nothingCame
+    ? { usage: emptyUsage(), estimated: false }
+    : await usageOrEstimate(summary.usage, () => ({ promptText: chatPromptText(request), generated: summary.forwarded, outputScale: summary.outputScale }));
   const status = summary.outcome === 'completed' ? 200 : summary.outcome === 'client_closed' ? 499 : (summary.error?.status ?? 502);
   const errorCode = summary.error?.code ?? (summary.outcome === 'client_closed' ? 'client_closed_request' : null);
   return { status, usage, estimated, errorCode };

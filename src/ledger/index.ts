@@ -7,6 +7,7 @@
 export type { CallKind, LedgerRow } from './types.js';
 export { LedgerWriter, type LedgerWriterOptions } from './ledger-writer.js';
 export { LedgerThread, type LedgerThreadOptions } from './ledger-thread.js';
+export { replayLedgerJournals, type ReplayResult } from './replay-journals.js';
 export { deleteCallsOlderThan, startRetention, type RetentionHandle } from './retention.js';
 export { queryCalls, defaultCallsLimit, maxCallsLimit, type CallQuery, type CallPage, type CallRecordJson } from './query-calls.js';
 export { queryDailyUsage, type DailyUsageQuery, type DailyUsageJson, type UsageDimension } from './query-rollups.js';

@@ -9,7 +9,10 @@ import { openConnection } from '../storage/connection.js';
 import { LedgerWriter } from './ledger-writer.js';
 import type { LedgerRow } from './types.js';
 
-export type LedgerThreadMessage = { type: 'rows'; rows: LedgerRow[] } | { type: 'close' };
+/** Rows arrive as JSON lines (the journal's text), numbered by hand-over. */
+export type LedgerThreadMessage = { type: 'rows'; lines: string; batch: number } | { type: 'close' };
+/** `written`: every hand-over up to `batch` is committed (or refused and logged). */
+export type LedgerThreadReply = { type: 'written'; batch: number } | { type: 'closed'; ok: boolean; error?: string; droppedRows?: number };
 
 /** What the thread reports about itself once a second, for the metrics and `/readyz`. */
 export interface LedgerThreadStats {
@@ -27,7 +30,19 @@ const { path, flushMs, batchSize } = workerData as { path: string; flushMs: numb
 // The main thread opened the database first and applied the migrations: a bare connection will do.
 const client = openConnection(path);
 let flushes: LedgerThreadStats['flushes'] = [];
-const writer = new LedgerWriter(client, { flushMs, batchSize, onFlush: (seconds, ok) => flushes.length < 10_000 && flushes.push([seconds, ok]) });
+let received = 0;
+let reported = 0;
+const writer = new LedgerWriter(client, {
+  flushMs,
+  batchSize,
+  onFlush: (seconds, ok) => flushes.length < 10_000 && flushes.push([seconds, ok]),
+  onDrained: () => {
+    // Rows dropped from a full queue are only in the journal now: it must stay, for a replay.
+    if (received === reported || writer.droppedRows > 0) return;
+    reported = received;
+    parentPort!.postMessage({ type: 'written', batch: received } satisfies LedgerThreadReply);
+  },
+});
 let lastReport = '';
 const reporter = setInterval(() => {
   const stats: LedgerThreadStats = { type: 'stats', pending: writer.pendingRows, spooled: writer.spooledRows, dropped: writer.droppedRows, flushes };
@@ -41,14 +56,15 @@ reporter.unref();
 
 parentPort!.on('message', (message: LedgerThreadMessage) => {
   if (message.type === 'rows') {
-    for (const row of message.rows) writer.append(row);
+    for (const line of message.lines.split('\n')) writer.append(JSON.parse(line) as LedgerRow);
+    received = message.batch;
     return;
   }
   clearInterval(reporter);
   writer.close().then(
     () => {
       client.close();
-      parentPort!.postMessage({ type: 'closed', ok: true });
+      parentPort!.postMessage({ type: 'closed', ok: true, droppedRows: writer.droppedRows } satisfies LedgerThreadReply);
     },
     (error) => parentPort!.postMessage({ type: 'closed', ok: false, error: String(error) }),
   );

@@ -37,6 +37,8 @@ export interface LedgerWriterOptions {
   busyTimeoutMs?: number;
   /** Told how long each transaction took and whether it committed (the flush-time metric). */
   onFlush?: (seconds: number, ok: boolean) => void;
+  /** Called after a write that left the queue empty: every row appended so far is in the database (or was refused and logged). */
+  onDrained?: () => void;
 }
 
 interface WriteResult {
@@ -60,6 +62,7 @@ export class LedgerWriter {
   private readonly maxPendingRows: number;
   private readonly busyTimeoutMs: number;
   private readonly rowsPerTransaction: number;
+  private readonly onDrained: (() => void) | undefined;
   private readonly failureLog = new ThrottledErrorLog(
     'ledger flush failed; rows kept for retry',
     'ledger flush recovered',
@@ -87,6 +90,7 @@ export class LedgerWriter {
     this.busyTimeoutMs = options.busyTimeoutMs ?? defaultBusyTimeoutMs;
     this.rowsPerTransaction = Math.max(batchSize, minRowsPerTransaction);
     this.onFlush = options.onFlush;
+    this.onDrained = options.onDrained;
     this.client = client;
     this.insertCall = this.client.prepare(
       `INSERT INTO calls (${callColumns.join(', ')}) VALUES (${callColumns.map(() => '?').join(', ')})
@@ -205,6 +209,7 @@ export class LedgerWriter {
     this.failureLog.success({ pending_rows: this.queue.length });
     for (const { row, error } of result.refused) logger.error('ledger row refused', { error, row });
     this.refused += result.refused.length;
+    if (this.queue.length === 0) this.onDrained?.();
     return true;
   }
 

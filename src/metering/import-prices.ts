@@ -13,6 +13,7 @@
 import { sql } from 'drizzle-orm';
 import type { TollgateDatabase } from '../storage/database.js';
 import { prices } from '../storage/schema.js';
+import { writeTransaction } from '../storage/write-transaction.js';
 import { parseLiteLlmFile, readLiteLlmEntry } from './litellm-format.js';
 
 export interface ImportPricesOptions {
@@ -44,7 +45,7 @@ export function importPrices(db: TollgateDatabase, fileText: string, options: Im
     const { input, output, cachedInput, cacheWrite, reasoning } = result.model.rates;
     rows.push({ model: key, effectiveFrom, input, output, cachedInput, cacheWrite, reasoning, source: options.source, createdAt });
   }
-  db.transaction((transaction) => {
+  writeTransaction(db, (transaction) => {
     for (const row of rows) {
       transaction
         .insert(prices)

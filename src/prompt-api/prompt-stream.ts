@@ -10,6 +10,7 @@ import type { ChatCompletionRequest } from '../../schemas/openai-chat.js';
 import type { PromptDefinition } from '../../schemas/prompt-file.js';
 import type { ChatStreamPart, NormalizedUsage } from '../../providers/types.js';
 import { streamOutcome, type ChatCall } from '../calls/chat-call.js';
+import { ForwardedSample } from '../calls/forwarded-sample.js';
 import type { GatewayError } from '../errors/gateway-error.js';
 import { describeError } from '../errors/render-error.js';
 import { logger } from '../logging/logger.js';
@@ -29,13 +30,13 @@ const event = (name: string, data: unknown) => `event: ${name}\ndata: ${JSON.str
 
 export function promptStreamResponse(parts: AsyncIterable<ChatStreamPart>, context: PromptStreamContext): Response {
   const { call, request, definition } = context;
-  const forwarded: ChatStreamPart[] = [];
+  const forwarded = new ForwardedSample();
   let usage: NormalizedUsage | null = null;
   let output = '';
   let model = request.model;
   /** Settles the call; resolves to the cost header value and the usage it was billed for. */
   const finish = async (outcome: 'completed' | 'failed' | 'client_closed', error?: GatewayError) => {
-    const settled = await streamOutcome(request, { outcome, usage, error, forwarded });
+    const settled = await streamOutcome(request, { outcome, usage, error, forwarded: forwarded.parts, outputScale: forwarded.outputScale, nothingForwarded: forwarded.empty });
     return { cost: call.metered.complete(settled), usage: settled.usage };
   };
   /** For the ends nobody waits on: a failure is logged, never left unhandled. */
@@ -49,9 +50,9 @@ export function promptStreamResponse(parts: AsyncIterable<ChatStreamPart>, conte
         usage = part.usage;
         return undefined;
       }
-      forwarded.push(part);
       if (part.type === 'chunk') model = part.chunk.model;
       const text = generatedTextFromChunks([part]);
+      forwarded.add(part, text.length);
       if (!text) return undefined;
       output += text;
       return event('delta', { text });

@@ -13,6 +13,7 @@ import type { PromptCatalog } from '../prompts/types.js';
 import type { ModelRegistry } from '../models/model-registry.js';
 import type { TollgateDatabase } from '../storage/database.js';
 import { promptVersions } from '../storage/schema.js';
+import { writeTransaction } from '../storage/write-transaction.js';
 
 export interface PublishContext {
   database: TollgateDatabase;
@@ -43,7 +44,8 @@ export function publishPrompt(context: PublishContext, caller: Caller, body: unk
     throw new GatewayError(400, `Invalid prompt: ${check.problems.join('; ')}`, { code: 'invalid_prompt', param: firstParam(check.problems) });
   }
   context.models.resolve(check.definition.model);
-  return context.database.transaction((transaction) => {
+  // Read the highest version and insert the next under one write lock (see write-transaction.ts).
+  return writeTransaction(context.database, (transaction) => {
     const stored = transaction
       .select({ highest: sql<number | null>`max(${promptVersions.version})` })
       .from(promptVersions)

@@ -21,6 +21,7 @@ import { renderPrompt, validatePromptInput, validatePromptOutput } from '../prom
 import type { PromptVersion } from '../prompts/types.js';
 import type { GatewayServices } from '../server/gateway-env.js';
 import { promptStreamResponse } from './prompt-stream.js';
+import { maxOutputDepth, nestsDeeperThan } from './model-output-depth.js';
 
 export interface PromptCallOptions {
   caller: TenantCaller;
@@ -93,7 +94,7 @@ async function answerOnce(call: ChatCall, request: ChatCompletionRequest, versio
     call.metered.complete({ status: 502, usage, estimated, errorCode: 'invalid_model_output' });
     throw new GatewayError(
       502,
-      `The model's answer did not match the output schema of \`${definition.name}\`, even after one repair attempt (${secondCheck.errors.join('; ')}). Raw answer: ${secondText}`,
+      `The model's answer did not match the output schema of \`${definition.name}\`, even after one repair attempt (${secondCheck.errors.join('; ')}). Raw answer: ${excerpt(secondText)}`,
       { type: 'upstream_error', code: 'invalid_model_output' },
     );
   }
@@ -126,6 +127,7 @@ function checkJson(version: PromptVersion, text: string): JsonCheck {
   } catch (error) {
     return { ok: false, errors: [error instanceof RangeError ? `the answer nests JSON deeper than ${maxJsonDepthCeiling} levels` : 'the answer is not valid JSON'] };
   }
+  if (nestsDeeperThan(value, maxOutputDepth)) return { ok: false, errors: [`the answer nests deeper than ${maxOutputDepth} levels`] };
   const result = validatePromptOutput(version, value);
   return result.valid ? { ok: true, value } : { ok: false, errors: result.errors };
 }
@@ -144,6 +146,11 @@ function repairMessages(previousAnswer: string, errors: string[]): ChatMessage[]
       content: `That answer does not match the required JSON Schema: ${errors.join('; ')}. Answer again with only the corrected JSON value, nothing else.`,
     },
   ];
+}
+
+/** The model's text as quoted in an error: enough to see what went wrong, never the whole of a huge answer. */
+function excerpt(text: string): string {
+  return text.length > 2_000 ? `${text.slice(0, 2_000)}… (${text.length} characters)` : text;
 }
 
 function textOf(result: ChatResult): string {

@@ -9,6 +9,7 @@
 import type { ChatCompletionChunk } from '../../schemas/openai-chat.js';
 import { toOpenAIUsage } from '../../providers/shared/openai-usage.js';
 import type { ChatStreamPart, NormalizedUsage } from '../../providers/types.js';
+import { ForwardedSample } from '../calls/forwarded-sample.js';
 import type { GatewayError } from '../errors/gateway-error.js';
 import { describeError } from '../errors/render-error.js';
 import { logger } from '../logging/logger.js';
@@ -20,8 +21,12 @@ export interface StreamSummary {
   outcome: StreamOutcome;
   usage: NormalizedUsage | null;
   error?: GatewayError;
-  /** The content parts forwarded so far, kept so usage can be estimated when the upstream sent none. */
+  /** The content parts forwarded so far (a bounded sample), kept so usage can be estimated when the upstream sent none. */
   forwarded: ChatStreamPart[];
+  /** The output estimate of `forwarded` times this is the whole stream's (see `ForwardedSample`). */
+  outputScale?: number;
+  /** Nothing at all was forwarded. */
+  nothingForwarded?: boolean;
 }
 
 export interface SseResponseOptions {
@@ -51,19 +56,30 @@ export const sseHeaders = {
 export function sseResponse(parts: AsyncIterable<ChatStreamPart>, options: SseResponseOptions): Response {
   let identity: Pick<ChatCompletionChunk, 'id' | 'created' | 'model' | 'system_fingerprint'> | undefined;
   let usage: NormalizedUsage | null = null;
-  const forwarded: ChatStreamPart[] = [];
-  const summary = (outcome: StreamOutcome, error?: GatewayError): StreamSummary => ({ outcome, usage, error, forwarded });
+  const forwarded = new ForwardedSample();
+  const summary = (outcome: StreamOutcome, error?: GatewayError): StreamSummary => ({
+    outcome,
+    usage,
+    error,
+    forwarded: forwarded.parts,
+    outputScale: forwarded.outputScale,
+    nothingForwarded: forwarded.empty,
+  });
 
   const encodePart = (part: ChatStreamPart): string | undefined => {
     switch (part.type) {
-      case 'raw':
-        forwarded.push(part);
-        return part.events.length === 1 ? `data: ${part.events[0]}\n\n` : part.events.map((json) => `data: ${json}\n\n`).join('');
-      case 'chunk':
-        forwarded.push(part);
+      case 'raw': {
+        const text = part.events.length === 1 ? `data: ${part.events[0]}\n\n` : part.events.map((json) => `data: ${json}\n\n`).join('');
+        forwarded.add(part, text.length);
+        return text;
+      }
+      case 'chunk': {
         identity ??= { id: part.chunk.id, created: part.chunk.created, model: part.chunk.model };
         if (options.includeUsage && part.chunk.usage === undefined) part.chunk.usage = null;
-        return `data: ${JSON.stringify(part.chunk)}\n\n`;
+        const text = `data: ${JSON.stringify(part.chunk)}\n\n`;
+        forwarded.add(part, text.length);
+        return text;
+      }
       case 'usage':
         usage = part.usage;
         if (!options.includeUsage || part.inline) return undefined;

@@ -5,7 +5,7 @@
  * upstream connections.
  */
 import cluster from 'node:cluster';
-import type { AddressInfo } from 'node:net';
+import { Server as NetServer, type AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { TollgateConfig } from '../../schemas/config.js';
 import { createProvider } from '../../providers/create-provider.js';
@@ -14,7 +14,7 @@ import { logger, registerSecret } from '../logging/logger.js';
 import { KeyStore } from '../auth/key-store.js';
 import { subjectFactory, type MeteringServices } from '../calls/metering-services.js';
 import { OpenCalls } from '../calls/open-calls.js';
-import { LedgerThread, LedgerWriter, startRetention } from '../ledger/index.js';
+import { LedgerThread, LedgerWriter, replayLedgerJournals, startRetention } from '../ledger/index.js';
 import { costNanoUsd, formatNanoUsd, InMemoryPriceBook, tokenCounterThread, worstCaseCostNanoUsd } from '../metering/index.js';
 import { ModelRegistry } from '../models/model-registry.js';
 import { AlertService } from '../alerts/alert-service.js';
@@ -67,8 +67,7 @@ export interface GatewayResources {
 export async function createServices(config: TollgateConfig, options: Omit<StartOptions, 'port' | 'host'> = {}): Promise<GatewayResources> {
   const providers = new Map<string, ProviderAdapter>();
   for (const [name, providerConfig] of Object.entries(config.providers)) {
-    if ('apiKey' in providerConfig) registerSecret(providerConfig.apiKey);
-    providers.set(name, await createProvider(name, providerConfig));
+    providers.set(name, await createProvider(name, providerConfig, config.upstream));
   }
   registerConfiguredKeys(config);
   const observability = new Observability(config, { tracing: options.tracing });
@@ -86,8 +85,9 @@ export async function createServices(config: TollgateConfig, options: Omit<Start
   // A database file gets its own writer thread; `:memory:` (tests) can only be written from here.
   const onFlush = observability.operations?.ledgerFlushed;
   const ledgerOptions = { flushMs: config.storage.ledgerFlushMs, batchSize: config.storage.ledgerBatchSize, onFlush };
+  const journal = await recoverLedgerJournal(config, database);
   const ledger =
-    config.storage.sqlite === ':memory:' ? new LedgerWriter(database.$client, ledgerOptions) : new LedgerThread({ path: config.storage.sqlite, ...ledgerOptions });
+    config.storage.sqlite === ':memory:' ? new LedgerWriter(database.$client, ledgerOptions) : new LedgerThread({ path: config.storage.sqlite, ...ledgerOptions, journal });
   observability.operations?.watchLedger(ledger);
   const retention = config.storage.retentionDays ? startRetention(database, config.storage.retentionDays) : undefined;
   const adminKey = options.adminKey ?? (process.env.TOLLGATE_ADMIN_KEY || undefined);
@@ -161,6 +161,22 @@ export async function createServices(config: TollgateConfig, options: Omit<Start
 }
 
 /**
+ * The crash journal's folder (none for `:memory:` or when turned off), after the rows that processes
+ * which died left in it have been written. A replay that fails leaves them for the next start.
+ */
+async function recoverLedgerJournal(config: TollgateConfig, database: TollgateDatabase): Promise<string | undefined> {
+  const { sqlite, ledgerJournal } = config.storage;
+  if (sqlite === ':memory:' || ledgerJournal === false) return undefined;
+  const folder = ledgerJournal ?? `${sqlite}.ledger-journal`;
+  try {
+    await replayLedgerJournals(folder, database.$client);
+  } catch (error) {
+    logger.error('ledger journal replay failed; its rows stay for the next start', { folder, error: String(error) });
+  }
+  return folder;
+}
+
+/**
  * Picks up what another process (the CLI, a second gateway) changed — tenants, keys,
  * subscriptions, published prompts, prices — once a second, off the request path: each check is a
  * cheap query, and a reload happens only when something changed.
@@ -200,7 +216,7 @@ export async function startGateway(config: TollgateConfig, options: StartOptions
       resolve();
     });
   });
-  const connections = new ConnectionTracker(httpServer);
+  const connections = new ConnectionTracker(httpServer, Math.min(idleQuietMs, config.server.shutdownGraceMs));
   httpServer.keepAliveTimeout = 65_000;
   // Under `serve --workers N` the primary serves a separate metrics port (cli/cluster.ts).
   let metricsListener: MetricsListener | undefined;
@@ -226,9 +242,13 @@ export async function startGateway(config: TollgateConfig, options: StartOptions
   return { url: `http://${displayHost}:${actualPort}`, port: actualPort, metricsUrl: metricsListener?.url, services, close };
 }
 
+/** How long a keep-alive socket must have been idle before shutdown closes it (see connection-tracker.ts). */
+const idleQuietMs = 500;
+
 /**
  * Stops accepting connections and waits for open requests, forcing them closed after `graceMs`.
- * Connections with no request in progress are closed at once, the others as their request ends.
+ * Responses from now on say `Connection: close`; keep-alive sockets close once their last
+ * response is out and they have been quiet a moment (see `ConnectionTracker`).
  */
 function drain(server: Server, connections: ConnectionTracker, graceMs: number): Promise<void> {
   return new Promise((resolve) => {
@@ -237,7 +257,9 @@ function drain(server: Server, connections: ConnectionTracker, graceMs: number):
       server.closeAllConnections();
     }, graceMs);
     deadline.unref();
-    server.close(() => {
+    // `net.Server`'s close, not `http.Server`'s: that one also destroys every idle keep-alive socket
+    // at once (Node 19+), including those whose client is sending its next request right now.
+    NetServer.prototype.close.call(server, () => {
       clearTimeout(deadline);
       resolve();
     });

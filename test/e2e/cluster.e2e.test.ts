@@ -40,5 +40,5 @@ describe('cluster mode', () => {
     const rows = database.prepare("select count(*) as count, sum(status = 200) as ok from calls where tenant_id = 'shared'").get();
     database.close();
     expect(rows).toEqual({ count: 200, ok: 50 });
-  }, 60_000);
+  }, 120_000);
 });

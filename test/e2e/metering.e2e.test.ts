@@ -38,7 +38,7 @@ beforeAll(async () => {
     providers: {
       demo: { type: 'mock', completionTokens: 6 },
       // Slow enough that all 200 reservations happen before the first call settles and frees budget.
-      slowdemo: { type: 'mock', latencyMs: 1500, completionTokens: 3 },
+      slowdemo: { type: 'mock', latencyMs: 6000, completionTokens: 3 },
       dribble: { type: 'mock', chunkDelayMs: 100, chunks: 10, completionTokens: 40 },
       anthropic: { type: 'anthropic', baseURL: anthropic.url, apiKey: fakeAnthropicKey },
       gemini: { type: 'gemini', baseURL: gemini.url, apiKey: fakeGeminiKey },
@@ -82,7 +82,7 @@ async function ledger(query: string): Promise<any[]> {
 
 async function ledgerRowFor(requestId: string): Promise<any> {
   let found: any;
-  await expect.poll(async () => (found = (await ledger('tenant=acme')).find((row) => row.id === requestId)), { timeout: 3000 }).toBeDefined();
+  await expect.poll(async () => (found = (await ledger('tenant=acme')).find((row) => row.id === requestId)), { timeout: 15_000 }).toBeDefined();
   return found;
 }
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { budgetGatewayYaml, budgetRequest, budgetTenantKey, budgetWorstCaseNano } from '../helpers/budget-scenario.js';
+import { budgetGatewayYaml, budgetRequest, budgetTenantKey, budgetWorstCaseNano, warmupRequest, warmupTenantKey } from '../helpers/budget-scenario.js';
 import { postJson } from '../helpers/http.js';
 import { spawnGateway, type SpawnedGateway } from '../helpers/spawn-gateway.js';
 import { deleteKeys, requireRedis, testRedisUrl } from '../quotas/redis-availability.js';
@@ -29,7 +29,7 @@ beforeAll(async () => {
   const yaml = budgetGatewayYaml(dataDir, `redis: { url: "${testRedisUrl}", keyPrefix: "${prefix}" }`);
   gateways.push(await spawnGateway(join(dataDir, 'a.yaml'), yaml));
   gateways.push(await spawnGateway(join(dataDir, 'b.yaml'), yaml));
-}, 60_000);
+}, 120_000);
 
 afterAll(async () => {
   await Promise.all(gateways.map((gateway) => gateway.stop()));
@@ -39,6 +39,9 @@ afterAll(async () => {
 describe('two gateways, one Redis', () => {
   it('never spend past the shared budget, and the shared ledger has one row per request', async (context) => {
     if (!runRedis) return context.skip();
+    for (const gateway of gateways) {
+      expect((await postJson(`${gateway.url}/v1/chat/completions`, warmupRequest, { authorization: `Bearer ${warmupTenantKey}` })).status).toBe(200);
+    }
     const responses = await Promise.all(
       Array.from({ length: 200 }, (_, index) =>
         postJson(`${gateways[index % 2].url}/v1/chat/completions`, request, { authorization: `Bearer ${tenantKey}` }),
@@ -59,5 +62,5 @@ describe('two gateways, one Redis', () => {
     database.close();
     expect(summary).toMatchObject({ rows: 200, ids: 200, ok: 50 });
     expect(summary.spent).toBeLessThanOrEqual(50 * worstCaseNano);
-  }, 60_000);
+  }, 120_000);
 });

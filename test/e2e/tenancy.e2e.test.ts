@@ -3,7 +3,7 @@
  * request, expiry, model scopes, operator roles on the admin API, and hash-only storage — through
  * the real server, with the database in a file so its bytes can be searched for raw keys.
  */
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
@@ -137,7 +137,11 @@ describe('admin API and roles', () => {
     const created: any = await (await admin('/tenants/acme/keys', testAdminKey, { method: 'POST', body: { name: 'searched' } })).json();
     expect((await chat(created.key)).status).toBe(200);
     await new Promise((resolve) => setTimeout(resolve, 100));
-    const files = readdirSync(dataDir).map((file) => readFileSync(join(dataDir, file)));
+    // The database, its WAL, and the ledger's crash journal folder.
+    const files = (readdirSync(dataDir, { recursive: true }) as string[])
+      .map((file) => join(dataDir, file))
+      .filter((path) => statSync(path).isFile())
+      .map((path) => readFileSync(path));
     expect(files.length).toBeGreaterThan(0);
     for (const secret of [created.key, acmeKey, scopedKey, financeKey, opsKey, testKey]) {
       for (const bytes of files) expect(bytes.includes(Buffer.from(secret))).toBe(false);

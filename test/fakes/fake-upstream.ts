@@ -31,6 +31,10 @@ export interface FakeReply {
   delayMs?: number;
   /** Destroy the socket after writing the chunks (an upstream dying mid-stream). */
   destroyAfterChunks?: boolean;
+  /** After the chunks, this piece written `times` times as fast as the reader takes it (an oversized answer, generated, never held whole). */
+  repeat?: { piece: string | Uint8Array; times: number };
+  /** After the chunks (and any repeat), send nothing more and never end: a stalled upstream. */
+  stall?: boolean;
 }
 
 export type FakeHandler = (request: RecordedRequest) => FakeReply | Promise<FakeReply>;
@@ -98,17 +102,36 @@ async function recordRequest(incoming: IncomingMessage): Promise<RecordedRequest
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Waits `ms`, or less if the client goes away first (a stalled reply must not outlive its test). */
+function sleepUnlessClosed(outgoing: ServerResponse, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      outgoing.off('close', done);
+      resolve();
+    }
+    outgoing.once('close', done);
+  });
+}
+
 async function sendReply(outgoing: ServerResponse, reply: FakeReply): Promise<void> {
-  if (reply.delayMs) await sleep(reply.delayMs);
+  if (reply.delayMs) await sleepUnlessClosed(outgoing, reply.delayMs);
   if (outgoing.destroyed) return;
   const headers: Record<string, string> = { ...reply.headers };
   if (reply.json !== undefined) headers['content-type'] ??= 'application/json';
   outgoing.writeHead(reply.status ?? 200, headers);
-  if (reply.chunks) {
-    for (const chunk of reply.chunks) {
+  if (reply.chunks || reply.repeat || reply.stall) {
+    for (const chunk of reply.chunks ?? []) {
       if (outgoing.destroyed) return;
       outgoing.write(chunk);
       if (reply.chunkDelayMs) await sleep(reply.chunkDelayMs);
+    }
+    if (reply.repeat && !(await writeRepeated(outgoing, reply.repeat))) return;
+    if (reply.stall) {
+      // Held open until the client gives up and closes the connection.
+      if (!outgoing.destroyed) await new Promise((resolve) => outgoing.once('close', resolve));
+      return;
     }
     if (reply.destroyAfterChunks) {
       outgoing.socket?.destroy();
@@ -118,6 +141,28 @@ async function sendReply(outgoing: ServerResponse, reply: FakeReply): Promise<vo
     return;
   }
   outgoing.end(reply.json !== undefined ? JSON.stringify(reply.json) : (reply.text ?? ''));
+}
+
+/** Writes `piece` `times` times, waiting for the socket to drain; false when the reader went away. */
+async function writeRepeated(outgoing: ServerResponse, { piece, times }: { piece: string | Uint8Array; times: number }): Promise<boolean> {
+  for (let written = 0; written < times; written++) {
+    if (outgoing.destroyed) return false;
+    if (!outgoing.write(piece)) {
+      const drained = await new Promise<boolean>((resolve) => {
+        const onDrain = () => finish(true);
+        const onClose = () => finish(false);
+        const finish = (value: boolean) => {
+          outgoing.off('drain', onDrain);
+          outgoing.off('close', onClose);
+          resolve(value);
+        };
+        outgoing.once('drain', onDrain);
+        outgoing.once('close', onClose);
+      });
+      if (!drained) return false;
+    }
+  }
+  return true;
 }
 
 /** Frames objects as SSE `data:` events (optionally with `event:` names, as Anthropic sends). */

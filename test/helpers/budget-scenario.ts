@@ -1,13 +1,20 @@
 /**
  * @module test/helpers/budget-scenario
  * The scenario the quota-exactness tests share: a tenant whose daily budget fits exactly 50 worst
- * cases of one slow request (the mock waits 1.5 s, so every reservation happens before any call
- * settles), as a YAML configuration for gateways run as separate processes.
+ * cases of one slow request (the mock waits 6 s, so every reservation happens before any call
+ * settles, even on a loaded machine), as a YAML configuration for gateways run as separate processes.
  */
 import { join } from 'node:path';
 import { promptTokenUpperBound } from '../../src/metering/index.js';
 
 export const budgetTenantKey = 'tg_shared_budget_key_0123456789';
+/**
+ * A second tenant, with a quota of its own, for one quick call before the measured burst: the
+ * call opens the gateway's connection to the quota backend (Redis connects on first use), so the
+ * burst measures exactness rather than a cold connection.
+ */
+export const warmupTenantKey = 'tg_warmup_budget_key_012345678';
+export const warmupRequest = { model: 'quick', max_tokens: 5, messages: [{ role: 'user' as const, content: 'warm up' }] };
 export const budgetRequest = { model: 'slow', max_tokens: 10, messages: [{ role: 'user' as const, content: 'spend a little' }] };
 /** USD per 1M tokens: input 1, output 4 (cached and reasoning fall back to input and output). */
 export const budgetWorstCaseNano = (promptTokenUpperBound(budgetRequest) * 1 + 10 * 4) * 1_000;
@@ -16,10 +23,15 @@ export function budgetGatewayYaml(dataDir: string, extra = ''): string {
   return `
 server: { host: 127.0.0.1 }
 providers:
-  slowdemo: { type: mock, latencyMs: 1500, completionTokens: 3 }
+  slowdemo: { type: mock, latencyMs: 6000, completionTokens: 3 }
+  quickdemo: { type: mock, completionTokens: 3 }
 models:
   slow: { provider: slowdemo, model: lorem, price: { input: 1, output: 4 } }
+  quick: { provider: quickdemo, model: lorem, price: { input: 1, output: 4 } }
 tenants:
+  warmup:
+    keys: [{ name: main, key: ${warmupTenantKey} }]
+    quotas: { requestsPerMinute: 1000 }
   shared:
     keys: [{ name: main, key: ${budgetTenantKey} }]
     quotas: { costPerDayUsd: "${((50 * budgetWorstCaseNano) / 1e9).toFixed(9)}" }

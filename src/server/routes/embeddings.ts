@@ -10,6 +10,7 @@ import { unsupported } from '../../errors/gateway-error.js';
 import { toGatewayError } from '../../errors/render-error.js';
 import { embeddingsTokenUpperBound } from '../../metering/index.js';
 import type { GatewayEnv } from '../gateway-env.js';
+import { usageOrEstimate } from '../../calls/usage-or-estimate.js';
 import { readJsonBody, validateBody } from '../read-request.js';
 import { tenantCaller } from '../tenant-auth.js';
 
@@ -37,7 +38,8 @@ export function registerEmbeddings(app: Hono<GatewayEnv>): void {
         signal: context.req.raw.signal,
         requestId: context.get('requestId'),
       });
-      const cost = call.complete({ status: 200, usage: result.usage, estimated: false });
+      const usage = await usageOrEstimate(result.usage, () => ({ promptText: embeddingsText(request), generated: [] }));
+      const cost = call.complete({ status: 200, ...usage });
       return new Response(result.json ?? JSON.stringify(result.response), {
         headers: { 'content-type': 'application/json', ...call.rateLimitHeaders, [costHeader]: cost },
       });
@@ -47,4 +49,10 @@ export function registerEmbeddings(app: Hono<GatewayEnv>): void {
       throw gatewayError;
     }
   });
+}
+
+/** The text of the inputs, to count when an upstream reports usage that cannot be trusted (token-id inputs count as nothing). */
+function embeddingsText(request: { input: unknown }): string {
+  const inputs = Array.isArray(request.input) ? request.input : [request.input];
+  return inputs.filter((input): input is string => typeof input === 'string').join('\n');
 }
