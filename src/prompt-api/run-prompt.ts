@@ -5,7 +5,6 @@
  * prompts ask the provider for native structured output, validate the answer against the output
  * schema, and make one repair attempt before giving up with a 502 that carries the raw text.
  */
-import { maxJsonDepthCeiling } from '../../schemas/limits.js';
 import type { ChatCompletionRequest, ChatMessage } from '../../schemas/openai-chat.js';
 import { parseBoundedJson } from '../../providers/shared/json-structure.js';
 import type { PromptDefinition } from '../../schemas/prompt-file.js';
@@ -21,7 +20,6 @@ import { renderPrompt, validatePromptInput, validatePromptOutput } from '../prom
 import type { PromptVersion } from '../prompts/types.js';
 import type { GatewayServices } from '../server/gateway-env.js';
 import { promptStreamResponse } from './prompt-stream.js';
-import { maxOutputDepth, nestsDeeperThan } from './model-output-depth.js';
 
 export interface PromptCallOptions {
   caller: TenantCaller;
@@ -117,17 +115,24 @@ function chatRequestFor(definition: PromptDefinition, messages: ChatMessage[], s
   return request;
 }
 
+/**
+ * How deep a JSON prompt's answer may nest. The answer is walked by Ajv and serialised again for
+ * the client (`JSON.stringify` overflows the stack on a few thousand levels, a 500 for a call that
+ * already ran and was billed), so an answer nested deeper is invalid output: it gets the one repair
+ * attempt, then a 502, like one that breaks the schema. The bound is checked by a scan before
+ * parsing, so nothing recursive ever sees such an answer.
+ */
+const maxOutputDepth = 64;
+
 type JsonCheck = { ok: true; value: unknown } | { ok: false; errors: string[] };
 
 function checkJson(version: PromptVersion, text: string): JsonCheck {
   let value: unknown;
   try {
-    // The answer is walked by Ajv and serialised again: JSON nested deeper than any schema allows is refused like invalid JSON.
-    value = parseBoundedJson(withoutCodeFence(text), maxJsonDepthCeiling);
+    value = parseBoundedJson(withoutCodeFence(text), maxOutputDepth);
   } catch (error) {
-    return { ok: false, errors: [error instanceof RangeError ? `the answer nests JSON deeper than ${maxJsonDepthCeiling} levels` : 'the answer is not valid JSON'] };
+    return { ok: false, errors: [error instanceof RangeError ? `the answer nests deeper than ${maxOutputDepth} levels` : 'the answer is not valid JSON'] };
   }
-  if (nestsDeeperThan(value, maxOutputDepth)) return { ok: false, errors: [`the answer nests deeper than ${maxOutputDepth} levels`] };
   const result = validatePromptOutput(version, value);
   return result.valid ? { ok: true, value } : { ok: false, errors: result.errors };
 }
