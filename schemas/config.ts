@@ -227,6 +227,7 @@ export const serverConfigSchema = z.strictObject({
   shutdownGraceMs: z.number().int().min(0).default(30_000),
 });
 
+/** The file's shape. Names that must refer to each other (a model's provider, a tenant's models) are checked in `src/config/check-references.ts`. */
 export const configSchema = z
   .strictObject({
     server: serverConfigSchema.default(serverConfigSchema.parse({})),
@@ -238,17 +239,6 @@ export const configSchema = z
     redis: redisSchema.optional(),
     metering: meteringSchema.default(meteringSchema.parse({})),
     prompts: promptsSchema.default(promptsSchema.parse({})),
-  })
-  .superRefine((config, context) => {
-    for (const [name, model] of Object.entries(config.models)) {
-      if (!(model.provider in config.providers)) {
-        context.addIssue({
-          code: 'custom',
-          path: ['models', name, 'provider'],
-          message: `names provider "${model.provider}", which is not configured (configured: ${Object.keys(config.providers).join(', ') || 'none'})`,
-        });
-      }
-    }
   });
 
 export type TollgateConfig = z.infer<typeof configSchema>;

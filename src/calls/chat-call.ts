@@ -14,6 +14,7 @@ import type { ResolvedModel } from '../models/model-registry.js';
 import type { GatewayServices } from '../server/gateway-env.js';
 import type { StreamSummary } from '../server/sse-response.js';
 import { MeteredCall } from './metered-call.js';
+import { resolveModelFor } from './resolve-model.js';
 import { usageOrEstimate } from './usage-or-estimate.js';
 
 export interface ChatCallOptions {
@@ -37,7 +38,7 @@ export interface ChatCall {
 }
 
 export async function beginChatCall(services: GatewayServices, request: ChatCompletionRequest, options: ChatCallOptions): Promise<ChatCall> {
-  const target = services.models.resolve(request.model);
+  const target = resolveModelFor(services.models, options.caller, request.model);
   const metered = await MeteredCall.begin(services.metering, {
     caller: options.caller,
     kind: options.kind,

@@ -6,8 +6,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
-import type { z } from 'zod';
 import { configSchema, type TollgateConfig } from '../../schemas/config.js';
+import { describeZodIssues, formatProblemLines } from '../errors/zod-issues.js';
+import { referenceProblems } from './check-references.js';
 import { interpolateEnv, type MissingVariable } from './interpolate-env.js';
 
 export class ConfigError extends Error {
@@ -48,16 +49,9 @@ export function parseConfigText(text: string, source: string, environment: NodeJ
 
 export function validateConfig(raw: unknown, source = 'configuration'): TollgateConfig {
   const result = configSchema.safeParse(raw);
-  if (!result.success) throw new ConfigError(source, result.error.issues.map(describeIssue));
+  const problems = result.success ? [] : formatProblemLines(describeZodIssues(result.error.issues, raw, configSchema));
+  // Cross-references are checked on the raw document even when its shape is wrong, so one run lists everything.
+  problems.push(...referenceProblems(raw));
+  if (problems.length > 0 || !result.success) throw new ConfigError(source, problems);
   return result.data;
-}
-
-function describeIssue(issue: z.core.$ZodIssue): string {
-  const path = issue.path.length > 0 ? issue.path.map(String).join('.') : '(root)';
-  switch (issue.code) {
-    case 'unrecognized_keys':
-      return `${path}: unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((key) => `"${key}"`).join(', ')}`;
-    default:
-      return `${path}: ${issue.message}`;
-  }
 }

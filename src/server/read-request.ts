@@ -2,7 +2,8 @@
  * @module server/read-request
  * Reads a JSON request body, within the configured size limit, and validates it against a zod
  * schema, answering failures the way OpenAI does: 400 `invalid_request_error` with `param` naming
- * the first offending field and a message listing every problem; 413 for a body over the limit.
+ * the first offending field and a message listing every problem in plain words (see
+ * `errors/zod-issues.ts`); 413 for a body over the limit.
  *
  * The limit is checked here rather than by a middleware: Hono's body-limit middleware wraps the
  * body in a new stream, which makes the Node adapter build a full WHATWG Request for every call —
@@ -12,6 +13,7 @@
 import type { Context } from 'hono';
 import type { z } from 'zod';
 import { GatewayError } from '../errors/gateway-error.js';
+import { describeZodIssues, formatProblemSentence } from '../errors/zod-issues.js';
 import type { GatewayEnv } from './gateway-env.js';
 
 export async function readJsonBody(context: Context<GatewayEnv>): Promise<unknown> {
@@ -90,18 +92,6 @@ export function validateBody<Schema extends z.ZodType>(schema: Schema, body: unk
   }
   const result = schema.safeParse(body);
   if (result.success) return result.data;
-  const issues = result.error.issues;
-  const described = issues.slice(0, 10).map((issue) => `${formatPath(issue.path) || '(body)'}: ${issue.message}`);
-  if (issues.length > 10) described.push(`...and ${issues.length - 10} more`);
-  throw new GatewayError(400, `Invalid request: ${described.join('; ')}`, { param: formatPath(issues[0].path) || null, code: 'invalid_request_body' });
-}
-
-/** `['messages', 0, 'content']` → `messages[0].content`. */
-export function formatPath(path: ReadonlyArray<PropertyKey>): string {
-  let text = '';
-  for (const segment of path) {
-    if (typeof segment === 'number') text += `[${segment}]`;
-    else text += text ? `.${String(segment)}` : String(segment);
-  }
-  return text;
+  const problems = describeZodIssues(result.error.issues, body, schema);
+  throw new GatewayError(400, `Invalid request: ${formatProblemSentence(problems)}`, { param: problems[0]?.field || null, code: 'invalid_request_body' });
 }

@@ -16,6 +16,7 @@ import { subjectFactory, type MeteringServices } from '../calls/metering-service
 import { OpenCalls } from '../calls/open-calls.js';
 import { LedgerThread, LedgerWriter, startRetention } from '../ledger/index.js';
 import { costNanoUsd, formatNanoUsd, InMemoryPriceBook, tokenCounterThread, worstCaseCostNanoUsd } from '../metering/index.js';
+import { unknownModelProblem } from '../models/known-models.js';
 import { ModelRegistry } from '../models/model-registry.js';
 import { Subscriptions } from '../prompt-api/subscriptions.js';
 import { PromptLibrary } from '../prompts/prompt-library.js';
@@ -79,7 +80,7 @@ export async function createServices(config: TollgateConfig, options: Omit<Start
     worstCaseCost: worstCaseCostNanoUsd,
     formatUsd: formatNanoUsd,
   };
-  const library = new PromptLibrary({ database });
+  const library = new PromptLibrary({ database, modelProblem: (model) => unknownModelProblem(config, model) });
   if (config.prompts.watch) library.watch(config.prompts.folder);
   else library.loadFiles(config.prompts.folder);
   library.reloadDatabase();

@@ -5,6 +5,7 @@
 import type { Hono } from 'hono';
 import { embeddingsRequestSchema } from '../../../schemas/openai-embeddings.js';
 import { costHeader, MeteredCall } from '../../calls/metered-call.js';
+import { resolveModelFor } from '../../calls/resolve-model.js';
 import { unsupported } from '../../errors/gateway-error.js';
 import { toGatewayError } from '../../errors/render-error.js';
 import { embeddingsTokenUpperBound } from '../../metering/index.js';
@@ -17,7 +18,7 @@ export function registerEmbeddings(app: Hono<GatewayEnv>): void {
     const caller = tenantCaller(context);
     const request = validateBody(embeddingsRequestSchema, await readJsonBody(context));
     const services = context.get('gateway');
-    const target = services.models.resolve(request.model);
+    const target = resolveModelFor(services.models, caller, request.model);
     if (!target.provider.embed) throw unsupported(target.providerName, 'Embeddings', 'model');
     const call = await MeteredCall.begin(services.metering, {
       caller,
