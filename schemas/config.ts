@@ -185,6 +185,7 @@ export const tenantSchema = z.strictObject({
 });
 
 export const storageSchema = z.strictObject({
+  /** The database file; a relative path is relative to the configuration file's folder. */
   sqlite: z.string().min(1).default('./data/tollgate.db'),
   /** Raw ledger rows older than this are deleted (daily rollups are kept); omitted keeps them forever. */
   retentionDays: z.number().int().positive().optional(),
@@ -207,7 +208,7 @@ export const redisSchema = z.strictObject({
 });
 
 export const promptsSchema = z.strictObject({
-  /** Prompt template files (one YAML file per prompt version); relative to the working directory. */
+  /** Prompt template files (one YAML file per prompt version); a relative path is relative to the configuration file's folder. */
   folder: z.string().min(1).default('./prompts'),
   /** Reload the files when they change, without a restart. */
   watch: z.boolean().default(true),

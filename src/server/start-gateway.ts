@@ -12,6 +12,7 @@ import { createProvider } from '../../providers/create-provider.js';
 import type { ProviderAdapter } from '../../providers/types.js';
 import { logger, registerSecret } from '../logging/logger.js';
 import { KeyStore } from '../auth/key-store.js';
+import { resolveAdminKey, warnIfAdminApiDisabled } from '../admin/admin-key.js';
 import { subjectFactory, type MeteringServices } from '../calls/metering-services.js';
 import { OpenCalls } from '../calls/open-calls.js';
 import { LedgerThread, LedgerWriter, startRetention } from '../ledger/index.js';
@@ -52,6 +53,8 @@ export interface GatewayResources {
 }
 
 export async function createServices(config: TollgateConfig, options: Omit<StartOptions, 'port' | 'host'> = {}): Promise<GatewayResources> {
+  const adminKey = resolveAdminKey(options.adminKey);
+  registerSecret(adminKey);
   const providers = new Map<string, ProviderAdapter>();
   for (const [name, providerConfig] of Object.entries(config.providers)) {
     if ('apiKey' in providerConfig) registerSecret(providerConfig.apiKey);
@@ -67,8 +70,7 @@ export async function createServices(config: TollgateConfig, options: Omit<Start
   const ledger =
     config.storage.sqlite === ':memory:' ? new LedgerWriter(database.$client, ledgerOptions) : new LedgerThread({ path: config.storage.sqlite, ...ledgerOptions });
   const retention = config.storage.retentionDays ? startRetention(database, config.storage.retentionDays) : undefined;
-  const adminKey = options.adminKey ?? (process.env.TOLLGATE_ADMIN_KEY || undefined);
-  registerSecret(adminKey);
+  warnIfAdminApiDisabled(adminKey, keyStore);
   const openCalls = new OpenCalls();
   const metering: MeteringServices = {
     openCalls,
@@ -85,8 +87,8 @@ export async function createServices(config: TollgateConfig, options: Omit<Start
   else library.loadFiles(config.prompts.folder);
   library.reloadDatabase();
   const subscriptions = new Subscriptions(database);
+  // Tenants and keys need no timer: the key store checks for changes on every lookup.
   const refresher = startRefresher(database, [
-    () => keyStore.refreshIfChanged(),
     () => subscriptions.refreshIfChanged(),
     () => library.reloadDatabase(),
   ], prices);
@@ -119,8 +121,8 @@ export async function createServices(config: TollgateConfig, options: Omit<Start
 }
 
 /**
- * Picks up what another process (the CLI, a second gateway) changed — tenants, keys,
- * subscriptions, published prompts, prices — once a second, off the request path: each check is a
+ * Picks up what another process (the CLI, a second gateway) changed — subscriptions, published
+ * prompts, prices — once a second, off the request path: each check is a
  * cheap query, and a reload happens only when something changed.
  */
 function startRefresher(database: TollgateDatabase, refreshers: Array<() => unknown>, prices: InMemoryPriceBook): NodeJS.Timeout {
