@@ -9,7 +9,7 @@ import type { ChatCompletionRequest } from '../../schemas/openai-chat.js';
 import type { ChatResult, ChatStreamPart, NormalizedUsage } from '../../providers/types.js';
 import type { TenantCaller } from '../auth/authenticate.js';
 import type { CallKind } from '../ledger/types.js';
-import { chatPromptText, promptTokenUpperBound } from '../metering/index.js';
+import { chatPromptParts, chatPromptText, promptTokenUpperBound, tightPromptTokenBound } from '../metering/index.js';
 import type { ResolvedModel } from '../models/model-registry.js';
 import type { GatewayServices } from '../server/gateway-env.js';
 import type { StreamSummary } from '../server/sse-response.js';
@@ -46,6 +46,7 @@ export async function beginChatCall(services: GatewayServices, request: ChatComp
     streamed: request.stream === true,
     requestId: options.requestId,
     promptTokensUpperBound: promptTokenUpperBound(request),
+    countPromptTokens: () => tightPromptTokenBound(chatPromptParts(request), target.provider.type),
     maxOutputTokens: maxOutputTokens(request, target, services),
     prompt: options.prompt,
   });

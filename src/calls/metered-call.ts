@@ -13,6 +13,7 @@ import { logger } from '../logging/logger.js';
 import type { ModelPrice } from '../metering/types.js';
 import type { Reservation } from '../quotas/types.js';
 import type { MeteringServices } from './metering-services.js';
+import { reserveWorstCase } from './reserve-worst-case.js';
 
 export interface CallTarget {
   publicModel: string | null;
@@ -29,6 +30,8 @@ export interface CallPlan {
   requestId: string;
   /** A cheap upper bound of the prompt's tokens, reserved before the call. */
   promptTokensUpperBound: number;
+  /** A tighter upper bound, counted with a tokenizer: asked for only when the cheap one would be refused (see `reserve-worst-case.ts`). */
+  countPromptTokens?: () => Promise<number | undefined>;
   /** The most output the call may produce (max_tokens, or the model's or the configured cap). */
   maxOutputTokens: number;
   prompt?: { name: string; version: number };
@@ -95,11 +98,7 @@ export class MeteredCall {
         code: 'model_not_priced',
       });
     }
-    const worstCaseTokens = plan.promptTokensUpperBound + plan.maxOutputTokens;
-    const reservation = await services.quotas.reserve(services.quotaSubject(caller), {
-      tokens: worstCaseTokens,
-      costNanoUsd: price ? services.worstCaseCost(plan.promptTokensUpperBound, plan.maxOutputTokens, price) : 0,
-    });
+    const reservation = await reserveWorstCase(services, plan, price);
     return new MeteredCall(services, plan, price, reservation, startedAt);
   }
 

@@ -21,6 +21,8 @@ export { quotaLimitsFromConfig, usdToNanoUsd } from './quota-limits.js';
 export { counterKey } from './counter-plan.js';
 export { dayWindow, minuteWindow, monthWindow, msUntilReset, type QuotaWindow } from './windows.js';
 export { formatResetDuration } from './rate-limit-headers.js';
+export { largerThanLimitError, QuotaRefusal } from './quota-errors.js';
+export type { PlannedCounter } from './counter-plan.js';
 export { IpcQuotaBackend, serveQuotaIpc } from './ipc-backend.js';
 
 /**

@@ -21,14 +21,45 @@ export interface RefusalContext {
   rateLimitHeaders: Record<string, string>;
 }
 
-export function quotaExceededError(context: RefusalContext): GatewayError {
+/** A 429 from a quota window; `metric` says which kind of limit refused (a smaller demand can only help `tok` and `cost`). */
+export class QuotaRefusal extends GatewayError {
+  constructor(
+    readonly metric: PlannedCounter['metric'],
+    ...args: ConstructorParameters<typeof GatewayError>
+  ) {
+    super(...args);
+  }
+}
+
+export function quotaExceededError(context: RefusalContext): QuotaRefusal {
   const { counter, now } = context;
   const retryAfterSeconds = counter.kind === 'concurrency' ? 1 : Math.max(1, Math.ceil(msUntilReset(counter.window, now) / 1000));
   const headers = { ...context.rateLimitHeaders, 'retry-after': String(retryAfterSeconds) };
   if (counter.metric === 'cost') {
-    return new GatewayError(429, moneyMessage(context), { type: 'insufficient_quota', code: 'insufficient_quota', headers });
+    return new QuotaRefusal(counter.metric, 429, moneyMessage(context), { type: 'insufficient_quota', code: 'insufficient_quota', headers });
   }
-  return new GatewayError(429, rateMessage(context), { type: 'rate_limit_error', code: 'rate_limit_exceeded', headers });
+  return new QuotaRefusal(counter.metric, 429, rateMessage(context), { type: 'rate_limit_error', code: 'rate_limit_exceeded', headers });
+}
+
+/**
+ * A request whose worst case is larger than a whole window of a limit: no wait can admit it, so
+ * it is a 400 (which no SDK retries), without `Retry-After`, saying what to change.
+ */
+export function largerThanLimitError(counter: PlannedCounter, tenantId: string, demand: { promptTokens: number; maxOutputTokens: number }): GatewayError {
+  const who = subjectName(counter, tenantId);
+  const per = counter.kind === 'minute' ? 'minute' : counter.kind === 'month' ? 'month' : 'day';
+  const parts = `a prompt of up to ${demand.promptTokens} tokens plus up to ${demand.maxOutputTokens} output tokens`;
+  const limit =
+    counter.metric === 'cost'
+      ? `a spending limit of ${formatUsd(counter.limit)} per ${per}, and this request may cost up to ${formatUsd(counter.amount)} (${parts})`
+      : `a limit of ${counter.limit} tokens per ${per}, and this request may use up to ${counter.amount} tokens (${parts})`;
+  const outputAlone = counter.metric === 'tok' && demand.maxOutputTokens >= counter.limit;
+  return new GatewayError(
+    400,
+    `This request can never fit: ${who} has ${limit}, more than a whole ${per} allows. Retrying will not help: ` +
+      `shorten the prompt or lower max_tokens, or ask for a higher limit.`,
+    { type: 'invalid_request_error', code: 'request_exceeds_limit', param: outputAlone ? 'max_tokens' : 'messages' },
+  );
 }
 
 export function backendUnavailableError(cause: unknown): GatewayError {

@@ -64,6 +64,16 @@ export class QuotaService {
     return new CounterReservation(this.backend, counters, headers, this.settleWarning);
   }
 
+  /**
+   * The first token or money counter whose whole window is smaller than `demand` — a request no
+   * wait could admit — or undefined. Pure arithmetic on the limits: no backend call.
+   */
+  largerThanLimit(subject: QuotaSubject, demand: QuotaDemand, now: number = Date.now()): PlannedCounter | undefined {
+    return planCounters(subject, demand, now, this.planOptions).find(
+      (counter) => (counter.metric === 'tok' || counter.metric === 'cost') && counter.amount > counter.limit,
+    );
+  }
+
   close(): Promise<void> {
     return this.backend.close();
   }

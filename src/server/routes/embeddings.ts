@@ -8,7 +8,7 @@ import { costHeader, MeteredCall } from '../../calls/metered-call.js';
 import { resolveModelFor } from '../../calls/resolve-model.js';
 import { unsupported } from '../../errors/gateway-error.js';
 import { toGatewayError } from '../../errors/render-error.js';
-import { embeddingsTokenUpperBound } from '../../metering/index.js';
+import { embeddingsPromptParts, embeddingsTokenUpperBound, tightPromptTokenBound } from '../../metering/index.js';
 import type { GatewayEnv } from '../gateway-env.js';
 import { readJsonBody, validateBody } from '../read-request.js';
 import { tenantCaller } from '../tenant-auth.js';
@@ -27,6 +27,7 @@ export function registerEmbeddings(app: Hono<GatewayEnv>): void {
       streamed: false,
       requestId: context.get('requestId'),
       promptTokensUpperBound: embeddingsTokenUpperBound(request),
+      countPromptTokens: () => tightPromptTokenBound(embeddingsPromptParts(request), target.provider.type),
       maxOutputTokens: 0,
     });
     try {
