@@ -8,7 +8,9 @@ import { join } from 'node:path';
 import { promptTokenUpperBound } from '../../src/metering/index.js';
 
 export const budgetTenantKey = 'tg_shared_budget_key_0123456789';
-export const budgetRequest = { model: 'slow', max_tokens: 10, messages: [{ role: 'user' as const, content: 'spend a little' }] };
+// A one-character prompt: its byte bound and its counted bound agree, so the worst case is the same
+// whether the gateway reserves the cheap bound or counts the prompt once the budget runs low.
+export const budgetRequest = { model: 'slow', max_tokens: 10, messages: [{ role: 'user' as const, content: 'x' }] };
 /** USD per 1M tokens: input 1, output 4 (cached and reasoning fall back to input and output). */
 export const budgetWorstCaseNano = (promptTokenUpperBound(budgetRequest) * 1 + 10 * 4) * 1_000;
 
