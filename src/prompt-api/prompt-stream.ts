@@ -30,7 +30,8 @@ export function promptStreamResponse(parts: AsyncIterable<ChatStreamPart>, conte
   const forwarded: ChatStreamPart[] = [];
   let usage: NormalizedUsage | null = null;
   let output = '';
-  let model = request.model;
+  // The prompt's own model name, as every answer shows the name the call asked for.
+  const model = definition.model;
   /** Settles the call; resolves to the cost header value and the usage it was billed for. */
   const finish = async (outcome: 'completed' | 'failed' | 'client_closed', error?: GatewayError) => {
     const settled = await streamOutcome(request, { outcome, usage, error, forwarded });
@@ -44,7 +45,6 @@ export function promptStreamResponse(parts: AsyncIterable<ChatStreamPart>, conte
         return undefined;
       }
       forwarded.push(part);
-      if (part.type === 'chunk') model = part.chunk.model;
       const text = generatedTextFromChunks([part]);
       if (!text) return undefined;
       output += text;

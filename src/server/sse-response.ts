@@ -11,6 +11,7 @@ import { toOpenAIUsage } from '../../providers/shared/openai-usage.js';
 import type { ChatStreamPart, NormalizedUsage } from '../../providers/types.js';
 import type { GatewayError } from '../errors/gateway-error.js';
 import { pullStream } from './pull-stream.js';
+import { ModelRenamer } from './public-model.js';
 
 export type StreamOutcome = 'completed' | 'failed' | 'client_closed';
 
@@ -24,6 +25,8 @@ export interface StreamSummary {
 
 export interface SseResponseOptions {
   includeUsage: boolean;
+  /** The model name the client asked for, shown as every chunk's `model` (see `public-model.ts`). */
+  publicModel?: string;
   headers?: Record<string, string>;
   /** Called when the first byte is about to leave. */
   onFirstByte?: () => void;
@@ -51,21 +54,24 @@ export function sseResponse(parts: AsyncIterable<ChatStreamPart>, options: SseRe
   let usage: NormalizedUsage | null = null;
   const forwarded: ChatStreamPart[] = [];
   const summary = (outcome: StreamOutcome, error?: GatewayError): StreamSummary => ({ outcome, usage, error, forwarded });
+  const renamer = options.publicModel === undefined ? undefined : new ModelRenamer(options.publicModel);
+  const rename = (json: string) => (renamer ? renamer.rename(json) : json);
 
   const encodePart = (part: ChatStreamPart): string | undefined => {
     switch (part.type) {
       case 'raw':
         forwarded.push(part);
-        return part.events.length === 1 ? `data: ${part.events[0]}\n\n` : part.events.map((json) => `data: ${json}\n\n`).join('');
+        return part.events.length === 1 ? `data: ${rename(part.events[0])}\n\n` : part.events.map((json) => `data: ${rename(json)}\n\n`).join('');
       case 'chunk':
         forwarded.push(part);
+        if (options.publicModel !== undefined) part.chunk.model = options.publicModel;
         identity ??= { id: part.chunk.id, created: part.chunk.created, model: part.chunk.model };
         if (options.includeUsage && part.chunk.usage === undefined) part.chunk.usage = null;
         return `data: ${JSON.stringify(part.chunk)}\n\n`;
       case 'usage':
         usage = part.usage;
         if (!options.includeUsage || part.inline) return undefined;
-        if (part.json) return `data: ${part.json}\n\n`;
+        if (part.json) return `data: ${rename(part.json)}\n\n`;
         if (!identity) return undefined;
         return `data: ${JSON.stringify({ ...identity, object: 'chat.completion.chunk', choices: [], usage: toOpenAIUsage(part.usage) })}\n\n`;
       default: {

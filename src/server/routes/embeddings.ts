@@ -11,6 +11,7 @@ import { toGatewayError } from '../../errors/render-error.js';
 import { embeddingsPromptParts, embeddingsTokenUpperBound, tightPromptTokenBound } from '../../metering/index.js';
 import type { GatewayEnv } from '../gateway-env.js';
 import { readJsonBody, validateBody } from '../read-request.js';
+import { answerBody } from '../public-model.js';
 import { tenantCaller } from '../tenant-auth.js';
 
 export function registerEmbeddings(app: Hono<GatewayEnv>): void {
@@ -37,7 +38,7 @@ export function registerEmbeddings(app: Hono<GatewayEnv>): void {
         requestId: context.get('requestId'),
       });
       const cost = call.complete({ status: 200, usage: result.usage, estimated: false });
-      return new Response(result.json ?? JSON.stringify(result.response), {
+      return new Response(answerBody(result, target.publicName), {
         headers: { 'content-type': 'application/json', ...call.rateLimitHeaders, [costHeader]: cost },
       });
     } catch (error) {
