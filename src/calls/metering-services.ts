@@ -16,7 +16,7 @@ export interface MeteringServices {
   /** Calls that began and have not yet written their ledger row (shutdown waits for them). */
   openCalls: OpenCalls;
   prices: PriceBook;
-  quotas: Pick<QuotaService, 'reserve' | 'largerThanLimit'>;
+  quotas: Pick<QuotaService, 'reserve' | 'largerThanLimit' | 'health'>;
   ledger: { append(row: LedgerRow): void };
   quotaSubject(caller: TenantCaller): QuotaSubject;
   cost(usage: NormalizedUsage, price: ModelPrice): number;

@@ -12,6 +12,15 @@ const status = (values: string[]) => ({
   properties: { status: { type: 'string', enum: values } },
 });
 
+const readiness = (values: string[]) => ({
+  type: 'object',
+  required: ['status'],
+  properties: {
+    status: { type: 'string', enum: values },
+    redis: { type: 'string', description: 'Present when Redis is configured: `ok`, or `unreachable (…)` with the reason.' },
+  },
+});
+
 export function servicePaths(): Paths {
   return {
     '/healthz': {
@@ -29,11 +38,12 @@ export function servicePaths(): Paths {
         operationId: 'getReadiness',
         tags: ['health'],
         summary: 'Readiness',
-        description: 'Answers 200 while the gateway accepts traffic, 503 while starting and once shutdown has begun.',
+        description:
+          'Answers 200 while the gateway accepts traffic, 503 while starting and once shutdown has begun. With Redis configured, `redis` says whether it answers (`ok`, or `unreachable (…)`); the gateway still serves meanwhile, under `redis.onUnavailable`.',
         security: security.none,
         responses: {
-          200: jsonResponse('Ready.', status(['ready'])),
-          503: jsonResponse('Draining or not yet ready.', status(['draining'])),
+          200: jsonResponse('Ready.', readiness(['ready'])),
+          503: jsonResponse('Draining or not yet ready.', readiness(['draining'])),
         },
       },
     },

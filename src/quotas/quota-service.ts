@@ -74,6 +74,16 @@ export class QuotaService {
     );
   }
 
+  /** Reaches the backend now (Redis at start-up); why it could not, or undefined. */
+  probe(): Promise<string | undefined> {
+    return this.backend.probe?.() ?? Promise.resolve(undefined);
+  }
+
+  /** The backend's reachability, for `/readyz`; undefined for in-process counters. */
+  health(): { reachable: boolean; detail: string } | undefined {
+    return this.backend.health?.();
+  }
+
   close(): Promise<void> {
     return this.backend.close();
   }

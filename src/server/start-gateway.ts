@@ -22,6 +22,7 @@ import { ModelRegistry } from '../models/model-registry.js';
 import { Subscriptions } from '../prompt-api/subscriptions.js';
 import { PromptLibrary } from '../prompts/prompt-library.js';
 import { createQuotaService, quotaLimitsFromConfig, type QuotaBackend } from '../quotas/index.js';
+import { displayRedisUrl, redisPassword } from '../quotas/redis-url.js';
 import { openDatabase, type TollgateDatabase } from '../storage/database.js';
 import { createApp } from './app.js';
 import { ConnectionTracker } from './connection-tracker.js';
@@ -65,6 +66,7 @@ export async function createServices(config: TollgateConfig, options: Omit<Start
   if (options.syncConfig !== false) keyStore.syncFromConfig(config);
   const prices = new InMemoryPriceBook({ database, models: config.models });
   const quotas = await createQuotaService(config.redis, options.quotaBackend);
+  if (config.redis) await reportRedis(config.redis, quotas);
   // A database file gets its own writer thread; `:memory:` (tests) can only be written from here.
   const ledgerOptions = { flushMs: config.storage.ledgerFlushMs, batchSize: config.storage.ledgerBatchSize };
   const ledger =
@@ -118,6 +120,18 @@ export async function createServices(config: TollgateConfig, options: Omit<Start
     database.$client.close();
   };
   return { services, providers, close };
+}
+
+/** Says at start-up when the configured Redis does not answer (URL without its password). */
+async function reportRedis(redis: NonNullable<TollgateConfig['redis']>, quotas: { probe(): Promise<string | undefined> }): Promise<void> {
+  registerSecret(redisPassword(redis.url));
+  const problem = await quotas.probe();
+  if (problem === undefined) return;
+  logger.warn('Redis is configured but unreachable: quotas follow redis.onUnavailable until it answers (see /readyz)', {
+    url: displayRedisUrl(redis.url),
+    error: problem,
+    onUnavailable: redis.onUnavailable,
+  });
 }
 
 /**
