@@ -17,7 +17,8 @@ export interface MeteringServices {
   openCalls: OpenCalls;
   prices: PriceBook;
   quotas: Pick<QuotaService, 'reserve' | 'largerThanLimit' | 'health'>;
-  ledger: { append(row: LedgerRow): void };
+  /** `written()` resolves once the rows appended so far are in the database (for the call log). */
+  ledger: { append(row: LedgerRow): void; written?(): Promise<void> };
   quotaSubject(caller: TenantCaller): QuotaSubject;
   cost(usage: NormalizedUsage, price: ModelPrice): number;
   worstCaseCost(promptTokens: number, maxOutputTokens: number, price: ModelPrice): number;

@@ -41,6 +41,8 @@ export class LedgerThread {
   private flushScheduled = false;
   private closing: Promise<void> | undefined;
   private exited = false;
+  private nextSyncId = 1;
+  private readonly syncs = new Map<number, () => void>();
 
   constructor(private readonly options: LedgerThreadOptions) {
     this.worker = startModuleWorker(
@@ -53,8 +55,34 @@ export class LedgerThread {
       this.exited = true;
       if (!this.closing) logger.error('ledger thread exited unexpectedly', { code, pendingRows: this.pending.length });
     });
+    this.worker.on('message', (message: { type: string; id?: number }) => {
+      if (message.type !== 'synced') return;
+      this.syncs.get(message.id!)?.();
+      this.syncs.delete(message.id!);
+    });
     this.timer = setInterval(() => this.flush(), Math.min(options.flushMs, handOverMs));
     this.timer.unref();
+  }
+
+  /**
+   * Resolves once the rows appended so far are written (or after `timeoutMs`, whichever is first):
+   * the call log and usage reports wait for it, so a call that just ended is in the answer.
+   */
+  written(timeoutMs = 1_000): Promise<void> {
+    if (this.exited || this.closing) return Promise.resolve();
+    this.flush();
+    const id = this.nextSyncId++;
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        this.syncs.delete(id);
+        resolve();
+      }, timeoutMs);
+      this.syncs.set(id, () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      this.post({ type: 'sync', id });
+    });
   }
 
   get pendingRows(): number {

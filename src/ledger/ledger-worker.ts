@@ -9,7 +9,7 @@ import { openConnection } from '../storage/connection.js';
 import { LedgerWriter } from './ledger-writer.js';
 import type { LedgerRow } from './types.js';
 
-export type LedgerThreadMessage = { type: 'rows'; rows: LedgerRow[] } | { type: 'close' };
+export type LedgerThreadMessage = { type: 'rows'; rows: LedgerRow[] } | { type: 'sync'; id: number } | { type: 'close' };
 
 const { path, flushMs, batchSize } = workerData as { path: string; flushMs: number; batchSize: number };
 // The main thread opened the database first and applied the migrations: a bare connection will do.
@@ -19,6 +19,11 @@ const writer = new LedgerWriter(client, { flushMs, batchSize });
 parentPort!.on('message', (message: LedgerThreadMessage) => {
   if (message.type === 'rows') {
     for (const row of message.rows) writer.append(row);
+    return;
+  }
+  if (message.type === 'sync') {
+    writer.flush();
+    parentPort!.postMessage({ type: 'synced', id: message.id });
     return;
   }
   writer.close().then(
