@@ -199,7 +199,8 @@ describe('the README on a fresh copy', () => {
       }
       const result = await terminal.run(withPorts(block.text), plan.timeoutMs ?? 180_000);
       expect(result.failed, `commands that failed in:\n${block.text}\nstderr:\n${result.stderr.slice(-3000)}`).toEqual([]);
-      for (const output of documentedOutputs(block)) expect(result.stdout.split('\n')).toContain(output);
+      // curl -s prints no final newline, so an answer may share its line with the next command's.
+      for (const output of documentedOutputs(block)) expect(result.stdout).toContain(output);
       await plan.check(result);
     }
   }, 900_000);
