@@ -22,23 +22,25 @@ export async function reserveWorstCase(services: MeteringServices, plan: CallPla
     costNanoUsd: price ? services.worstCaseCost(promptTokens, plan.maxOutputTokens, price) : 0,
   });
   let promptTokens = plan.promptTokensUpperBound;
+  let demand = demandFor(promptTokens);
   let counted = false;
-  const tighten = async () => {
+  /** Counts the prompt; true when that made the worst case smaller. */
+  const tighten = async (): Promise<boolean> => {
     counted = true;
     const tight = await plan.countPromptTokens?.();
-    if (tight !== undefined) promptTokens = Math.min(promptTokens, tight);
+    if (tight === undefined || tight >= promptTokens) return false;
+    promptTokens = tight;
+    demand = demandFor(promptTokens);
+    return true;
   };
-  if (plan.countPromptTokens && services.quotas.largerThanLimit(subject, demandFor(promptTokens))) await tighten();
-  const tooLarge = services.quotas.largerThanLimit(subject, demandFor(promptTokens));
+  let tooLarge = services.quotas.largerThanLimit(subject, demand);
+  if (tooLarge && plan.countPromptTokens && (await tighten())) tooLarge = services.quotas.largerThanLimit(subject, demand);
   if (tooLarge) throw largerThanLimitError(tooLarge, plan.caller.tenant.id, { promptTokens, maxOutputTokens: plan.maxOutputTokens });
   try {
-    return await services.quotas.reserve(subject, demandFor(promptTokens));
+    return await services.quotas.reserve(subject, demand);
   } catch (error) {
     const tokenOrMoney = error instanceof QuotaRefusal && (error.metric === 'tok' || error.metric === 'cost');
-    if (!tokenOrMoney || counted || !plan.countPromptTokens) throw error;
-    const before = promptTokens;
-    await tighten();
-    if (promptTokens === before) throw error;
-    return services.quotas.reserve(subject, demandFor(promptTokens));
+    if (!tokenOrMoney || counted || !plan.countPromptTokens || !(await tighten())) throw error;
+    return services.quotas.reserve(subject, demand);
   }
 }

@@ -45,7 +45,7 @@ export function quotaExceededError(context: RefusalContext): QuotaRefusal {
  * A request whose worst case is larger than a whole window of a limit: no wait can admit it, so
  * it is a 400 (which no SDK retries), without `Retry-After`, saying what to change.
  */
-export function largerThanLimitError(counter: PlannedCounter, tenantId: string, demand: { promptTokens: number; maxOutputTokens: number }): GatewayError {
+export function largerThanLimitError(counter: Pick<PlannedCounter, 'scope' | 'metric' | 'kind' | 'limit' | 'amount'>, tenantId: string, demand: { promptTokens: number; maxOutputTokens: number }): GatewayError {
   const who = subjectName(counter, tenantId);
   const per = counter.kind === 'minute' ? 'minute' : counter.kind === 'month' ? 'month' : 'day';
   const parts = `a prompt of up to ${demand.promptTokens} tokens plus up to ${demand.maxOutputTokens} output tokens`;
@@ -105,7 +105,7 @@ function rateMessage({ counter, current, tenantId, timeZone, now }: RefusalConte
   }
 }
 
-function subjectName(counter: PlannedCounter, tenantId: string): string {
+function subjectName(counter: Pick<PlannedCounter, 'scope'>, tenantId: string): string {
   return counter.scope === 'tenant' ? `tenant "${tenantId}"` : 'this API key';
 }
 
