@@ -32,8 +32,8 @@ export function routeGuard(app: Hono<GatewayEnv>): MiddlewareHandler<GatewayEnv>
     const methods = allowedMethods(table, path);
     const method = context.req.method;
     if (!methods) throw new GatewayError(404, `Unknown request URL: ${method} ${context.req.path}.`, { code: 'unknown_url' });
-    if (!methods.has(method) && !(method === 'HEAD' && methods.has('GET'))) {
-      const allow = [...methods].sort().join(', ');
+    if (!methods.has(method) && !methods.has(anyMethod) && !(method === 'HEAD' && methods.has('GET'))) {
+      const allow = [...methods].filter((name) => name !== anyMethod).sort().join(', ');
       throw new GatewayError(405, `${method} is not allowed on ${path}; use ${allow}.`, {
         code: 'method_not_allowed',
         headers: { allow },
@@ -55,12 +55,17 @@ function allowedMethods(table: RouteTable, path: string): Set<string> | undefine
   return methods;
 }
 
-function buildTable(routes: ReadonlyArray<{ method: string; path: string }>): RouteTable {
+/** An `app.all` endpoint: any method goes. */
+const anyMethod = '*';
+
+function buildTable(routes: ReadonlyArray<{ method: string; path: string; handler: (...args: never[]) => unknown }>): RouteTable {
   const byStaticPath = new Map<string, Set<string>>();
   const byPattern = new Map<string, Set<string>>();
-  for (const { method, path } of routes) {
-    // `ALL` entries are middleware (`app.use`), not endpoints.
-    if (method === 'ALL') continue;
+  for (const { method: routeMethod, path, handler } of routes) {
+    // `ALL` is both `app.use` (middleware, `(context, next)`: not an endpoint) and `app.all` (an
+    // endpoint for any method, `(context)`); the handler's arity tells them apart.
+    if (routeMethod === 'ALL' && handler.length >= 2) continue;
+    const method = routeMethod === 'ALL' ? anyMethod : routeMethod;
     const target = /[:*]/.test(path) ? byPattern : byStaticPath;
     const key = withoutTrailingSlash(path);
     const methods = target.get(key) ?? new Set<string>();

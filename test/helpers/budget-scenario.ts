@@ -1,8 +1,10 @@
 /**
  * @module test/helpers/budget-scenario
  * The scenario the quota-exactness tests share: a tenant whose daily budget fits exactly 50 worst
- * cases of one slow request (the mock waits 1.5 s, so every reservation happens before any call
- * settles), as a YAML configuration for gateways run as separate processes.
+ * cases of one slow request (the mock waits 10 s, so every reservation happens before any call
+ * settles and frees budget — 200 requests to processes on a busy 2-core machine took up to 5 s to
+ * all arrive, and with 1.5 s the first calls settled early and let up to 90 in), as a YAML
+ * configuration for gateways run as separate processes.
  */
 import { join } from 'node:path';
 import { promptTokenUpperBound } from '../../src/metering/index.js';
@@ -18,7 +20,7 @@ export function budgetGatewayYaml(dataDir: string, extra = ''): string {
   return `
 server: { host: 127.0.0.1 }
 providers:
-  slowdemo: { type: mock, latencyMs: 1500, completionTokens: 3 }
+  slowdemo: { type: mock, latencyMs: 10000, completionTokens: 3 }
 models:
   slow: { provider: slowdemo, model: lorem, price: { input: 1, output: 4 } }
 tenants:
