@@ -212,6 +212,7 @@ export const tenantSchema = z.strictObject({
 });
 
 export const storageSchema = z.strictObject({
+  /** The database file; a relative path is relative to the configuration file's folder. */
   sqlite: z.string().min(1).default('./data/tollgate.db'),
   /** Raw ledger rows older than this are deleted (daily rollups are kept); omitted keeps them forever. */
   retentionDays: z.number().int().positive().optional(),
@@ -240,7 +241,7 @@ export const redisSchema = z.strictObject({
 });
 
 export const promptsSchema = z.strictObject({
-  /** Prompt template files (one YAML file per prompt version); relative to the working directory. */
+  /** Prompt template files (one YAML file per prompt version); a relative path is relative to the configuration file's folder. */
   folder: z.string().min(1).default('./prompts'),
   /** Reload the files when they change, without a restart. */
   watch: z.boolean().default(true),
@@ -277,6 +278,7 @@ export const serverConfigSchema = z.strictObject({
 /** Gateway-wide defaults for every provider; a provider's own setting wins. */
 export const upstreamSchema = z.strictObject(responseLimitFields);
 
+/** The file's shape. Names that must refer to each other (a model's provider, a tenant's models) are checked in `src/config/check-references.ts`. */
 export const configSchema = z
   .strictObject({
     server: serverConfigSchema.default(serverConfigSchema.parse({})),
@@ -294,17 +296,6 @@ export const configSchema = z
     responses: responsesSchema.default(responsesSchema.parse({})),
     alerts: alertsSchema.default(alertsSchema.parse({})),
     upstream: upstreamSchema.default({}),
-  })
-  .superRefine((config, context) => {
-    for (const [name, model] of Object.entries(config.models)) {
-      if (!(model.provider in config.providers)) {
-        context.addIssue({
-          code: 'custom',
-          path: ['models', name, 'provider'],
-          message: `names provider "${model.provider}", which is not configured (configured: ${Object.keys(config.providers).join(', ') || 'none'})`,
-        });
-      }
-    }
   });
 
 export type TollgateConfig = z.infer<typeof configSchema>;

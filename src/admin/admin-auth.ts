@@ -6,6 +6,10 @@
  * ownership). Reports, budgets, alerts and the call log are also readable by a tenant key, for
  * its own tenant only (the handlers scope them, see reports/report-scope.ts). The caller is stored
  * for the handlers.
+ *
+ * With neither `TOLLGATE_ADMIN_KEY` nor an operator key there is no one who could call the admin
+ * API: every call is told so (403 `admin_api_disabled`, with how to turn it on) rather than
+ * "Incorrect API key", which would send the operator looking for a typo.
  */
 import type { MiddlewareHandler } from 'hono';
 import { presentedKey, secretsEqual } from '../auth/api-key.js';
@@ -59,7 +63,19 @@ export function requireOperator(): MiddlewareHandler<GatewayEnv> {
         }
       }
     }
+    if (adminKey === undefined && !keyStore.hasActiveOperatorKey()) throw adminApiDisabled();
     context.set('caller', authenticateOperator(keyStore, adminKey, headers, access));
     await next();
   };
+}
+
+/** How to turn the admin API on; the same words as the warning `serve` logs at start-up. */
+export const enableAdminApiHint =
+  'set TOLLGATE_ADMIN_KEY to a secret of at least 16 characters and restart, or create an operator key with `tollgate keys create --operator admin --name NAME`';
+
+function adminApiDisabled(): GatewayError {
+  return new GatewayError(403, `The admin API is disabled: no admin key is configured. To enable it, ${enableAdminApiHint}.`, {
+    type: 'permission_error',
+    code: 'admin_api_disabled',
+  });
 }

@@ -6,6 +6,7 @@
 import type { Hono } from 'hono';
 import type { KeyStore } from '../auth/key-store.js';
 import { GatewayError } from '../errors/gateway-error.js';
+import { assertKnownModels } from '../models/known-models.js';
 import type { GatewayEnv } from '../server/gateway-env.js';
 import { readJsonBody, validateBody } from '../server/read-request.js';
 import { createKeySchema, createOperatorSchema, createTenantSchema, updateTenantSchema } from './admin-schemas.js';
@@ -29,6 +30,7 @@ export function registerTenantRoutes(app: Hono<GatewayEnv>): void {
 
   app.post('/admin/tenants', async (context) => {
     const input = validateBody(createTenantSchema, await readJsonBody(context));
+    assertKnownModels(context.get('gateway').config, input.models, 'models');
     const store = context.get('gateway').keyStore;
     if (store.tenant(input.id)) throw new GatewayError(409, `Tenant \`${input.id}\` already exists.`, { code: 'tenant_exists', param: 'id' });
     return context.json(presentTenant(store.createTenant(input)), 201);
@@ -42,6 +44,7 @@ export function registerTenantRoutes(app: Hono<GatewayEnv>): void {
 
   app.patch('/admin/tenants/:id', async (context) => {
     const patch = validateBody(updateTenantSchema, await readJsonBody(context));
+    assertKnownModels(context.get('gateway').config, patch.models, 'models');
     const store = context.get('gateway').keyStore;
     tenantOrThrow(store, context.req.param('id'));
     return context.json(presentTenant(store.updateTenant(context.req.param('id'), patch)!));
@@ -56,6 +59,7 @@ export function registerTenantRoutes(app: Hono<GatewayEnv>): void {
 
   app.post('/admin/tenants/:id/keys', async (context) => {
     const input = validateBody(createKeySchema, await readJsonBody(context));
+    assertKnownModels(context.get('gateway').config, input.scopes?.models, 'scopes.models');
     const store = context.get('gateway').keyStore;
     const tenant = tenantOrThrow(store, context.req.param('id'));
     const { record, key } = store.createKey({ ...input, tenantId: tenant.id, expiresAt: parseExpiry(input.expiresAt) });

@@ -72,15 +72,29 @@ export function authenticateOperator(
   return { kind: 'operator', key, role: key.role };
 }
 
-/** A model outside the tenant's or the key's scope is a 403. */
+/** Whether the tenant's and the key's model scopes both allow `publicModel`. */
+export function mayUseModel(caller: TenantCaller, publicModel: string): boolean {
+  const tenantModels = caller.tenant.models;
+  const keyModels = caller.key.scopes.models;
+  return (!tenantModels || tenantModels.includes(publicModel)) && (!keyModels || keyModels.includes(publicModel));
+}
+
+/**
+ * A model outside the tenant's or the key's scope is a 403 that says which of the two refused,
+ * and what it allows, so the operator knows whether to change the tenant or the key.
+ */
 export function assertModelAllowed(caller: TenantCaller, publicModel: string): void {
   const tenantModels = caller.tenant.models;
   const keyModels = caller.key.scopes.models;
-  if ((tenantModels && !tenantModels.includes(publicModel)) || (keyModels && !keyModels.includes(publicModel))) {
-    throw new GatewayError(403, `This API key may not use the model \`${publicModel}\`.`, {
-      type: 'permission_error',
-      param: 'model',
-      code: 'model_not_allowed',
-    });
+  let message: string | undefined;
+  if (tenantModels && !tenantModels.includes(publicModel)) {
+    message = `The tenant \`${caller.tenant.id}\` may not use the model \`${publicModel}\`; the tenant's models are: ${listOrNone(tenantModels)}.`;
+  } else if (keyModels && !keyModels.includes(publicModel)) {
+    message = `This API key (\`${caller.key.name}\`) may not use the model \`${publicModel}\`; the key is limited to: ${listOrNone(keyModels)}.`;
   }
+  if (message) throw new GatewayError(403, message, { type: 'permission_error', param: 'model', code: 'model_not_allowed' });
+}
+
+function listOrNone(names: readonly string[]): string {
+  return names.length > 0 ? names.join(', ') : 'none';
 }

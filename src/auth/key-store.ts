@@ -1,9 +1,11 @@
 /**
  * @module auth/key-store
  * Tenants and API keys, kept in memory for the hot path and in SQLite as the record. Every change
- * made here (admin API, CLI in this process) updates memory at once, so a revocation applies to the
- * very next request; changes made by another process (the CLI, a second gateway) are picked up by
- * `refreshIfChanged`, a cheap query the gateway runs every second.
+ * made here (admin API, CLI in this process) updates memory at once; every change, whichever
+ * process makes it (the CLI, a second gateway, a cluster worker), bumps the `keys` change counter,
+ * which every read checks first (see `storage/change-counter.ts`: about a microsecond while
+ * nothing changed). So a key created or revoked by `tollgate keys …` in another process is in
+ * force for the very next request.
  */
 import { randomBytes } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
@@ -12,8 +14,13 @@ import type { TollgateDatabase } from '../storage/database.js';
 import { apiKeys, tenants } from '../storage/schema.js';
 import { writeTransaction } from '../storage/write-transaction.js';
 import { displayPrefix, generateApiKey, hashApiKey } from './api-key.js';
+import { ConfigConflictError, configConflicts } from './config-conflicts.js';
+import { GatewayError } from '../errors/gateway-error.js';
+import { ChangeCounter } from '../storage/change-counter.js';
 
 export type KeyRole = 'tenant' | 'finance' | 'admin';
+
+type Transaction = Parameters<Parameters<TollgateDatabase['transaction']>[0]>[0];
 
 export interface KeyScopes {
   models?: string[];
@@ -68,53 +75,65 @@ export class KeyStore {
   private keysByHash = new Map<string, KeyRecord>();
   private keysById = new Map<string, KeyRecord>();
   private tenantsById = new Map<string, TenantRecord>();
-  private fingerprint = '';
+  private readonly changes: ChangeCounter;
 
   constructor(private readonly database: TollgateDatabase) {
+    this.changes = new ChangeCounter(database.$client, 'keys');
     this.load();
   }
 
   /** Finds the key a request presented (by hash) and its tenant. */
   lookup(rawKey: string): { key: KeyRecord; tenant: TenantRecord | undefined } | undefined {
+    this.refreshIfChanged();
     const key = this.keysByHash.get(hashApiKey(rawKey));
     if (!key) return undefined;
     return { key, tenant: key.tenantId ? this.tenantsById.get(key.tenantId) : undefined };
   }
 
   tenant(id: string): TenantRecord | undefined {
+    this.refreshIfChanged();
     return this.tenantsById.get(id);
   }
 
   listTenants(): TenantRecord[] {
+    this.refreshIfChanged();
     return [...this.tenantsById.values()].sort((a, b) => a.id.localeCompare(b.id));
   }
 
   key(id: string): KeyRecord | undefined {
+    this.refreshIfChanged();
     return this.keysById.get(id);
   }
 
   listKeys(tenantId?: string | null): KeyRecord[] {
+    this.refreshIfChanged();
     return [...this.keysById.values()]
       .filter((key) => tenantId === undefined || key.tenantId === tenantId)
       .sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
   }
 
+  /** Whether any operator key could call the admin API now (not revoked, not expired). */
+  hasActiveOperatorKey(now = Date.now()): boolean {
+    this.refreshIfChanged();
+    for (const key of this.keysById.values()) {
+      if (key.tenantId === null && key.revokedAt === null && (key.expiresAt === null || key.expiresAt > now)) return true;
+    }
+    return false;
+  }
+
   createTenant(input: NewTenant, source: 'config' | 'api' = 'api'): TenantRecord {
     const now = Date.now();
-    this.database
-      .insert(tenants)
-      .values({
-        id: input.id,
-        quotas: (input.quotas ?? {}) as Record<string, number>,
-        models: input.models ?? null,
-        timeZone: input.timeZone ?? 'UTC',
-        unpricedModels: input.unpricedModels ?? null,
-        source,
-        createdAt: now,
-        updatedAt: now,
-      })
-      .run();
-    this.load();
+    const row = {
+      id: input.id,
+      quotas: (input.quotas ?? {}) as Record<string, number>,
+      models: input.models ?? null,
+      timeZone: input.timeZone ?? 'UTC',
+      unpricedModels: input.unpricedModels ?? null,
+      source,
+      createdAt: now,
+      updatedAt: now,
+    };
+    this.write((transaction) => transaction.insert(tenants).values(row).run());
     return this.tenantsById.get(input.id)!;
   }
 
@@ -124,50 +143,61 @@ export class KeyStore {
     if (patch.models !== undefined) values.models = patch.models;
     if (patch.timeZone !== undefined) values.timeZone = patch.timeZone;
     if (patch.unpricedModels !== undefined) values.unpricedModels = patch.unpricedModels;
-    const result = this.database.update(tenants).set(values).where(eq(tenants.id, id)).run();
-    this.load();
+    const result = this.write((transaction) => transaction.update(tenants).set(values).where(eq(tenants.id, id)).run());
     return result.changes > 0 ? this.tenantsById.get(id) : undefined;
   }
 
   /** Deletes a tenant and its keys; its ledger rows stay. */
   deleteTenant(id: string): boolean {
-    const deleted = writeTransaction(this.database, (transaction) => {
+    return this.write((transaction) => {
       transaction.delete(apiKeys).where(eq(apiKeys.tenantId, id)).run();
       return transaction.delete(tenants).where(eq(tenants.id, id)).run().changes > 0;
     });
-    this.load();
-    return deleted;
   }
 
-  /** Creates a key and returns it in clear once; only its hash is kept. */
+  /**
+   * Creates a key and returns it in clear once; only its hash is kept. Names are unique among a
+   * tenant's (or the operators') active keys: a second `ci` is a 409 until the first is revoked.
+   */
   createKey(input: NewKey): { record: KeyRecord; key: string } {
+    const taken = this.listKeys(input.tenantId).find((existing) => existing.name === input.name && existing.revokedAt === null);
+    if (taken) {
+      const owner = input.tenantId === null ? 'An operator key' : `Tenant \`${input.tenantId}\` already has an active key that`;
+      throw new GatewayError(409, `${owner} is named \`${input.name}\` (${taken.id}); revoke it first or choose another name.`, {
+        code: 'key_name_taken',
+        param: 'name',
+      });
+    }
     const key = generateApiKey();
     const id = `key_${randomBytes(9).toString('base64url')}`;
-    this.insertKey(id, input, hashApiKey(key), displayPrefix(key), 'api');
-    this.load();
+    this.write((transaction) => insertKeyRow(transaction, id, input, hashApiKey(key), displayPrefix(key), 'api', Date.now()));
     return { record: this.keysById.get(id)!, key };
   }
 
   /** Revokes a key; it fails from the next request on. Returns false when no such key exists. */
   revokeKey(id: string): boolean {
     const now = Date.now();
-    const result = this.database
-      .update(apiKeys)
-      .set({ revokedAt: now, updatedAt: now })
-      .where(sql`${apiKeys.id} = ${id} and ${apiKeys.revokedAt} is null`)
-      .run();
-    this.load();
+    const result = this.write((transaction) =>
+      transaction
+        .update(apiKeys)
+        .set({ revokedAt: now, updatedAt: now })
+        .where(sql`${apiKeys.id} = ${id} and ${apiKeys.revokedAt} is null`)
+        .run(),
+    );
     return result.changes > 0 || this.keysById.get(id)?.revokedAt != null;
   }
 
   /**
    * Makes the database match the configuration file's tenants, tenant keys and operator keys:
    * rows from the file are rewritten; rows the file no longer declares are removed. Tenants and
-   * keys created at runtime are left alone.
+   * keys created at runtime are left alone. Throws `ConfigConflictError`, changing nothing, when
+   * the file declares a tenant or key that collides with one created at runtime.
    */
   syncFromConfig(config: TollgateConfig): void {
     const now = Date.now();
-    writeTransaction(this.database, (transaction) => {
+    this.write((transaction) => {
+      const conflicts = configConflicts(transaction, config);
+      if (conflicts.length > 0) throw new ConfigConflictError(conflicts);
       transaction.delete(apiKeys).where(eq(apiKeys.source, 'config')).run();
       const configTenantIds = Object.keys(config.tenants);
       for (const [id, tenant] of Object.entries(config.tenants)) {
@@ -210,30 +240,29 @@ export class KeyStore {
     this.load();
   }
 
-  /** Reloads when another process changed tenants or keys; one cheap aggregate query. */
+  /** Reloads when another process changed tenants or keys since the last read; see the module header. */
   refreshIfChanged(): boolean {
-    if (this.currentFingerprint() === this.fingerprint) return false;
+    if (!this.changes.changed()) return false;
     this.load();
     return true;
   }
 
-  private currentFingerprint(): string {
-    const row = this.database.$client
-      .prepare(
-        `select (select count(*) || ':' || coalesce(max(updated_at), 0) from api_keys) || '/' ||
-                (select count(*) || ':' || coalesce(max(updated_at), 0) from tenants) as fingerprint`,
-      )
-      .get() as { fingerprint: string };
-    return row.fingerprint;
-  }
-
-  private insertKey(id: string, input: NewKey, hash: string, prefix: string, source: 'config' | 'api'): void {
-    insertKeyRow(this.database, id, input, hash, prefix, source, Date.now());
+  /** One write: a transaction that also bumps the change counter, then a reload. */
+  private write<T>(change: (transaction: Transaction) => T): T {
+    const result = writeTransaction(this.database, (transaction) => {
+      const value = change(transaction);
+      this.changes.bump();
+      return value;
+    });
+    this.load();
+    return result;
   }
 
   private load(): void {
-    const tenantRows = this.database.select().from(tenants).all();
-    const keyRows = this.database.select().from(apiKeys).all();
+    const { tenantRows, keyRows } = this.changes.readConsistently(() => ({
+      tenantRows: this.database.select().from(tenants).all(),
+      keyRows: this.database.select().from(apiKeys).all(),
+    }));
     this.tenantsById = new Map(
       tenantRows.map((row) => [
         row.id,
@@ -264,7 +293,6 @@ export class KeyStore {
     }));
     this.keysByHash = new Map(keys.map((key) => [key.hash, key]));
     this.keysById = new Map(keys.map((key) => [key.id, key]));
-    this.fingerprint = this.currentFingerprint();
   }
 }
 

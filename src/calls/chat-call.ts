@@ -9,12 +9,13 @@ import type { ChatCompletionRequest } from '../../schemas/openai-chat.js';
 import { emptyUsage, type ChatResult, type ChatStreamPart, type NativeRequest, type NormalizedUsage } from '../../providers/types.js';
 import type { TenantCaller } from '../auth/authenticate.js';
 import type { CallKind, InboundProtocol } from '../ledger/types.js';
-import { chatPromptText, promptTokenUpperBound } from '../metering/index.js';
+import { chatPromptParts, chatPromptText, promptTokenUpperBound, tightPromptTokenBound } from '../metering/index.js';
 import type { ResolvedModel } from '../models/model-registry.js';
 import type { GatewayServices } from '../server/gateway-env.js';
 import type { StreamSummary } from '../server/sse-response.js';
 import type { CallLabels } from './call-labels.js';
 import { MeteredCall } from './metered-call.js';
+import { resolveModelFor } from './resolve-model.js';
 import { usageOrEstimate } from './usage-or-estimate.js';
 
 export interface ChatCallOptions {
@@ -44,7 +45,7 @@ export interface ChatCall {
 }
 
 export async function beginChatCall(services: GatewayServices, request: ChatCompletionRequest, options: ChatCallOptions): Promise<ChatCall> {
-  const target = services.models.resolve(request.model);
+  const target = resolveModelFor(services.models, options.caller, request.model);
   const metered = await MeteredCall.begin(services.metering, {
     caller: options.caller,
     kind: options.kind,
@@ -53,6 +54,7 @@ export async function beginChatCall(services: GatewayServices, request: ChatComp
     streamed: request.stream === true,
     requestId: options.requestId,
     promptTokensUpperBound: promptTokenUpperBound(request),
+    countPromptTokens: () => tightPromptTokenBound(chatPromptParts(request), target.provider.type),
     maxOutputTokens: maxOutputTokens(request, target, services),
     prompt: options.prompt,
     labels: options.labels,

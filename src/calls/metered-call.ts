@@ -12,10 +12,11 @@ import { toGatewayError } from '../errors/render-error.js';
 import type { CallKind, InboundProtocol, LedgerRow } from '../ledger/types.js';
 import { logger } from '../logging/logger.js';
 import type { ModelPrice } from '../metering/types.js';
-import { QuotaExceededError } from '../quotas/quota-errors.js';
+import { QuotaRefusal } from '../quotas/quota-errors.js';
 import type { Reservation } from '../quotas/types.js';
 import type { CallLabels } from './call-labels.js';
 import type { MeteringServices } from './metering-services.js';
+import { reserveWorstCase } from './reserve-worst-case.js';
 
 export interface CallTarget {
   publicModel: string | null;
@@ -34,6 +35,8 @@ export interface CallPlan {
   requestId: string;
   /** A cheap upper bound of the prompt's tokens, reserved before the call. */
   promptTokensUpperBound: number;
+  /** A tighter upper bound, counted with a tokenizer: asked for only when the cheap one would be refused (see `reserve-worst-case.ts`). */
+  countPromptTokens?: () => Promise<number | undefined>;
   /** The most output the call may produce (max_tokens, or the model's or the configured cap). */
   maxOutputTokens: number;
   prompt?: { name: string; version: number };
@@ -84,7 +87,7 @@ export class MeteredCall {
     } catch (error) {
       // Whatever stopped the call, even a fault of our own, the call log shows it.
       const refusal = toGatewayError(error);
-      if (refusal instanceof QuotaExceededError) services.observe?.quotaRefusal({ tenantId: plan.caller.tenant.id, ...refusal.refusal });
+      if (refusal instanceof QuotaRefusal) services.observe?.quotaRefusal({ tenantId: plan.caller.tenant.id, ...refusal.refusal });
       MeteredCall.recordRejected(services, plan, refusal, startedAt);
       throw refusal;
     }
@@ -133,14 +136,10 @@ export class MeteredCall {
         code: 'model_not_priced',
       });
     }
-    const worstCaseTokens = plan.promptTokensUpperBound + plan.maxOutputTokens;
     const traced = services.observe?.phase(plan.requestId, 'quota.reserve');
     let reservation: Reservation;
     try {
-      reservation = await services.quotas.reserve(services.quotaSubject(caller), {
-        tokens: worstCaseTokens,
-        costNanoUsd: plan.unitCost?.worstCaseNanoUsd ?? (price ? services.worstCaseCost(plan.promptTokensUpperBound, plan.maxOutputTokens, price) : 0),
-      });
+      reservation = await reserveWorstCase(services, plan, price);
     } catch (error) {
       traced?.(error);
       throw error;

@@ -17,8 +17,9 @@ export interface MeteringServices {
   /** Calls that began and have not yet written their ledger row (shutdown waits for them). */
   openCalls: OpenCalls;
   prices: PriceBook;
-  quotas: Pick<QuotaService, 'reserve' | 'windows'>;
-  ledger: { append(row: LedgerRow): void };
+  quotas: Pick<QuotaService, 'reserve' | 'windows' | 'largerThanLimit' | 'health'>;
+  /** `written()` resolves once the rows appended so far are in the database (for the call log). */
+  ledger: { append(row: LedgerRow): void; written?(): Promise<void> };
   quotaSubject(caller: TenantCaller): QuotaSubject;
   cost(usage: NormalizedUsage, price: ModelPrice): number;
   worstCaseCost(promptTokens: number, maxOutputTokens: number, price: ModelPrice): number;

@@ -1,16 +1,22 @@
 /**
  * @module cli/cli-context
  * What every CLI command shares: the configuration (from `--config`, `TOLLGATE_CONFIG` or
- * `./tollgate.yaml`), the database it names, and the key store over it. Commands work on the
- * database directly, so they need no running gateway; a running gateway sees their changes
- * within a second.
+ * `./tollgate.yaml`), the database it names, the key store over it, argument parsing with
+ * `--help`, and the two kinds of failure: a `UsageError` (the command line is wrong: the message
+ * and the command's usage, exit 2) and a `CommandError` (the command was understood but cannot be
+ * done, e.g. "tenant already exists": one line, exit 1). Commands work on the database directly,
+ * so they need no running gateway; a running gateway sees their changes on its next request.
  */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { ConfigConflictError } from '../auth/config-conflicts.js';
 import { KeyStore } from '../auth/key-store.js';
 import { loadConfigFile } from '../config/load-config.js';
+import { describeZodIssues, type FieldProblem } from '../errors/zod-issues.js';
 import { openDatabase, type TollgateDatabase } from '../storage/database.js';
 import type { TollgateConfig } from '../../schemas/config.js';
 import { appendAuditEvent, type AuditEvent } from '../audit/audit-store.js';
 import { cliActor } from '../audit/audit-trail.js';
+import type { z } from 'zod';
 
 export interface CliContext {
   config: TollgateConfig;
@@ -21,6 +27,19 @@ export interface CliContext {
   close(): void;
 }
 
+/** A mistake in the command line: printed with the command's usage, exit code 2. */
+export class UsageError extends Error {
+  constructor(
+    message: string,
+    readonly usage?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A command that was understood but cannot be done: one line (or one per problem), exit code 1. */
+export class CommandError extends Error {}
+
 export function configPathFrom(option: string | undefined): string {
   return option ?? process.env.TOLLGATE_CONFIG ?? 'tollgate.yaml';
 }
@@ -29,7 +48,13 @@ export function openCliContext(configOption: string | undefined): CliContext {
   const config = loadConfigFile(configPathFrom(configOption));
   const database = openDatabase(config.storage.sqlite);
   const keyStore = new KeyStore(database);
-  keyStore.syncFromConfig(config);
+  try {
+    keyStore.syncFromConfig(config);
+  } catch (error) {
+    // The commands that resolve the collision (`tenants delete`, `keys revoke`) must still run.
+    if (!(error instanceof ConfigConflictError)) throw error;
+    process.stderr.write(`tollgate: warning: ${error.message}\n  (the configuration's tenants were not synced; \`tollgate serve\` refuses to start until this is resolved)\n`);
+  }
   const actor = cliActor();
   return { config, database, keyStore, audit: (event) => appendAuditEvent(database, { ...actor, ...event }), close: () => database.$client.close() };
 }
@@ -38,9 +63,49 @@ export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
-/** A usage mistake: printed with the command's help, exit code 2. */
-export class UsageError extends Error {}
+export interface ParsedCommand {
+  values: Record<string, string | boolean | undefined>;
+  positionals: string[];
+  /** True when `--help`/`-h` was given: the caller prints its usage and exits 0. */
+  help: boolean;
+}
+
+/** `parseArgs` with `--help`, `--config`, and its errors turned into usage errors. */
+export function parseCommand(argv: string[], options: NonNullable<ParseArgsConfig['options']>, usage: string): ParsedCommand {
+  try {
+    const parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: { ...options, help: { type: 'boolean', short: 'h' }, config: { type: 'string' } } as const,
+    });
+    const values = parsed.values as Record<string, string | boolean | undefined>;
+    return { values, positionals: parsed.positionals, help: values.help === true };
+  } catch (error) {
+    // node:util reports unknown options and missing values as TypeErrors with ERR_PARSE_ARGS_* codes.
+    const message = (error as Error).message.replace(/\. To specify a positional argument.*$/s, '.');
+    throw new UsageError(message, usage);
+  }
+}
 
 export function listOption(value: string | undefined): string[] | undefined {
   return value === undefined ? undefined : value.split(',').map((item) => item.trim()).filter(Boolean);
+}
+
+/** A whole non-negative number given to `--name`, or a usage error saying what was wrong. */
+export function wholeNumberOption(name: string, value: string | undefined, usage: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value.trim())) throw new UsageError(`--${name} must be a whole number, got "${value}"`, usage);
+  return Number(value);
+}
+
+/** Validates what the options build; each problem is one line naming the option (`--models: …`). */
+export function parseOptions<Schema extends z.ZodType>(schema: Schema, value: unknown, optionFor: (field: string) => string): z.infer<Schema> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  throw new CommandError(problemLines(describeZodIssues(result.error.issues, value, schema), optionFor).join('\n'));
+}
+
+export function problemLines(problems: readonly FieldProblem[], optionFor: (field: string) => string): string[] {
+  return problems.map(({ field, problem }) => `${optionFor(field)}: ${problem}`);
 }

@@ -1,25 +1,36 @@
 #!/usr/bin/env node
 /**
  * @module cli/main
- * The `tollgate` command: `serve`, `tenants`, `keys` and `prices`. Every command takes
+ * The `tollgate` command: `serve` (also what `tollgate` alone does), `tenants`, `keys`, `prices`
+ * and `help`. `tollgate <command> --help` prints that command's options. Every command takes
  * `--config PATH` (default: $TOLLGATE_CONFIG, else ./tollgate.yaml).
+ *
+ * Exit codes: 0 done; 1 the command could not be done (one line says why: "tenant "acme" already
+ * exists", an invalid configuration); 2 the command line itself is wrong (the message, then the
+ * command's usage).
  */
+import { ConfigConflictError } from '../auth/config-conflicts.js';
 import { ConfigError } from '../config/load-config.js';
+import { GatewayError } from '../errors/gateway-error.js';
 import { logger } from '../logging/logger.js';
-import { UsageError } from './cli-context.js';
-import { keysCommand, keysUsage } from './keys-command.js';
-import { pricesCommand, pricesUsage } from './prices-command.js';
-import { serveCommand, serveUsage } from './serve-command.js';
-import { tenantsCommand, tenantsUsage } from './tenants-command.js';
+import { CommandError, UsageError } from './cli-context.js';
+import { keysCommand } from './keys-command.js';
+import { pricesCommand } from './prices-command.js';
+import { tenantsCommand } from './tenants-command.js';
+import { commandUsage, usage } from './usage-text.js';
 
-const usage = `usage:\n${[serveUsage, tenantsUsage, keysUsage, pricesUsage].join('\n\n')}`;
+/** Loaded only to serve: the other commands start faster without the server's modules. */
+async function serveCommand(argv: string[]): Promise<number | undefined> {
+  return (await import('./serve-command.js')).serveCommand(argv);
+}
 
 async function main(argv: string[]): Promise<number | undefined> {
-  const [command = 'serve', ...rest] = argv;
+  const [command, ...rest] = argv;
   switch (command) {
+    case undefined:
+      return serveCommand([]);
     case 'serve':
-      await serveCommand(rest);
-      return undefined;
+      return serveCommand(rest);
     case 'tenants':
       return tenantsCommand(rest);
     case 'keys':
@@ -28,10 +39,15 @@ async function main(argv: string[]): Promise<number | undefined> {
       return pricesCommand(rest);
     case 'help':
     case '--help':
-    case '-h':
-      process.stdout.write(`${usage}\n`);
+    case '-h': {
+      const topic = rest[0];
+      if (topic !== undefined && !(topic in commandUsage)) throw new UsageError(`no command "${topic}"`);
+      process.stdout.write(`${topic ? commandUsage[topic] : usage}\n`);
       return 0;
+    }
     default:
+      // `tollgate --config x.yaml` and `tollgate --port 9000` mean `serve` with those options.
+      if (command.startsWith('-')) return serveCommand(argv);
       throw new UsageError(`unknown command "${command}"`);
   }
 }
@@ -44,11 +60,12 @@ main(process.argv.slice(2)).then(
   },
   (error: unknown) => {
     if (error instanceof UsageError) {
-      process.stderr.write(`tollgate: ${error.message}\n\n${usage}\n`);
+      process.stderr.write(`tollgate: ${error.message}\n\n${error.usage ?? usage}\n`);
       process.exit(2);
     }
-    const message = error instanceof ConfigError || error instanceof Error ? error.message : String(error);
-    process.stderr.write(`tollgate: ${message}\n`);
+    const known = error instanceof CommandError || error instanceof ConfigError || error instanceof ConfigConflictError || error instanceof GatewayError;
+    if (!known) logger.error('unexpected error', { error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+    process.stderr.write(`tollgate: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(1);
   },
 );

@@ -1,35 +1,47 @@
 /**
  * @module cli/prices-command
- * `tollgate prices import FILE [--effective-from DATE]`: loads a price file in the shared
- * (LiteLLM) format into the database, where it overrides the built-in catalogue.
+ * `tollgate prices import FILE [--effective-from DATE]`: loads a price file in LiteLLM's format
+ * (`model_prices_and_context_window.json`, USD per token) into the database, where it overrides
+ * the built-in catalogue and the configuration's prices for the models it names.
  */
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { parseArgs } from 'node:util';
 import { importPrices } from '../metering/index.js';
-import { openCliContext, printJson, UsageError } from './cli-context.js';
+import { CommandError, openCliContext, parseCommand, printJson, UsageError } from './cli-context.js';
 
-export const pricesUsage = `tollgate prices import FILE [--effective-from YYYY-MM-DD]`;
+export const pricesUsage = `tollgate prices import FILE [--effective-from YYYY-MM-DD]
+  FILE                          a LiteLLM price table (JSON: model → input_cost_per_token, output_cost_per_token...);
+                                a key that is a public model name (e.g. "demo") prices that model
+  --effective-from DATE         the prices apply to calls from this date on (default: now)
+  --config PATH                 configuration file (default: $TOLLGATE_CONFIG, else ./tollgate.yaml)`;
 
 export function pricesCommand(argv: string[]): number {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: { config: { type: 'string' }, 'effective-from': { type: 'string' } },
-  });
-  const [action, file] = positionals;
-  if (action !== 'import' || !file) throw new UsageError('expected: prices import FILE');
+  const parsed = parseCommand(argv, { 'effective-from': { type: 'string' } }, pricesUsage);
+  if (parsed.help) {
+    process.stdout.write(`${pricesUsage}\n`);
+    return 0;
+  }
+  const values = parsed.values as Record<string, string | undefined>;
+  const [action, file, ...extra] = parsed.positionals;
+  if (action !== 'import') throw new UsageError(action ? `unknown action "${action}"` : 'an action is required', pricesUsage);
+  if (!file) throw new UsageError('prices import needs a FILE', pricesUsage);
+  if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`, pricesUsage);
   const effectiveFrom = values['effective-from'] === undefined ? Date.now() : Date.parse(values['effective-from']);
-  if (Number.isNaN(effectiveFrom)) throw new UsageError(`--effective-from must be a date, got "${values['effective-from']}"`);
+  if (Number.isNaN(effectiveFrom)) throw new UsageError(`--effective-from must be a date such as 2027-01-01, got "${values['effective-from']}"`, pricesUsage);
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new UsageError(`cannot read ${file}: ${(error as Error).message}`);
+    throw new CommandError(`cannot read ${file}: ${(error as Error).message}`);
   }
   const cli = openCliContext(values.config);
   try {
-    const result = importPrices(cli.database, text, { effectiveFrom, source: `import:${basename(file)}` });
+    let result: ReturnType<typeof importPrices>;
+    try {
+      result = importPrices(cli.database, text, { effectiveFrom, source: `import:${basename(file)}` });
+    } catch (error) {
+      throw new CommandError(`cannot import ${file}: ${(error as Error).message}`);
+    }
     const summary = { imported: result.imported, skipped: result.skipped.length, effectiveFrom: new Date(effectiveFrom).toISOString() };
     cli.audit({ action: 'price.import', targetType: 'price', targetId: basename(file), after: summary });
     printJson(summary);

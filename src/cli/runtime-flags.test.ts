@@ -10,7 +10,7 @@ describe('the gateway V8 flags', () => {
     const shebang = repoFile('bin/tollgate.js').split('\n')[0];
     expect(shebang).toBe(`#!/usr/bin/env -S node ${gatewayNodeFlags.join(' ')}`);
     const start: string = JSON.parse(repoFile('package.json')).scripts.start;
-    expect(start).toBe(`node ${gatewayNodeFlags.join(' ')} dist/src/cli/main.js serve`);
+    expect(start).toBe(`node ${gatewayNodeFlags.join(' ')} bin/tollgate.js serve`);
   });
 
   it('are accepted by this Node and bound its young generation under allocation', () => {

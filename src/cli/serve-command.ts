@@ -4,24 +4,25 @@
  * SIGTERM/SIGINT (stop accepting, let in-flight requests finish, flush the ledger, exit 0).
  */
 import cluster from 'node:cluster';
-import { parseArgs } from 'node:util';
 import { ConfigError, loadConfigFile } from '../config/load-config.js';
 import { logger } from '../logging/logger.js';
 import { startGateway } from '../server/start-gateway.js';
 import { IpcQuotaBackend } from '../quotas/index.js';
-import { configPathFrom } from './cli-context.js';
+import { CommandError, configPathFrom, parseCommand, UsageError } from './cli-context.js';
 import { runPrimary, type ListeningMessage } from './cluster.js';
 import { missingGatewayFlags } from './runtime-flags.js';
 import { shareWithPrimary } from '../observability/metrics/cluster-metrics.js';
-
-export const serveUsage = `tollgate serve [--config PATH] [--port N] [--workers N]
-  --config PATH   configuration file (default: $TOLLGATE_CONFIG, else ./tollgate.yaml)
-  --port N        port to listen on (default: $PORT, else server.port from the config)
-  --workers N     processes serving the port (node:cluster); quotas stay exact across them`;
+import { serveUsage } from './usage-text.js';
 
 /** Resolves when the server is listening; the process then lives until a signal stops it. */
-export async function serveCommand(argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: { config: { type: 'string' }, port: { type: 'string' }, workers: { type: 'string' } } });
+export async function serveCommand(argv: string[]): Promise<number | undefined> {
+  const parsed = parseCommand(argv, { port: { type: 'string' }, workers: { type: 'string' } }, serveUsage);
+  if (parsed.help) {
+    process.stdout.write(`${serveUsage}\n`);
+    return 0;
+  }
+  if (parsed.positionals.length > 0) throw new UsageError(`unexpected argument "${parsed.positionals[0]}"`, serveUsage);
+  const values = parsed.values as Record<string, string | undefined>;
   const configPath = configPathFrom(values.config);
   const config = loadConfigFile(configPath);
   const portText = values.port ?? process.env.PORT;
@@ -35,11 +36,15 @@ export async function serveCommand(argv: string[]): Promise<void> {
   }
   if (workers > 1 && cluster.isPrimary) {
     runPrimary(config, workers, configPath);
-    return;
+    return undefined;
   }
   const gateway = await startGateway(config, {
     port,
     ...(cluster.isWorker ? { syncConfig: false, quotaBackend: config.redis ? undefined : new IpcQuotaBackend() } : {}),
+  }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EADDRINUSE') throw error;
+    const address = `${config.server.host}:${port ?? config.server.port}`;
+    throw new CommandError(`${address} is already in use (another Tollgate?): stop it, or choose another port with --port N or PORT=N`);
   });
   if (cluster.isWorker) {
     const registry = gateway.services.observability.registry;
@@ -73,4 +78,5 @@ export async function serveCommand(argv: string[]): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  return undefined;
 }

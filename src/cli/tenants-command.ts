@@ -2,21 +2,24 @@
  * @module cli/tenants-command
  * `tollgate tenants list | show ID | create ID [options] | update ID [options] | delete ID`
  */
-import { parseArgs } from 'node:util';
 import { createTenantSchema, updateTenantSchema } from '../admin/admin-schemas.js';
 import { presentKey, presentTenant } from '../admin/present.js';
-import { openCliContext, listOption, printJson, UsageError } from './cli-context.js';
+import { unknownModelProblems } from '../models/known-models.js';
+import { CommandError, listOption, openCliContext, parseCommand, parseOptions, printJson, UsageError, wholeNumberOption, type CliContext } from './cli-context.js';
 
-export const tenantsUsage = `tollgate tenants list
-tollgate tenants show ID
-tollgate tenants create ID [--time-zone ZONE] [--models a,b] [--unpriced reject|allow]
-                           [--requests-per-minute N] [--tokens-per-minute N] [--tokens-per-day N]
-                           [--cost-per-day-usd X] [--cost-per-month-usd X] [--concurrent-requests N]
-tollgate tenants update ID [same options as create]
-tollgate tenants delete ID`;
+export const tenantsUsage = `tollgate tenants list                      every tenant, as JSON
+tollgate tenants show ID                   one tenant with its keys
+tollgate tenants create ID [options]       a new tenant (the options below)
+tollgate tenants update ID [options]       change the options given; the others stay
+tollgate tenants delete ID                 delete a tenant and its keys (its ledger rows stay)
+  --models a,b                  the public model names the tenant may use (default: every model)
+  --time-zone ZONE              IANA zone of its daily and monthly windows (default: UTC)
+  --unpriced reject|allow       calls to models without a price (default: reject with a money quota)
+  --requests-per-minute N       --tokens-per-minute N       --tokens-per-day N
+  --cost-per-day-usd X          --cost-per-month-usd X      --concurrent-requests N
+  --config PATH                 configuration file (default: $TOLLGATE_CONFIG, else ./tollgate.yaml)`;
 
 const tenantOptions = {
-  config: { type: 'string' },
   'time-zone': { type: 'string' },
   models: { type: 'string' },
   unpriced: { type: 'string' },
@@ -28,76 +31,112 @@ const tenantOptions = {
   'concurrent-requests': { type: 'string' },
 } as const;
 
+type Values = Record<string, string | boolean | undefined>;
+
 export function tenantsCommand(argv: string[]): number {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: tenantOptions });
-  const [action, id] = positionals;
-  const cli = openCliContext(values.config);
+  const { values, positionals, help } = parseCommand(argv, tenantOptions, tenantsUsage);
+  if (help) {
+    process.stdout.write(`${tenantsUsage}\n`);
+    return 0;
+  }
+  const [action, id, ...extra] = positionals;
+  if (!['list', 'show', 'create', 'update', 'delete'].includes(action ?? '')) {
+    throw new UsageError(action ? `unknown action "${action}"` : 'an action is required', tenantsUsage);
+  }
+  if (action !== 'list' && !id) throw new UsageError(`tenants ${action} needs a tenant ID`, tenantsUsage);
+  if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`, tenantsUsage);
+  const cli = openCliContext(values.config as string | undefined);
   try {
-    switch (action) {
-      case 'list':
-        printJson(cli.keyStore.listTenants().map(presentTenant));
-        return 0;
-      case 'show': {
-        const tenant = id ? cli.keyStore.tenant(id) : undefined;
-        if (!tenant) throw new UsageError(`no tenant "${id ?? ''}"`);
-        printJson({ ...presentTenant(tenant), keys: cli.keyStore.listKeys(tenant.id).map((key) => presentKey(key)) });
-        return 0;
-      }
-      case 'create': {
-        const input = parseOrExplain(createTenantSchema, { id, ...tenantFields(values) });
-        if (cli.keyStore.tenant(input.id)) throw new UsageError(`tenant "${input.id}" already exists`);
-        const created = presentTenant(cli.keyStore.createTenant(input));
-        cli.audit({ action: 'tenant.create', targetType: 'tenant', targetId: input.id, after: created });
-        printJson(created);
-        return 0;
-      }
-      case 'update': {
-        if (!id || !cli.keyStore.tenant(id)) throw new UsageError(`no tenant "${id ?? ''}"`);
-        const patch = parseOrExplain(updateTenantSchema, tenantFields(values));
-        const before = presentTenant(cli.keyStore.tenant(id)!);
-        const updated = presentTenant(cli.keyStore.updateTenant(id, patch)!);
-        cli.audit({ action: 'tenant.update', targetType: 'tenant', targetId: id, before, after: updated });
-        printJson(updated);
-        return 0;
-      }
-      case 'delete': {
-        const existing = id ? cli.keyStore.tenant(id) : undefined;
-        const before = existing ? { ...presentTenant(existing), keys: cli.keyStore.listKeys(existing.id).map((key) => presentKey(key)) } : null;
-        if (!id || !cli.keyStore.deleteTenant(id)) throw new UsageError(`no tenant "${id ?? ''}"`);
-        cli.audit({ action: 'tenant.delete', targetType: 'tenant', targetId: id, before });
-        printJson({ id, deleted: true });
-        return 0;
-      }
-      default:
-        throw new UsageError(`unknown action "${action ?? ''}"`);
-    }
+    return runAction(cli, action, id, values);
   } finally {
     cli.close();
   }
 }
 
-function tenantFields(values: Record<string, string | undefined>) {
-  const number = (name: string) => (values[name] === undefined ? undefined : Number(values[name]));
+function runAction(cli: CliContext, action: string, id: string, values: Values): number {
+  switch (action) {
+    case 'list':
+      printJson(cli.keyStore.listTenants().map(presentTenant));
+      return 0;
+    case 'show': {
+      const tenant = existingTenant(cli, id);
+      printJson({ ...presentTenant(tenant), keys: cli.keyStore.listKeys(tenant.id).map((key) => presentKey(key)) });
+      return 0;
+    }
+    case 'create': {
+      const input = parseOptions(createTenantSchema, { id, ...tenantFields(values) }, optionFor);
+      checkModels(cli, input.models);
+      if (cli.keyStore.tenant(input.id)) throw new CommandError(`tenant "${input.id}" already exists`);
+      const created = presentTenant(cli.keyStore.createTenant(input));
+      cli.audit({ action: 'tenant.create', targetType: 'tenant', targetId: input.id, after: created });
+      printJson(created);
+      return 0;
+    }
+    case 'update': {
+      const before = presentTenant(existingTenant(cli, id));
+      const patch = parseOptions(updateTenantSchema, tenantFields(values), optionFor);
+      checkModels(cli, patch.models);
+      const updated = presentTenant(cli.keyStore.updateTenant(id, patch)!);
+      cli.audit({ action: 'tenant.update', targetType: 'tenant', targetId: id, before, after: updated });
+      printJson(updated);
+      return 0;
+    }
+    default: {
+      const existing = existingTenant(cli, id);
+      const before = { ...presentTenant(existing), keys: cli.keyStore.listKeys(existing.id).map((key) => presentKey(key)) };
+      cli.keyStore.deleteTenant(id);
+      cli.audit({ action: 'tenant.delete', targetType: 'tenant', targetId: id, before });
+      printJson({ id, deleted: true });
+      return 0;
+    }
+  }
+}
+
+function existingTenant(cli: CliContext, id: string) {
+  const tenant = cli.keyStore.tenant(id);
+  if (!tenant) throw new CommandError(`no tenant "${id}" (\`tollgate tenants list\` shows them)`);
+  return tenant;
+}
+
+/** `--models` must name models the configuration serves. */
+export function checkModels(cli: CliContext, models: readonly string[] | null | undefined): void {
+  const problems = unknownModelProblems(cli.config, models, 'models', '"');
+  if (problems.length > 0) throw new CommandError(problems.map(({ problem }) => `--models ${problem}`).join('\n'));
+}
+
+function tenantFields(values: Values) {
+  const text = (name: string) => values[name] as string | undefined;
   const quotas = Object.fromEntries(
     Object.entries({
-      requestsPerMinute: number('requests-per-minute'),
-      tokensPerMinute: number('tokens-per-minute'),
-      tokensPerDay: number('tokens-per-day'),
-      costPerDayUsd: values['cost-per-day-usd'],
-      costPerMonthUsd: values['cost-per-month-usd'],
-      concurrentRequests: number('concurrent-requests'),
+      requestsPerMinute: wholeNumberOption('requests-per-minute', text('requests-per-minute'), tenantsUsage),
+      tokensPerMinute: wholeNumberOption('tokens-per-minute', text('tokens-per-minute'), tenantsUsage),
+      tokensPerDay: wholeNumberOption('tokens-per-day', text('tokens-per-day'), tenantsUsage),
+      costPerDayUsd: text('cost-per-day-usd'),
+      costPerMonthUsd: text('cost-per-month-usd'),
+      concurrentRequests: wholeNumberOption('concurrent-requests', text('concurrent-requests'), tenantsUsage),
     }).filter(([, value]) => value !== undefined),
   );
   return {
     ...(Object.keys(quotas).length > 0 ? { quotas } : {}),
-    ...(values.models !== undefined ? { models: listOption(values.models) } : {}),
-    ...(values['time-zone'] !== undefined ? { timeZone: values['time-zone'] } : {}),
-    ...(values.unpriced !== undefined ? { unpricedModels: values.unpriced } : {}),
+    ...(values.models !== undefined ? { models: listOption(text('models')) } : {}),
+    ...(values['time-zone'] !== undefined ? { timeZone: text('time-zone') } : {}),
+    ...(values.unpriced !== undefined ? { unpricedModels: text('unpriced') } : {}),
   };
 }
 
-export function parseOrExplain<T>(schema: { safeParse(value: unknown): { success: true; data: T } | { success: false; error: { issues: Array<{ path: PropertyKey[]; message: string }> } } }, value: unknown): T {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  throw new UsageError(result.error.issues.map((issue) => `${issue.path.map(String).join('.') || 'input'}: ${issue.message}`).join('\n'));
+const optionNames: Record<string, string> = {
+  id: 'ID',
+  timeZone: '--time-zone',
+  unpricedModels: '--unpriced',
+  'quotas.requestsPerMinute': '--requests-per-minute',
+  'quotas.tokensPerMinute': '--tokens-per-minute',
+  'quotas.tokensPerDay': '--tokens-per-day',
+  'quotas.costPerDayUsd': '--cost-per-day-usd',
+  'quotas.costPerMonthUsd': '--cost-per-month-usd',
+  'quotas.concurrentRequests': '--concurrent-requests',
+};
+
+function optionFor(field: string): string {
+  if (field.startsWith('models')) return '--models';
+  return optionNames[field] ?? (field || 'options');
 }

@@ -46,17 +46,17 @@ models:
 `);
     expect(problems).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/^server\.port: .*number/),
-        'server: unknown key "colour"',
-        'providers.x: unknown key "latencyMS"',
-        expect.stringMatching(/^providers\.y\.type: .*'openai'.*'mock'/),
+        'server.port: must be a number, not the string "eighty"',
+        'server: has an unknown key "colour". Allowed: port, host, bodyLimitBytes, shutdownGraceMs',
+        'providers.x: has an unknown key "latencyMS". Did you mean "latencyMs"? Allowed: type, latencyMs, chunkDelayMs, chunks, promptTokens, completionTokens, directModels',
+        'providers.y.type: must be one of "openai", "openai-compatible", "azure-openai", "anthropic", "gemini", "mock" (got "telepathy")',
       ]),
     );
   });
 
   it('names a model whose provider is not configured', () => {
     expect(problemsOf('providers: { a: { type: mock } }\nmodels: { m: { provider: b, model: x } }')).toEqual([
-      'models.m.provider: names provider "b", which is not configured (configured: a)',
+      'models.m.provider: names the provider "b", which is not configured. Configured providers: a.',
     ]);
   });
 

@@ -2,12 +2,15 @@
  * @module config/load-config
  * Reads the YAML configuration, fills in environment variables and validates it. Every problem is
  * collected into one `ConfigError` whose message names each path and what is allowed there, so the
- * operator fixes them all in one go; the CLI prints it and exits non-zero.
+ * operator fixes them all in one go; the CLI prints it and exits non-zero. Relative paths in a file
+ * are taken relative to the file's folder (`resolve-paths.ts`).
  */
 import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
-import type { z } from 'zod';
 import { configSchema, type TollgateConfig } from '../../schemas/config.js';
+import { describeZodIssues, formatProblemLines } from '../errors/zod-issues.js';
+import { referenceProblems } from './check-references.js';
+import { resolveConfigPaths } from './resolve-paths.js';
 import { interpolateEnv, type MissingVariable } from './interpolate-env.js';
 
 export class ConfigError extends Error {
@@ -27,7 +30,7 @@ export function loadConfigFile(path: string, environment: NodeJS.ProcessEnv = pr
   } catch (error) {
     throw new ConfigError(path, [`cannot read the file: ${(error as Error).message}`]);
   }
-  return parseConfigText(text, path, environment);
+  return resolveConfigPaths(parseConfigText(text, path, environment), path);
 }
 
 export function parseConfigText(text: string, source: string, environment: NodeJS.ProcessEnv = process.env): TollgateConfig {
@@ -48,16 +51,9 @@ export function parseConfigText(text: string, source: string, environment: NodeJ
 
 export function validateConfig(raw: unknown, source = 'configuration'): TollgateConfig {
   const result = configSchema.safeParse(raw);
-  if (!result.success) throw new ConfigError(source, result.error.issues.map(describeIssue));
+  const problems = result.success ? [] : formatProblemLines(describeZodIssues(result.error.issues, raw, configSchema));
+  // Cross-references are checked on the raw document even when its shape is wrong, so one run lists everything.
+  problems.push(...referenceProblems(raw));
+  if (problems.length > 0 || !result.success) throw new ConfigError(source, problems);
   return result.data;
-}
-
-function describeIssue(issue: z.core.$ZodIssue): string {
-  const path = issue.path.length > 0 ? issue.path.map(String).join('.') : '(root)';
-  switch (issue.code) {
-    case 'unrecognized_keys':
-      return `${path}: unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((key) => `"${key}"`).join(', ')}`;
-    default:
-      return `${path}: ${issue.message}`;
-  }
 }

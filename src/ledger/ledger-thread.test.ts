@@ -41,6 +41,19 @@ describe('LedgerThread', () => {
     expect(rollups).toEqual({ requests: 2_500, cost: 2_500_000 });
   });
 
+  it('has written every row appended before `written()` resolves, long before its flush interval', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'tollgate-ledger-thread-')), 'ledger.db');
+    openDatabase(path).$client.close();
+    const ledger = new LedgerThread({ path, flushMs: 60_000, batchSize: 10_000 });
+    for (let index = 0; index < 3; index++) ledger.append(row(index));
+    await ledger.written(30_000);
+    const database = new Database(path, { readonly: true });
+    const { count } = database.prepare('select count(*) as count from calls').get() as { count: number };
+    database.close();
+    await ledger.close();
+    expect(count).toBe(3);
+  });
+
   it('rejects close when its thread cannot run', async () => {
     const ledger = new LedgerThread({ path: '/nonexistent-folder/\u0000/ledger.db', flushMs: 50, batchSize: 100 });
     ledger.append(row(1));

@@ -55,6 +55,8 @@ export class LedgerThread {
   private closing: Promise<void> | undefined;
   private exited = false;
   private threadStats: Omit<LedgerThreadStats, 'type' | 'flushes'> = { pending: 0, spooled: 0, dropped: 0 };
+  private nextSyncId = 1;
+  private readonly syncs = new Map<number, () => void>();
 
   constructor(private readonly options: LedgerThreadOptions) {
     this.worker = startModuleWorker(
@@ -63,22 +65,54 @@ export class LedgerThread {
       { maxYoungGenerationSizeMb: threadYoungGenerationMb },
     );
     this.journal = options.journal === undefined ? undefined : new LedgerJournal(options.journal);
-    this.worker.on('message', (message: LedgerThreadReply) => {
-      if (message.type === 'written') this.journal?.written(message.batch);
-    });
+    this.worker.on('message', (message: LedgerThreadReply | LedgerThreadStats) => this.received(message));
     this.worker.on('error', (error) => logger.error('ledger thread failed', { error: String(error) }));
-    this.worker.on('message', (message: LedgerThreadStats | { type: string }) => {
-      if (message.type !== 'stats') return;
-      const stats = message as LedgerThreadStats;
-      this.threadStats = { pending: stats.pending, spooled: stats.spooled, dropped: stats.dropped };
-      for (const [seconds, ok] of stats.flushes) this.options.onFlush?.(seconds, ok);
-    });
     this.worker.on('exit', (code) => {
       this.exited = true;
       if (!this.closing) logger.error('ledger thread exited unexpectedly', { code, pendingRows: this.pending.length });
     });
     this.timer = setInterval(() => this.flush(), Math.min(options.flushMs, handOverMs));
     this.timer.unref();
+  }
+
+  private received(message: LedgerThreadReply | LedgerThreadStats): void {
+    switch (message.type) {
+      case 'written':
+        this.journal?.written(message.batch);
+        return;
+      case 'synced':
+        this.syncs.get(message.id)?.();
+        this.syncs.delete(message.id);
+        return;
+      case 'stats':
+        this.threadStats = { pending: message.pending, spooled: message.spooled, dropped: message.dropped };
+        for (const [seconds, ok] of message.flushes) this.options.onFlush?.(seconds, ok);
+        return;
+      default:
+        // `closed` is awaited by close().
+        return;
+    }
+  }
+
+  /**
+   * Resolves once the rows appended so far are written (or after `timeoutMs`, whichever is first):
+   * the call log and usage reports wait for it, so a call that just ended is in the answer.
+   */
+  written(timeoutMs = 1_000): Promise<void> {
+    if (this.exited || this.closing) return Promise.resolve();
+    this.flush();
+    const id = this.nextSyncId++;
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        this.syncs.delete(id);
+        resolve();
+      }, timeoutMs);
+      this.syncs.set(id, () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      this.post({ type: 'sync', id });
+    });
   }
 
   get pendingRows(): number {

@@ -10,9 +10,10 @@ import { LedgerWriter } from './ledger-writer.js';
 import type { LedgerRow } from './types.js';
 
 /** Rows arrive as JSON lines (the journal's text), numbered by hand-over. */
-export type LedgerThreadMessage = { type: 'rows'; lines: string; batch: number } | { type: 'close' };
+export type LedgerThreadMessage = { type: 'rows'; lines: string; batch: number } | { type: 'sync'; id: number } | { type: 'close' };
 /** `written`: every hand-over up to `batch` is committed (or refused and logged). */
-export type LedgerThreadReply = { type: 'written'; batch: number } | { type: 'closed'; ok: boolean; error?: string; droppedRows?: number };
+/** `synced`: every row posted before the `sync` of that id is committed. */
+export type LedgerThreadReply = { type: 'written'; batch: number } | { type: 'synced'; id: number } | { type: 'closed'; ok: boolean; error?: string; droppedRows?: number };
 
 /** What the thread reports about itself once a second, for the metrics and `/readyz`. */
 export interface LedgerThreadStats {
@@ -58,6 +59,11 @@ parentPort!.on('message', (message: LedgerThreadMessage) => {
   if (message.type === 'rows') {
     for (const line of message.lines.split('\n')) writer.append(JSON.parse(line) as LedgerRow);
     received = message.batch;
+    return;
+  }
+  if (message.type === 'sync') {
+    writer.flush();
+    parentPort!.postMessage({ type: 'synced', id: message.id });
     return;
   }
   clearInterval(reporter);

@@ -148,6 +148,11 @@ export class LedgerWriter {
     this.drain(true);
   }
 
+  /** Writes what is queued now, for a reader that must see the calls just made (the call log). */
+  async written(): Promise<void> {
+    this.flush();
+  }
+
   /** Stops the timer and writes everything, retrying briefly; rejects if rows remain unwritten. */
   close(): Promise<void> {
     this.closing ??= this.closeOnce();

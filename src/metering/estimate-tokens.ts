@@ -71,6 +71,44 @@ export function promptTokenUpperBound(request: ChatCompletionRequest, options: P
   return tokens;
 }
 
+/**
+ * The same prompt as `promptTokenUpperBound` sees it, split into what needs a tokenizer (each
+ * piece of text) and what does not (overheads, media allowances): for `tight-token-bound.ts`,
+ * which counts the texts exactly when the cheap bound would refuse a call.
+ */
+export function chatPromptParts(request: ChatCompletionRequest, options: PromptBoundOptions = {}): PromptParts {
+  const imageTokens = options.imageTokens ?? defaultImageTokens;
+  const parts: PromptParts = { fixedTokens: tokensPerRequest, texts: [] };
+  walkChatPrompt(request, {
+    message: () => (parts.fixedTokens += tokensPerMessage),
+    text: (text) => parts.texts.push(text),
+    media: (part) => (parts.fixedTokens += mediaAllowance(part, imageTokens)),
+  });
+  if (request.tools?.length) parts.fixedTokens += toolsOverheadTokens;
+  if (request.response_format?.type === 'json_schema') parts.fixedTokens += responseFormatOverheadTokens;
+  return parts;
+}
+
+/** An embeddings request's parts: its strings to count, token ids as they are. */
+export function embeddingsPromptParts(request: EmbeddingsRequest): PromptParts {
+  const inputs: Array<string | number | number[]> = typeof request.input === 'string' ? [request.input] : request.input;
+  const parts: PromptParts = { fixedTokens: 0, texts: [] };
+  for (const input of inputs) {
+    if (typeof input === 'string') parts.texts.push(input);
+    else parts.fixedTokens += typeof input === 'number' ? 1 : input.length;
+  }
+  return parts;
+}
+
+export interface PromptParts {
+  /** Tokens that need no tokenizer: per-message and per-request overheads, media allowances, token ids. */
+  fixedTokens: number;
+  /** Each piece of text the model reads; each may also cost `tokensPerTextPiece`. */
+  texts: string[];
+}
+
+export { tokensPerTextPiece };
+
 /** An upper bound of an embeddings request's tokens: UTF-8 bytes per string, or the token ids given. */
 export function embeddingsTokenUpperBound(request: EmbeddingsRequest): number {
   const inputs: Array<string | number | number[]> = typeof request.input === 'string' ? [request.input] : request.input;

@@ -8,7 +8,8 @@ export { formatNanoUsd, formatPicoPerTokenAsUsdPerMillion, usdPerMillionToPicoPe
 export { costNanoUsd, worstCaseCostNanoUsd } from './cost.js';
 export { effectiveFromTime, InMemoryPriceBook, priceCatalogue, upstreamCandidates, type PriceBookSources } from './price-book.js';
 export { importPrices, type ImportPricesOptions, type ImportPricesResult } from './import-prices.js';
-export { chatPromptText, embeddingsTokenUpperBound, promptTokenUpperBound, type PromptBoundOptions } from './estimate-tokens.js';
+export { chatPromptParts, chatPromptText, embeddingsPromptParts, embeddingsTokenUpperBound, promptTokenUpperBound, type PromptBoundOptions, type PromptParts } from './estimate-tokens.js';
+export { tightPromptTokenBound, tokenizerMargin } from './tight-token-bound.js';
 export { countTokens, estimateUsage, warmUpTokenizer } from './count-tokens.js';
 export { TokenCounterThread, tokenCounterThread } from './token-counter-thread.js';
 export { generatedTextFromChunks, type GeneratedPart } from './generated-text.js';

@@ -14,7 +14,7 @@ import { deepFreeze } from './deep-freeze.js';
 import type { OpenApiDocument, Paths } from './openapi-types.js';
 import { packageVersion } from './package-version.js';
 import { adminPaths } from './paths-admin.js';
-import { openAiPaths } from './paths-openai.js';
+import { defaultExampleModel, openAiPaths, withExampleModel } from './paths-openai.js';
 import { protocolPaths } from './paths-protocols.js';
 import { adminPromptPaths, tenantPromptPaths } from './paths-prompts.js';
 import { servicePaths } from './paths-service.js';
@@ -27,6 +27,8 @@ export interface BuildOpenApiOptions {
   prompts: readonly PromptVersion[];
   /** `servers[0].url`; default `/`, the origin the document is served from. */
   serverUrl?: string;
+  /** The model the chat and embeddings examples name: one this gateway serves (default `demo`). */
+  exampleModel?: string;
 }
 
 const tags = deepFreeze([
@@ -85,7 +87,7 @@ export function buildOpenApiDocument(options: BuildOpenApiOptions): OpenApiDocum
     info,
     servers: [{ url: options.serverUrl ?? '/', description: 'This gateway' }],
     tags,
-    paths: { ...pathsBefore, ...promptPaths, ...pathsAfter },
+    paths: { ...withExampleModel(pathsBefore, options.exampleModel ?? defaultExampleModel), ...promptPaths, ...pathsAfter },
     components: { ...components, schemas: { ...components.schemas, ...promptSchemas } },
   };
 }

@@ -71,8 +71,8 @@ export function jsonResponse(description: string, schema: JsonSchema, headers: r
   return { description, headers: headerRefs(headers), content: { 'application/json': { schema } } };
 }
 
-export function jsonRequestBody(schema: JsonSchema, description?: string) {
-  return { required: true, ...(description ? { description } : {}), content: { 'application/json': { schema } } };
+export function jsonRequestBody(schema: JsonSchema, description?: string, example?: unknown) {
+  return { required: true, ...(description ? { description } : {}), content: { 'application/json': { schema, ...(example === undefined ? {} : { example }) } } };
 }
 
 export function pathParameter(name: string, description: string, schema: JsonSchema = { type: 'string' }) {

@@ -22,6 +22,28 @@ const chatStreamDescription = [
   'An upstream failure mid-stream ends the stream with `data: {"error": {...}}`.',
 ].join(' ');
 
+/** The model `/docs` "Try it out" sends unless the gateway says otherwise: the default configuration's. */
+export const defaultExampleModel = 'demo';
+
+/** Request examples that work when sent as they are, so "Try it out" answers instead of failing on `"model": "string"`. */
+export function chatExample(model: string) {
+  return { model, messages: [{ role: 'user', content: 'Hello, Tollgate!' }] };
+}
+
+export function embeddingsExample(model: string) {
+  return { model, input: 'Hello, Tollgate!' };
+}
+
+/** `paths` with the chat and embeddings examples naming `model` (a model this gateway serves). */
+export function withExampleModel(paths: Paths, model: string): Paths {
+  if (model === defaultExampleModel) return paths;
+  const withBodyExample = (path: string, example: unknown) => {
+    const operation = (paths[path] as { post: { requestBody: { content: Record<string, object> } } }).post;
+    return { ...paths[path], post: { ...operation, requestBody: { ...operation.requestBody, content: { 'application/json': { ...operation.requestBody.content['application/json'], example } } } } };
+  };
+  return { ...paths, '/v1/chat/completions': withBodyExample('/v1/chat/completions', chatExample(model)), '/v1/embeddings': withBodyExample('/v1/embeddings', embeddingsExample(model)) };
+}
+
 export function openAiPaths(): Paths {
   return {
     '/v1/chat/completions': {
@@ -31,7 +53,7 @@ export function openAiPaths(): Paths {
         summary: 'Create a chat completion',
         description: 'OpenAI-compatible chat for every configured provider, as JSON or, with `"stream": true`, as server-sent events.',
         security: security.tenant,
-        requestBody: jsonRequestBody(schemaRef('ChatCompletionRequest')),
+        requestBody: jsonRequestBody(schemaRef('ChatCompletionRequest'), undefined, chatExample(defaultExampleModel)),
         responses: {
           200: {
             description: 'The completion (JSON), or its chunks (`text/event-stream`) when `stream` is true.',
@@ -55,7 +77,7 @@ export function openAiPaths(): Paths {
         summary: 'Create embeddings',
         description: 'For providers with an embeddings API (OpenAI, Azure OpenAI, OpenAI-compatible, Gemini, mock); others answer 400.',
         security: security.tenant,
-        requestBody: jsonRequestBody(schemaRef('EmbeddingsRequest')),
+        requestBody: jsonRequestBody(schemaRef('EmbeddingsRequest'), undefined, embeddingsExample(defaultExampleModel)),
         responses: {
           200: jsonResponse('The embeddings.', schemaRef('EmbeddingsResponse'), meteredHeaders),
           ...errorResponses(modelCallErrors),

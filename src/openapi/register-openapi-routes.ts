@@ -25,7 +25,9 @@ export interface OpenApiRouteOptions {
 
 export function registerOpenApiRoutes(app: Hono<GatewayEnv>, options: OpenApiRouteOptions): void {
   app.get('/openapi.json', (context) => {
-    const document = buildOpenApiDocument({ prompts: options.visiblePrompts(context), serverUrl: options.serverUrl });
+    // "Try it out" examples name a model this gateway serves: the first configured one.
+    const exampleModel = context.get('gateway').models.list()[0]?.id;
+    const document = buildOpenApiDocument({ prompts: options.visiblePrompts(context), serverUrl: options.serverUrl, exampleModel });
     return context.json(document, 200, { 'cache-control': 'private, no-cache', vary: 'authorization, x-api-key' });
   });
 

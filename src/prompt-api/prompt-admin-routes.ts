@@ -24,7 +24,7 @@ export function registerPromptAdminRoutes(app: Hono<GatewayEnv>): void {
     if (caller.kind === 'operator' && typeof owner === 'string' && !services.keyStore.tenant(owner)) {
       throw new GatewayError(400, `No tenant \`${owner}\` to own the prompt.`, { code: 'tenant_not_found', param: 'owner' });
     }
-    const definition = publishPrompt({ database: services.database, catalog: services.prompts.library, models: services.models }, caller, body);
+    const definition = publishPrompt({ database: services.database, catalog: services.prompts.library, config: services.config }, caller, body);
     services.prompts.library.reloadDatabase();
     return context.json(definition, 201);
   });

@@ -33,7 +33,8 @@ export function promptStreamResponse(parts: AsyncIterable<ChatStreamPart>, conte
   const forwarded = new ForwardedSample();
   let usage: NormalizedUsage | null = null;
   let output = '';
-  let model = request.model;
+  // The prompt's own model name, as every answer shows the name the call asked for.
+  const model = definition.model;
   /** Settles the call; resolves to the cost header value and the usage it was billed for. */
   const finish = async (outcome: 'completed' | 'failed' | 'client_closed', error?: GatewayError) => {
     const settled = await streamOutcome(request, { outcome, usage, error, forwarded: forwarded.parts, outputScale: forwarded.outputScale, nothingForwarded: forwarded.empty });
@@ -50,7 +51,6 @@ export function promptStreamResponse(parts: AsyncIterable<ChatStreamPart>, conte
         usage = part.usage;
         return undefined;
       }
-      if (part.type === 'chunk') model = part.chunk.model;
       const text = generatedTextFromChunks([part]);
       forwarded.add(part, text.length);
       if (!text) return undefined;

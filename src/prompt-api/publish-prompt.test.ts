@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { validateConfig } from '../config/load-config.js';
-import { ModelRegistry } from '../models/model-registry.js';
 import type { PromptCatalog } from '../prompts/types.js';
 import { openConnection } from '../storage/connection.js';
 import { openDatabase, type TollgateDatabase } from '../storage/database.js';
@@ -21,10 +20,7 @@ const definition = {
   messages: [{ role: 'user', content: '{{text}}' }],
 };
 
-const models = new ModelRegistry(
-  validateConfig({ providers: { demo: { type: 'mock' } }, models: { demo: { provider: 'demo', model: 'lorem' } } }, 'test'),
-  new Map([['demo', { name: 'demo', type: 'mock', chat: async () => { throw new Error('unused'); }, streamChat: async () => { throw new Error('unused'); } }]]),
-);
+const config = validateConfig({ providers: { demo: { type: 'mock' } }, models: { demo: { provider: 'demo', model: 'lorem' } } }, 'test');
 
 function fileDatabase(): { database: TollgateDatabase; path: string } {
   const path = join(mkdtempSync(join(tmpdir(), 'tollgate-publish-')), 'tollgate.db');
@@ -62,7 +58,7 @@ describe('publishPrompt', () => {
       },
     };
     for (let round = 1; round <= 5; round++) {
-      const published = publishPrompt({ database, catalog, models }, { kind: 'operator', key: null, role: 'admin' }, { ...definition });
+      const published = publishPrompt({ database, catalog, config }, { kind: 'operator', key: null, role: 'admin' }, { ...definition });
       expect(published.version).toBe(round);
     }
     expect(ledgerWaits).toBe(5);

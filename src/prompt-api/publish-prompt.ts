@@ -10,7 +10,7 @@ import type { Caller } from '../auth/authenticate.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import { checkPromptDefinition } from '../prompts/check-definition.js';
 import type { PromptCatalog } from '../prompts/types.js';
-import type { ModelRegistry } from '../models/model-registry.js';
+import { unknownModelProblem, type ModelConfigView } from '../models/known-models.js';
 import type { TollgateDatabase } from '../storage/database.js';
 import { promptVersions } from '../storage/schema.js';
 import { writeTransaction } from '../storage/write-transaction.js';
@@ -18,7 +18,8 @@ import { writeTransaction } from '../storage/write-transaction.js';
 export interface PublishContext {
   database: TollgateDatabase;
   catalog: PromptCatalog;
-  models: ModelRegistry;
+  /** The served models, which a published prompt's `model` must name. */
+  config: ModelConfigView;
 }
 
 export function publishPrompt(context: PublishContext, caller: Caller, body: unknown): PromptDefinition {
@@ -39,11 +40,10 @@ export function publishPrompt(context: PublishContext, caller: Caller, body: unk
       param: 'name',
     });
   }
-  const check = checkPromptDefinition({ ...raw, version: 1, owner, deprecated: false });
+  const check = checkPromptDefinition({ ...raw, version: 1, owner, deprecated: false }, { modelProblem: (model) => unknownModelProblem(context.config, model) });
   if (!check.ok) {
     throw new GatewayError(400, `Invalid prompt: ${check.problems.join('; ')}`, { code: 'invalid_prompt', param: firstParam(check.problems) });
   }
-  context.models.resolve(check.definition.model);
   // Read the highest version and insert the next under one write lock (see write-transaction.ts).
   return writeTransaction(context.database, (transaction) => {
     const stored = transaction

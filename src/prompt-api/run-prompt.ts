@@ -66,13 +66,13 @@ async function answerOnce(call: ChatCall, request: ChatCompletionRequest, versio
   const firstUsage = await usageOfResult(request, first);
   if (definition.output.type === 'text') {
     const cost = call.metered.complete({ status: 200, ...firstUsage });
-    return promptJsonResponse(definition, first, textOf(first), firstUsage.usage, cost, headers);
+    return promptJsonResponse(definition, textOf(first), firstUsage.usage, cost, headers);
   }
   const firstText = textOf(first);
   const firstCheck = checkJson(version, firstText);
   if (firstCheck.ok) {
     const cost = call.metered.complete({ status: 200, ...firstUsage });
-    return promptJsonResponse(definition, first, firstCheck.value, firstUsage.usage, cost, headers);
+    return promptJsonResponse(definition, firstCheck.value, firstUsage.usage, cost, headers);
   }
   // One repair attempt: show the model its answer and what was wrong with it.
   const repairRequest = { ...request, messages: [...request.messages, ...repairMessages(firstText, firstCheck.errors)] };
@@ -97,7 +97,7 @@ async function answerOnce(call: ChatCall, request: ChatCompletionRequest, versio
     );
   }
   const cost = call.metered.complete({ status: 200, usage, estimated });
-  return promptJsonResponse(definition, second, secondCheck.value, usage, cost, headers);
+  return promptJsonResponse(definition, secondCheck.value, usage, cost, headers);
 }
 
 /** The chat request a prompt becomes: its model and parameters, and native structured output for JSON. */
@@ -183,15 +183,15 @@ export function promptAnswer(definition: PromptDefinition, model: string, output
   };
 }
 
+/** The answer names the prompt's own model (the public name it calls), like every answer (see `server/public-model.ts`). */
 function promptJsonResponse(
   definition: PromptDefinition,
-  result: ChatResult,
   output: unknown,
   usage: NormalizedUsage,
   cost: string,
   headers: Record<string, string>,
 ): Response {
-  return new Response(JSON.stringify(promptAnswer(definition, result.completion.model, output, usage, cost)), {
+  return new Response(JSON.stringify(promptAnswer(definition, definition.model, output, usage, cost)), {
     headers: { 'content-type': 'application/json', ...headers, [costHeader]: cost },
   });
 }

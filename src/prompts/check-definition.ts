@@ -6,12 +6,17 @@
  * placeholder names an input property, no unsupported template tags, both schemas compile, and
  * the examples satisfy them. Compiling here also fills the validator cache used per request.
  */
-import type { z } from 'zod';
 import { promptDefinitionSchema, type PromptDefinition } from '../../schemas/prompt-file.js';
+import { describeZodIssues, formatProblemLines } from '../errors/zod-issues.js';
 import { placeholdersOf, unsupportedTagsOf } from './placeholders.js';
 import { definitionLimitProblems } from './definition-limits.js';
 import { compiledPrompt, SchemaCompileError, type CompiledPrompt } from './schema-compiler.js';
 import { describeSchemaErrors, formatFieldProblems } from './schema-errors.js';
+
+export interface PromptCheckOptions {
+  /** Why a model name is not served by this gateway (see `models/known-models.ts`); undefined when it is. */
+  modelProblem?: (model: string) => string | undefined;
+}
 
 export type PromptDefinitionCheck =
   | { ok: true; definition: PromptDefinition }
@@ -25,13 +30,15 @@ export type PromptDefinitionCheck =
  * const check = checkPromptDefinition(body);
  * if (!check.ok) throw badRequest(check.problems.join('; '), null, 'invalid_prompt');
  */
-export function checkPromptDefinition(raw: unknown): PromptDefinitionCheck {
+export function checkPromptDefinition(raw: unknown, options: PromptCheckOptions = {}): PromptDefinitionCheck {
   const tooLarge = definitionLimitProblems(raw);
   if (tooLarge.length > 0) return { ok: false, problems: tooLarge };
   const parsed = promptDefinitionSchema.safeParse(raw);
-  if (!parsed.success) return { ok: false, problems: parsed.error.issues.map(describeIssue) };
+  if (!parsed.success) return { ok: false, problems: formatProblemLines(describeZodIssues(parsed.error.issues, raw, promptDefinitionSchema)) };
   const definition = parsed.data;
   const problems = placeholderProblems(definition);
+  const modelProblem = options.modelProblem?.(definition.model);
+  if (modelProblem) problems.unshift(`model: ${modelProblem}`);
   let compiled: CompiledPrompt | undefined;
   try {
     compiled = compiledPrompt(definition);
@@ -80,14 +87,6 @@ function exampleProblems(definition: PromptDefinition, compiled: CompiledPrompt)
     }
   });
   return problems;
-}
-
-function describeIssue(issue: z.core.$ZodIssue): string {
-  const path = issue.path.length > 0 ? issue.path.map(String).join('.') : '(root)';
-  if (issue.code === 'unrecognized_keys') {
-    return `${path}: unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((key) => `"${key}"`).join(', ')}`;
-  }
-  return `${path}: ${issue.message}`;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

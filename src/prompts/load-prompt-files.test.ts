@@ -62,8 +62,8 @@ describe('loadPromptFiles', () => {
     it('reports format errors with their path in the file', () => {
       const path = folder.write('bad.yaml', promptFile({ temprature: 1, messages: [{ role: 'robot', content: 'Hi' }], version: 0 }));
       const message = problemOf(path);
-      expect(message).toContain('(root): unknown key "temprature"');
-      expect(message).toContain('messages.0.role:');
+      expect(message).toContain('(root): has an unknown key "temprature". Allowed: name, version');
+      expect(message).toContain('messages[0].role: must be one of "system", "user", "assistant" (got "robot")');
       expect(message).toContain('version:');
     });
 

@@ -9,7 +9,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { parseDocument } from 'yaml';
-import { checkPromptDefinition } from './check-definition.js';
+import { checkPromptDefinition, type PromptCheckOptions } from './check-definition.js';
 import type { PromptLoadProblem, PromptVersion } from './types.js';
 
 /** Larger files are refused unread: a prompt is a few kilobytes. */
@@ -25,7 +25,7 @@ export interface PromptFilesLoad {
  * const { versions, problems } = loadPromptFiles('prompts');
  * for (const problem of problems) console.error(`${problem.path}: ${problem.message}`);
  */
-export function loadPromptFiles(folder: string): PromptFilesLoad {
+export function loadPromptFiles(folder: string, options: PromptCheckOptions = {}): PromptFilesLoad {
   let paths: string[];
   try {
     paths = promptFilePaths(folder);
@@ -35,7 +35,7 @@ export function loadPromptFiles(folder: string): PromptFilesLoad {
   const versions: PromptVersion[] = [];
   const problems: PromptLoadProblem[] = [];
   for (const path of paths) {
-    const loaded = loadPromptFile(path);
+    const loaded = loadPromptFile(path, options);
     if ('version' in loaded) versions.push(loaded.version);
     else problems.push({ path, message: loaded.problems.join('; ') });
   }
@@ -43,7 +43,7 @@ export function loadPromptFiles(folder: string): PromptFilesLoad {
 }
 
 /** One file, checked on its own (duplicates across files are `loadPromptFiles`' concern). */
-export function loadPromptFile(path: string): { version: PromptVersion } | { problems: string[] } {
+export function loadPromptFile(path: string, options: PromptCheckOptions = {}): { version: PromptVersion } | { problems: string[] } {
   let text: string;
   let modifiedAt: number;
   try {
@@ -64,7 +64,7 @@ export function loadPromptFile(path: string): { version: PromptVersion } | { pro
     // An undefined alias, or aliases expanding too far (the "billion laughs").
     return { problems: [`YAML: ${(error as Error).message}`] };
   }
-  const check = checkPromptDefinition(raw);
+  const check = checkPromptDefinition(raw, options);
   if (!check.ok) return { problems: check.problems };
   // `deprecated: true` in a file dates the deprecation to the file's last change.
   const deprecatedAt = check.definition.deprecated ? modifiedAt : null;

@@ -21,7 +21,7 @@ import type { PromptDefinition } from '../../schemas/prompt-file.js';
 import { logger } from '../logging/logger.js';
 import type { TollgateDatabase } from '../storage/database.js';
 import { promptVersions } from '../storage/schema.js';
-import { checkPromptDefinition } from './check-definition.js';
+import { checkPromptDefinition, type PromptCheckOptions } from './check-definition.js';
 import { loadPromptFiles } from './load-prompt-files.js';
 import type { PromptCatalog, PromptLoadProblem, PromptVersion } from './types.js';
 
@@ -30,6 +30,8 @@ export interface PromptLibraryOptions {
   database?: TollgateDatabase;
   /** Quiet time after the last file event before the folder is re-scanned. Default 100 ms. */
   debounceMs?: number;
+  /** Refuses prompt files naming a model the gateway does not serve (see `models/known-models.ts`). */
+  modelProblem?: PromptCheckOptions['modelProblem'];
 }
 
 export interface PromptLibraryChange {
@@ -76,6 +78,7 @@ const rowColumns = {
 export class PromptLibrary implements PromptCatalog {
   readonly #database: TollgateDatabase | undefined;
   readonly #debounceMs: number;
+  readonly #checkOptions: PromptCheckOptions;
   readonly #listeners = new Set<PromptLibraryListener>();
   /** Served file versions by path, including the last good version of files now malformed. */
   #fileVersions = new Map<string, PromptVersion>();
@@ -93,6 +96,7 @@ export class PromptLibrary implements PromptCatalog {
   constructor(options: PromptLibraryOptions = {}) {
     this.#database = options.database;
     this.#debounceMs = options.debounceMs ?? 100;
+    this.#checkOptions = { modelProblem: options.modelProblem };
   }
 
   latest(name: string): PromptVersion | undefined {
@@ -126,7 +130,7 @@ export class PromptLibrary implements PromptCatalog {
 
   /** Scans `folder` once and replaces the file versions; returns the files' problems. */
   loadFiles(folder: string): PromptLoadProblem[] {
-    const { versions, problems } = loadPromptFiles(folder);
+    const { versions, problems } = loadPromptFiles(folder, this.#checkOptions);
     const served = new Map(versions.map((version) => [version.path ?? '', version]));
     const claimed = new Set(versions.map(versionKey));
     const reported = problems.map((problem) => {

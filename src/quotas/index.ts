@@ -22,8 +22,9 @@ export type { QuotaWindowState } from './quota-windows.js';
 export { counterKey } from './counter-plan.js';
 export { dayWindow, minuteWindow, monthWindow, msUntilReset, type QuotaWindow } from './windows.js';
 export { formatResetDuration } from './rate-limit-headers.js';
+export { largerThanLimitError, QuotaRefusal } from './quota-errors.js';
+export type { PlannedCounter } from './counter-plan.js';
 export { IpcQuotaBackend, serveQuotaIpc } from './ipc-backend.js';
-export { QuotaExceededError } from './quota-errors.js';
 
 /**
  * Redis when configured (shared by every gateway process), otherwise in-process counters. ioredis

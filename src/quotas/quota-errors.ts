@@ -21,9 +21,13 @@ export interface RefusalContext {
   rateLimitHeaders: Record<string, string>;
 }
 
-/** A 429 that names the limit that refused the call, for metrics (`tollgate_quota_refusals_total`). */
-export class QuotaExceededError extends GatewayError {
+/**
+ * A 429 from a quota window. `metric` says which kind of limit refused (a smaller demand can only
+ * help `tok` and `cost`); `refusal` names the limit for metrics (`tollgate_quota_refusals_total`).
+ */
+export class QuotaRefusal extends GatewayError {
   constructor(
+    readonly metric: PlannedCounter['metric'],
     message: string,
     options: ConstructorParameters<typeof GatewayError>[2],
     readonly refusal: { scope: string; limit: string; window: string },
@@ -41,15 +45,36 @@ const limitNames: Record<string, string> = {
   'conc:concurrency': 'concurrent_requests',
 };
 
-export function quotaExceededError(context: RefusalContext): GatewayError {
+export function quotaExceededError(context: RefusalContext): QuotaRefusal {
   const { counter, now } = context;
   const retryAfterSeconds = counter.kind === 'concurrency' ? 1 : Math.max(1, Math.ceil(msUntilReset(counter.window, now) / 1000));
   const headers = { ...context.rateLimitHeaders, 'retry-after': String(retryAfterSeconds) };
   const refusal = { scope: counter.scope, limit: limitNames[`${counter.metric}:${counter.kind}`] ?? counter.metric, window: counter.kind };
   if (counter.metric === 'cost') {
-    return new QuotaExceededError(moneyMessage(context), { type: 'insufficient_quota', code: 'insufficient_quota', headers }, refusal);
+    return new QuotaRefusal(counter.metric, moneyMessage(context), { type: 'insufficient_quota', code: 'insufficient_quota', headers }, refusal);
   }
-  return new QuotaExceededError(rateMessage(context), { type: 'rate_limit_error', code: 'rate_limit_exceeded', headers }, refusal);
+  return new QuotaRefusal(counter.metric, rateMessage(context), { type: 'rate_limit_error', code: 'rate_limit_exceeded', headers }, refusal);
+}
+
+/**
+ * A request whose worst case is larger than a whole window of a limit: no wait can admit it, so
+ * it is a 400 (which no SDK retries), without `Retry-After`, saying what to change.
+ */
+export function largerThanLimitError(counter: Pick<PlannedCounter, 'scope' | 'metric' | 'kind' | 'limit' | 'amount'>, tenantId: string, demand: { promptTokens: number; maxOutputTokens: number }): GatewayError {
+  const who = subjectName(counter, tenantId);
+  const per = counter.kind === 'minute' ? 'minute' : counter.kind === 'month' ? 'month' : 'day';
+  const parts = `a prompt of up to ${demand.promptTokens} tokens plus up to ${demand.maxOutputTokens} output tokens`;
+  const limit =
+    counter.metric === 'cost'
+      ? `a spending limit of ${formatUsd(counter.limit)} per ${per}, and this request may cost up to ${formatUsd(counter.amount)} (${parts})`
+      : `a limit of ${counter.limit} tokens per ${per}, and this request may use up to ${counter.amount} tokens (${parts})`;
+  const outputAlone = counter.metric === 'tok' && demand.maxOutputTokens >= counter.limit;
+  return new GatewayError(
+    400,
+    `This request can never fit: ${who} has ${limit}, more than a whole ${per} allows. Retrying will not help: ` +
+      `shorten the prompt or lower max_tokens, or ask for a higher limit.`,
+    { type: 'invalid_request_error', code: 'request_exceeds_limit', param: outputAlone ? 'max_tokens' : 'messages' },
+  );
 }
 
 export function backendUnavailableError(cause: unknown): GatewayError {
@@ -95,7 +120,7 @@ function rateMessage({ counter, current, tenantId, timeZone, now }: RefusalConte
   }
 }
 
-function subjectName(counter: PlannedCounter, tenantId: string): string {
+function subjectName(counter: Pick<PlannedCounter, 'scope'>, tenantId: string): string {
   return counter.scope === 'tenant' ? `tenant "${tenantId}"` : 'this API key';
 }
 

@@ -26,6 +26,17 @@ import type { QuotaActual, QuotaBackend, QuotaDemand, QuotaSubject, Reservation,
 
 export type FailurePolicy = 'failOpen' | 'failClosed';
 
+/** A token or money limit smaller than a request's whole worst case. */
+export type OversizedDemand = Pick<PlannedCounter, 'scope' | 'metric' | 'kind' | 'limit' | 'amount'>;
+
+/** The limits a single request can be too large for, longest-lived first (as `counter-plan.ts` orders them). */
+const windowLimits = [
+  { limit: 'costPerMonthNanoUsd', metric: 'cost', kind: 'month' },
+  { limit: 'costPerDayNanoUsd', metric: 'cost', kind: 'day' },
+  { limit: 'tokensPerDay', metric: 'tok', kind: 'day' },
+  { limit: 'tokensPerMinute', metric: 'tok', kind: 'minute' },
+] as const;
+
 export interface QuotaServiceOptions {
   failurePolicy: { rateLimits: FailurePolicy; money: FailurePolicy };
   /** Concurrency slots count for one to two buckets of this length (10 min): the leak safety net. */
@@ -68,6 +79,31 @@ export class QuotaService {
   /** Every configured window of the subject with what is used and left (`GET /v1/usage`). */
   windows(subject: QuotaSubject, now: number = Date.now()): Promise<QuotaWindowState[]> {
     return readQuotaWindows(this.backend, subject, now, this.planOptions);
+  }
+
+  /**
+   * The first token or money limit whose whole window is smaller than `demand` — a request no
+   * wait could admit — or undefined. Compares with the limits only: no window, no backend call.
+   */
+  largerThanLimit(subject: QuotaSubject, demand: QuotaDemand): OversizedDemand | undefined {
+    for (const { limit: name, metric, kind } of windowLimits) {
+      const amount = metric === 'tok' ? demand.tokens : demand.costNanoUsd;
+      const tenantLimit = subject.tenantLimits[name];
+      if (tenantLimit !== undefined && amount > tenantLimit) return { scope: 'tenant', metric, kind, limit: tenantLimit, amount };
+      const keyLimit = subject.keyLimits[name];
+      if (keyLimit !== undefined && amount > keyLimit) return { scope: 'key', metric, kind, limit: keyLimit, amount };
+    }
+    return undefined;
+  }
+
+  /** Reaches the backend now (Redis at start-up); why it could not, or undefined. */
+  probe(): Promise<string | undefined> {
+    return this.backend.probe?.() ?? Promise.resolve(undefined);
+  }
+
+  /** The backend's reachability, for `/readyz`; undefined for in-process counters. */
+  health(): { reachable: boolean; detail: string } | undefined {
+    return this.backend.health?.();
   }
 
   close(): Promise<void> {

@@ -36,6 +36,7 @@ export class RedisQuotaBackend implements QuotaBackend {
   private readonly connectionWarning = new ThrottledWarning('quota Redis connection error');
   private pendingReady: Promise<void> | undefined;
   private closed = false;
+  private lastError: string | undefined;
 
   constructor(options: RedisQuotaBackendOptions) {
     this.keyPrefix = options.keyPrefix;
@@ -55,7 +56,11 @@ export class RedisQuotaBackend implements QuotaBackend {
       retryStrategy: (attempt) => Math.min(attempt * 100, 2_000),
     });
     // Without a listener ioredis prints every connection error to the console.
-    redis.on('error', (error: Error) => this.connectionWarning.warn({ error: error.message }));
+    redis.on('error', (error: Error) => {
+      this.lastError = error.message;
+      this.connectionWarning.warn({ error: error.message });
+    });
+    redis.on('ready', () => (this.lastError = undefined));
     redis.defineCommand('quotaReserve', { lua: reserveScript });
     redis.defineCommand('quotaAdjust', { lua: adjustScript });
     this.redis = redis as Redis & QuotaScriptCommands;
@@ -87,6 +92,22 @@ export class RedisQuotaBackend implements QuotaBackend {
   async ping(): Promise<void> {
     await this.ensureReady();
     await this.redis.ping();
+  }
+
+  /** Connects and pings, so a Redis that is down at start-up is reported then, not on the first call. */
+  async probe(): Promise<string | undefined> {
+    try {
+      await this.ensureReady();
+      await this.redis.ping();
+      return undefined;
+    } catch (error) {
+      return this.lastError ?? (error as Error).message;
+    }
+  }
+
+  health(): { reachable: boolean; detail: string } {
+    const reachable = this.redis.status === 'ready';
+    return { reachable, detail: reachable ? 'ok' : `unreachable (${this.redis.status}${this.lastError ? `: ${this.lastError}` : ''})` };
   }
 
   async close(): Promise<void> {

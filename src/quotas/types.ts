@@ -79,5 +79,12 @@ export interface QuotaBackend {
   adjust(adjustments: Array<{ key: string; delta: number }>): Promise<void>;
   /** Current values, null for a counter that does not exist (never created, or expired). */
   read(keys: string[]): Promise<Array<number | null>>;
+  /**
+   * For backends that can be unreachable (Redis): tries to reach the store now and says why it
+   * could not (undefined when it answered). In-process backends leave it out: always reachable.
+   */
+  probe?(): Promise<string | undefined>;
+  /** For backends that can be unreachable: whether the store answers now, without a round trip. */
+  health?(): { reachable: boolean; detail: string };
   close(): Promise<void>;
 }

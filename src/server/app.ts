@@ -30,12 +30,14 @@ import { registerCompletions } from './routes/completions.js';
 import { registerAudio } from './routes/audio.js';
 import { registerImagesAndModerations } from './routes/images-and-moderations.js';
 import { registerFinanceRoutes } from '../reports/register-finance-routes.js';
+import { routeGuard } from './route-guard.js';
 
 /** Echo a caller's own request id only if it is short and plain, so it is safe to echo and log. */
 const acceptableClientRequestId = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export function createApp(services: GatewayServices): Hono<GatewayEnv> {
-  const app = new Hono<GatewayEnv>();
+  // strict: false serves `/v1/models/` as `/v1/models`.
+  const app = new Hono<GatewayEnv>({ strict: false });
 
   // Every call gets Tollgate's own unique id (it is the ledger row's key, so a caller reusing its
   // own id can never make two calls collide); a caller's `x-request-id` comes back as
@@ -50,6 +52,7 @@ export function createApp(services: GatewayServices): Hono<GatewayEnv> {
     if (clientRequestId && acceptableClientRequestId.test(clientRequestId)) context.res.headers.set('x-client-request-id', clientRequestId);
   });
 
+  app.use(routeGuard(app));
   app.use(observeRequests());
 
   registerHealth(app);

@@ -4,12 +4,14 @@
  * JSON, nested no deeper than `server.maxJsonDepth` and with no key repeated in one object
  * (`body-structure.ts`) — and validates it against a zod schema, answering failures the way
  * OpenAI does: 400 `invalid_request_error` with `param` naming the first offending field and a
- * message listing every problem; 413 for a body over the limit.
+ * message listing every problem in plain words (see `errors/zod-issues.ts`); 413 for a body over
+ * the limit.
  */
 import type { Context } from 'hono';
 import type { z } from 'zod';
 import { GatewayError } from '../errors/gateway-error.js';
 import { assertSoundStructure } from './body-structure.js';
+import { describeZodIssues, formatProblemSentence } from '../errors/zod-issues.js';
 import type { GatewayEnv } from './gateway-env.js';
 import { readBodyBytes } from './read-body-bytes.js';
 
@@ -63,18 +65,6 @@ export function validateBody<Schema extends z.ZodType>(schema: Schema, body: unk
   }
   const result = schema.safeParse(body);
   if (result.success) return result.data;
-  const issues = result.error.issues;
-  const described = issues.slice(0, 10).map((issue) => `${formatPath(issue.path) || '(body)'}: ${issue.message}`);
-  if (issues.length > 10) described.push(`...and ${issues.length - 10} more`);
-  throw new GatewayError(400, `Invalid request: ${described.join('; ')}`, { param: formatPath(issues[0].path) || null, code: 'invalid_request_body' });
-}
-
-/** `['messages', 0, 'content']` → `messages[0].content`. */
-export function formatPath(path: ReadonlyArray<PropertyKey>): string {
-  let text = '';
-  for (const segment of path) {
-    if (typeof segment === 'number') text += `[${segment}]`;
-    else text += text ? `.${String(segment)}` : String(segment);
-  }
-  return text;
+  const problems = describeZodIssues(result.error.issues, body, schema);
+  throw new GatewayError(400, `Invalid request: ${formatProblemSentence(problems)}`, { param: problems[0]?.field || null, code: 'invalid_request_body' });
 }

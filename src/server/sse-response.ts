@@ -14,6 +14,7 @@ import type { GatewayError } from '../errors/gateway-error.js';
 import { describeError } from '../errors/render-error.js';
 import { logger } from '../logging/logger.js';
 import { pullStream } from './pull-stream.js';
+import { ModelRenamer } from './public-model.js';
 
 export type StreamOutcome = 'completed' | 'failed' | 'client_closed';
 
@@ -31,6 +32,8 @@ export interface StreamSummary {
 
 export interface SseResponseOptions {
   includeUsage: boolean;
+  /** The model name the client asked for, shown as every chunk's `model` (see `public-model.ts`). */
+  publicModel?: string;
   headers?: Record<string, string>;
   /** Called when the first byte is about to leave. */
   onFirstByte?: () => void;
@@ -65,15 +68,18 @@ export function sseResponse(parts: AsyncIterable<ChatStreamPart>, options: SseRe
     outputScale: forwarded.outputScale,
     nothingForwarded: forwarded.empty,
   });
+  const renamer = options.publicModel === undefined ? undefined : new ModelRenamer(options.publicModel);
+  const rename = (json: string) => (renamer ? renamer.rename(json) : json);
 
   const encodePart = (part: ChatStreamPart): string | undefined => {
     switch (part.type) {
       case 'raw': {
-        const text = part.events.length === 1 ? `data: ${part.events[0]}\n\n` : part.events.map((json) => `data: ${json}\n\n`).join('');
+        const text = part.events.length === 1 ? `data: ${rename(part.events[0])}\n\n` : part.events.map((json) => `data: ${rename(json)}\n\n`).join('');
         forwarded.add(part, text.length);
         return text;
       }
       case 'chunk': {
+        if (options.publicModel !== undefined) part.chunk.model = options.publicModel;
         identity ??= { id: part.chunk.id, created: part.chunk.created, model: part.chunk.model };
         if (options.includeUsage && part.chunk.usage === undefined) part.chunk.usage = null;
         const text = `data: ${JSON.stringify(part.chunk)}\n\n`;
@@ -83,7 +89,7 @@ export function sseResponse(parts: AsyncIterable<ChatStreamPart>, options: SseRe
       case 'usage':
         usage = part.usage;
         if (!options.includeUsage || part.inline) return undefined;
-        if (part.json) return `data: ${part.json}\n\n`;
+        if (part.json) return `data: ${rename(part.json)}\n\n`;
         if (!identity) return undefined;
         return `data: ${JSON.stringify({ ...identity, object: 'chat.completion.chunk', choices: [], usage: toOpenAIUsage(part.usage) })}\n\n`;
       case 'native':

@@ -12,10 +12,12 @@ import { createProvider } from '../../providers/create-provider.js';
 import type { ProviderAdapter } from '../../providers/types.js';
 import { logger, registerSecret } from '../logging/logger.js';
 import { KeyStore } from '../auth/key-store.js';
+import { resolveAdminKey, warnIfAdminApiDisabled } from '../admin/admin-key.js';
 import { subjectFactory, type MeteringServices } from '../calls/metering-services.js';
 import { OpenCalls } from '../calls/open-calls.js';
 import { LedgerThread, LedgerWriter, replayLedgerJournals, startRetention } from '../ledger/index.js';
 import { costNanoUsd, formatNanoUsd, InMemoryPriceBook, tokenCounterThread, worstCaseCostNanoUsd } from '../metering/index.js';
+import { unknownModelProblem } from '../models/known-models.js';
 import { ModelRegistry } from '../models/model-registry.js';
 import { AlertService } from '../alerts/alert-service.js';
 import { closeReadConnections } from '../storage/read-connection.js';
@@ -28,6 +30,7 @@ import { startMetricsListener, type MetricsListener } from '../observability/met
 import { AuditTrail } from '../audit/audit-trail.js';
 import { auditConfigSync, auditPromptReloads } from '../audit/audit-config.js';
 import { Readiness } from '../observability/health/readiness.js';
+import { displayRedisUrl, redisPassword } from '../quotas/redis-url.js';
 import { openDatabase, type TollgateDatabase } from '../storage/database.js';
 import { createApp } from './app.js';
 import { ConnectionTracker } from './connection-tracker.js';
@@ -65,6 +68,8 @@ export interface GatewayResources {
 }
 
 export async function createServices(config: TollgateConfig, options: Omit<StartOptions, 'port' | 'host'> = {}): Promise<GatewayResources> {
+  const adminKey = resolveAdminKey(options.adminKey);
+  registerSecret(adminKey);
   const providers = new Map<string, ProviderAdapter>();
   for (const [name, providerConfig] of Object.entries(config.providers)) {
     providers.set(name, await createProvider(name, providerConfig, config.upstream));
@@ -82,6 +87,7 @@ export async function createServices(config: TollgateConfig, options: Omit<Start
   const prices = new InMemoryPriceBook({ database, models: config.models });
   const quotaBackend = options.quotaBackend ?? (await createQuotaBackend(config.redis));
   const quotas = await createQuotaService(config.redis, timedQuotaBackend(quotaBackend, config, observability));
+  if (config.redis) await reportRedis(config.redis, quotas);
   // A database file gets its own writer thread; `:memory:` (tests) can only be written from here.
   const onFlush = observability.operations?.ledgerFlushed;
   const ledgerOptions = { flushMs: config.storage.ledgerFlushMs, batchSize: config.storage.ledgerBatchSize, onFlush };
@@ -90,8 +96,7 @@ export async function createServices(config: TollgateConfig, options: Omit<Start
     config.storage.sqlite === ':memory:' ? new LedgerWriter(database.$client, ledgerOptions) : new LedgerThread({ path: config.storage.sqlite, ...ledgerOptions, journal });
   observability.operations?.watchLedger(ledger);
   const retention = config.storage.retentionDays ? startRetention(database, config.storage.retentionDays) : undefined;
-  const adminKey = options.adminKey ?? (process.env.TOLLGATE_ADMIN_KEY || undefined);
-  registerSecret(adminKey);
+  warnIfAdminApiDisabled(adminKey, keyStore);
   const openCalls = new OpenCalls();
   const metering: MeteringServices = {
     openCalls,
@@ -104,7 +109,7 @@ export async function createServices(config: TollgateConfig, options: Omit<Start
     formatUsd: formatNanoUsd,
     observe: observability,
   };
-  const library = new PromptLibrary({ database });
+  const library = new PromptLibrary({ database, modelProblem: (model) => unknownModelProblem(config, model) });
   if (config.prompts.watch) library.watch(config.prompts.folder);
   else library.loadFiles(config.prompts.folder);
   library.reloadDatabase();
@@ -113,8 +118,8 @@ export async function createServices(config: TollgateConfig, options: Omit<Start
   registerSecret(config.alerts.webhook?.secret);
   const alerts = new AlertService({ client: database.$client, keyStore, config: config.alerts });
   alerts.start();
+  // Tenants and keys need no timer: the key store checks for changes on every lookup.
   const refresher = startRefresher(database, observability, [
-    () => keyStore.refreshIfChanged(),
     () => subscriptions.refreshIfChanged(),
     () => library.reloadDatabase(),
   ], prices);
@@ -160,6 +165,18 @@ export async function createServices(config: TollgateConfig, options: Omit<Start
   return { services, providers, close };
 }
 
+/** Says at start-up when the configured Redis does not answer (URL without its password). */
+async function reportRedis(redis: NonNullable<TollgateConfig['redis']>, quotas: { probe(): Promise<string | undefined> }): Promise<void> {
+  registerSecret(redisPassword(redis.url));
+  const problem = await quotas.probe();
+  if (problem === undefined) return;
+  logger.warn('Redis is configured but unreachable: quotas follow redis.onUnavailable until it answers (see /readyz)', {
+    url: displayRedisUrl(redis.url),
+    error: problem,
+    onUnavailable: redis.onUnavailable,
+  });
+}
+
 /**
  * The crash journal's folder (none for `:memory:` or when turned off), after the rows that processes
  * which died left in it have been written. A replay that fails leaves them for the next start.
@@ -177,8 +194,8 @@ async function recoverLedgerJournal(config: TollgateConfig, database: TollgateDa
 }
 
 /**
- * Picks up what another process (the CLI, a second gateway) changed — tenants, keys,
- * subscriptions, published prompts, prices — once a second, off the request path: each check is a
+ * Picks up what another process (the CLI, a second gateway) changed — subscriptions, published
+ * prompts, prices — once a second, off the request path: each check is a
  * cheap query, and a reload happens only when something changed.
  */
 function startRefresher(database: TollgateDatabase, observability: Observability, refreshers: Array<() => unknown>, prices: InMemoryPriceBook): NodeJS.Timeout {

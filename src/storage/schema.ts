@@ -376,3 +376,14 @@ export const dashboardSessions = sqliteTable(
   },
   (table) => [index('dashboard_sessions_expires').on(table.expiresAt)],
 );
+
+/**
+ * Change counters: each names a kind of state the gateway caches in memory (`keys`: tenants and
+ * API keys) and is bumped in the same transaction as every change to it, whichever process makes
+ * it. A gateway that sees the database changed (`PRAGMA data_version`) reads one row to know
+ * whether its cache is stale.
+ */
+export const changeCounters = sqliteTable('change_counters', {
+  name: text('name').primaryKey(),
+  version: integer('version').notNull().default(0),
+});

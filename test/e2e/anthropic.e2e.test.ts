@@ -77,7 +77,8 @@ describe('Anthropic through the gateway: text', () => {
     expectSpecValid('CreateChatCompletionResponse', completion);
     expect(completion).toMatchObject({
       object: 'chat.completion',
-      model: 'claude-opus-4-8',
+      // The client's own name for the model, not the provider's (see src/server/public-model.ts).
+      model: 'sonnet',
       choices: [{ index: 0, message: { role: 'assistant', content: 'Hello! How can I help?', refusal: null }, finish_reason: 'stop', logprobs: null }],
       usage: { prompt_tokens: 21, completion_tokens: 9, total_tokens: 30, prompt_tokens_details: { cached_tokens: 0 } },
     });

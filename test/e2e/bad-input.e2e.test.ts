@@ -53,7 +53,7 @@ const cases: Array<{ name: string; body: unknown; status: number; param?: string
   { name: 'stream as a string', body: { model: 'demo', messages: user, stream: 'yes' }, status: 400, param: 'stream' },
   { name: 'a tool without a name', body: { model: 'demo', messages: user, tools: [{ type: 'function', function: {} }] }, status: 400, param: 'tools[0].function.name' },
   { name: 'a tool message without tool_call_id', body: { model: 'demo', messages: [{ role: 'tool', content: 'x' }] }, status: 400, param: 'messages[0].tool_call_id' },
-  { name: 'an unknown content part', body: { model: 'demo', messages: [{ role: 'user', content: [{ type: 'video', url: 'x' }] }] }, status: 400, param: 'messages[0].content' },
+  { name: 'an unknown content part', body: { model: 'demo', messages: [{ role: 'user', content: [{ type: 'video', url: 'x' }] }] }, status: 400, param: 'messages[0].content[0].type' },
   { name: 'five stop sequences', body: { model: 'demo', messages: user, stop: ['a', 'b', 'c', 'd', 'e'] }, status: 400, param: 'stop' },
   { name: 'an unknown model', body: { model: 'gpt-nope', messages: user }, status: 404, param: 'model', code: 'model_not_found' },
   { name: 'a body over the size limit', body: { model: 'demo', messages: [{ role: 'user', content: 'x'.repeat(5000) }] }, status: 413, code: 'request_too_large' },

@@ -24,7 +24,9 @@ let gateway: TestGateway;
 let anthropic: FakeAnthropic;
 let gemini: FakeGemini;
 
-const budgetRequest = { model: 'slow', max_tokens: 10, messages: [{ role: 'user' as const, content: 'spend a little' }] };
+// A one-character prompt: its byte bound and its counted bound agree, so the worst case is the same
+// whether the gateway reserves the cheap bound or counts the prompt once the budget runs low.
+const budgetRequest = { model: 'slow', max_tokens: 10, messages: [{ role: 'user' as const, content: 'x' }] };
 /**
  * Worst case of one budget request in nano-USD: the prompt bound at the dearest input-side rate
  * (cache write, 2) plus max_tokens at the dearest output-side rate (reasoning, 8).

@@ -39,7 +39,7 @@ describe('mock provider through the gateway', () => {
     expectSpecValid('CreateChatCompletionResponse', completion);
     expect(completion.choices[0].message.content).toBe('Hello, Tollgate!');
     expect(completion.choices[0].finish_reason).toBe('stop');
-    expect(completion.model).toBe('echo');
+    expect(completion.model).toBe('demo');
     expect(completion.usage).toMatchObject({ completion_tokens: 2 });
     expect(completion.usage!.prompt_tokens).toBeGreaterThan(0);
   });

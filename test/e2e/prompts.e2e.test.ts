@@ -92,7 +92,7 @@ describe('shipped prompts against the mock provider', () => {
   it('sentiment answers JSON that matches its schema, metered and tagged in the ledger', async () => {
     const response = await request('/v1/prompts/sentiment', ownerKey, { text: 'I love this gateway.' });
     const body = await json(response, 200);
-    expect(body).toMatchObject({ output: { label: 'positive', score: 0.5 }, prompt: { name: 'sentiment', version: 1 }, model: 'echo' });
+    expect(body).toMatchObject({ output: { label: 'positive', score: 0.5 }, prompt: { name: 'sentiment', version: 1 }, model: 'demo' });
     expect(body.usage.total_tokens).toBeGreaterThan(0);
     expect(body.cost).toBe(response.headers.get('x-tollgate-cost-usd'));
     const row = await ledgerRow(response.headers.get('x-request-id')!);

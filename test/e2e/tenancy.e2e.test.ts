@@ -128,7 +128,7 @@ describe('admin API and roles', () => {
     const bad = await admin('/tenants', testAdminKey, { method: 'POST', body: { id: 'bad id', timeZone: 'Mars/Olympus' } });
     const body = await expectError(bad, 400, 'invalid_request_body');
     expect(body.error.message).toMatch(/timeZone/);
-    await expectError(await admin('/tenants/acme', testAdminKey, { method: 'POST', body: {} }), 404, 'unknown_url');
+    await expectError(await admin('/tenants/acme', testAdminKey, { method: 'POST', body: {} }), 405, 'method_not_allowed');
     await expectError(await admin('/tenants/nobody/keys', testAdminKey, { method: 'POST', body: { name: 'x' } }), 404, 'tenant_not_found');
     await expectError(await admin('/tenants', testAdminKey, { method: 'POST', body: { id: 'acme' } }), 409, 'tenant_exists');
   });

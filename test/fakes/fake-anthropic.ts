@@ -2,7 +2,7 @@
  * @module test/fakes/fake-anthropic
  * A fake Anthropic Messages API on a random port, built on `startFakeUpstream`. It answers
  * `POST /v1/messages` the way the real API does — byte layouts taken from the recordings in
- * /work/shared/conformance/anthropic — as JSON, or, when the request says `stream: true`, as SSE
+ * ../shared/conformance/anthropic — as JSON, or, when the request says `stream: true`, as SSE
  * `event:` + `data:` frames with a `ping` after the first block start and tool input as
  * `input_json_delta` pieces (the first one empty, as recorded).
  *

@@ -12,6 +12,7 @@ import { costHeader } from '../../calls/metered-call.js';
 import { toGatewayError } from '../../errors/render-error.js';
 import type { GatewayEnv } from '../gateway-env.js';
 import { readJsonBodyAndBytes, validateBody } from '../read-request.js';
+import { answerBody } from '../public-model.js';
 import { sseResponse } from '../sse-response.js';
 import { tenantCaller } from '../tenant-auth.js';
 
@@ -34,6 +35,7 @@ export function registerChatCompletions(app: Hono<GatewayEnv>): void {
         const parts = await call.stream(request);
         return sseResponse(parts, {
           includeUsage: request.stream_options?.include_usage === true,
+          publicModel: call.target.publicName,
           headers: metered.rateLimitHeaders,
           onFirstByte: () => metered.markFirstByte(),
           onFinish: async (summary) => `${costHeader}: ${metered.complete(await streamOutcome(request, summary))}`,
@@ -41,7 +43,7 @@ export function registerChatCompletions(app: Hono<GatewayEnv>): void {
       }
       const result = await call.complete(request);
       const cost = metered.complete({ status: 200, ...(await usageOfResult(request, result)) });
-      return new Response(result.json ?? JSON.stringify(result.completion), {
+      return new Response(answerBody(result, call.target.publicName), {
         headers: { 'content-type': 'application/json', ...metered.rateLimitHeaders, [costHeader]: cost },
       });
     } catch (error) {

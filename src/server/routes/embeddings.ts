@@ -6,12 +6,14 @@ import type { Hono } from 'hono';
 import { embeddingsRequestSchema } from '../../../schemas/openai-embeddings.js';
 import { callLabels } from '../../calls/call-labels.js';
 import { costHeader, MeteredCall } from '../../calls/metered-call.js';
+import { resolveModelFor } from '../../calls/resolve-model.js';
 import { unsupported } from '../../errors/gateway-error.js';
 import { toGatewayError } from '../../errors/render-error.js';
-import { embeddingsTokenUpperBound } from '../../metering/index.js';
+import { embeddingsPromptParts, embeddingsTokenUpperBound, tightPromptTokenBound } from '../../metering/index.js';
 import type { GatewayEnv } from '../gateway-env.js';
 import { usageOrEstimate } from '../../calls/usage-or-estimate.js';
 import { readJsonBody, validateBody } from '../read-request.js';
+import { answerBody } from '../public-model.js';
 import { tenantCaller } from '../tenant-auth.js';
 
 export function registerEmbeddings(app: Hono<GatewayEnv>): void {
@@ -20,7 +22,7 @@ export function registerEmbeddings(app: Hono<GatewayEnv>): void {
     const request = validateBody(embeddingsRequestSchema, await readJsonBody(context));
     const labels = callLabels(context, request.user);
     const services = context.get('gateway');
-    const target = services.models.resolve(request.model);
+    const target = resolveModelFor(services.models, caller, request.model);
     if (!target.provider.embed) throw unsupported(target.providerName, 'Embeddings', 'model');
     const call = await MeteredCall.begin(services.metering, {
       caller,
@@ -29,6 +31,7 @@ export function registerEmbeddings(app: Hono<GatewayEnv>): void {
       streamed: false,
       requestId: context.get('requestId'),
       promptTokensUpperBound: embeddingsTokenUpperBound(request),
+      countPromptTokens: () => tightPromptTokenBound(embeddingsPromptParts(request), target.provider.type),
       maxOutputTokens: 0,
       labels,
     });
@@ -40,7 +43,7 @@ export function registerEmbeddings(app: Hono<GatewayEnv>): void {
       });
       const usage = await usageOrEstimate(result.usage, () => ({ promptText: embeddingsText(request), generated: [] }));
       const cost = call.complete({ status: 200, ...usage });
-      return new Response(result.json ?? JSON.stringify(result.response), {
+      return new Response(answerBody(result, target.publicName), {
         headers: { 'content-type': 'application/json', ...call.rateLimitHeaders, [costHeader]: cost },
       });
     } catch (error) {

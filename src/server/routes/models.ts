@@ -5,8 +5,8 @@
  * SDK always sends it).
  */
 import type { Hono } from 'hono';
-import { GatewayError } from '../../errors/gateway-error.js';
-import type { TenantCaller } from '../../auth/authenticate.js';
+import { mayUseModel, type TenantCaller } from '../../auth/authenticate.js';
+import { modelNotFound } from '../../calls/resolve-model.js';
 import type { ModelObject } from '../../../schemas/openai-models.js';
 import type { GatewayEnv } from '../gateway-env.js';
 import { tenantCaller } from '../tenant-auth.js';
@@ -14,9 +14,7 @@ import { toAnthropicModel, toAnthropicModelList } from '../../../protocols/anthr
 
 /** Only the models the caller's tenant and key may use. */
 function visibleTo(caller: TenantCaller, models: ModelObject[]): ModelObject[] {
-  const allowed = (id: string) =>
-    (!caller.tenant.models || caller.tenant.models.includes(id)) && (!caller.key.scopes.models || caller.key.scopes.models.includes(id));
-  return models.filter((model) => allowed(model.id));
+  return models.filter((model) => mayUseModel(caller, model.id));
 }
 
 export function registerModels(app: Hono<GatewayEnv>): void {
@@ -27,13 +25,9 @@ export function registerModels(app: Hono<GatewayEnv>): void {
   });
   app.get('/v1/models/:id{.+}', (context) => {
     const id = context.req.param('id');
-    const model = visibleTo(tenantCaller(context), context.get('gateway').models.list()).find((entry) => entry.id === id);
-    if (!model) {
-      throw new GatewayError(404, `The model \`${id}\` does not exist or you do not have access to it.`, {
-        param: 'model',
-        code: 'model_not_found',
-      });
-    }
+    const visible = visibleTo(tenantCaller(context), context.get('gateway').models.list());
+    const model = visible.find((entry) => entry.id === id);
+    if (!model) throw modelNotFound(id, visible.map((entry) => entry.id));
     return context.json(context.req.header('anthropic-version') !== undefined ? toAnthropicModel(model) : model);
   });
 }
