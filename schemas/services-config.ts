@@ -76,6 +76,24 @@ export const serviceSchema = z
         maxBackoffMs: milliseconds(60_000).default(1000),
       })
       .default({ attempts: 1, baseBackoffMs: 25, maxBackoffMs: 1000 }),
+    /** Per target: opens at `failureRatio` of at least `minRequests` attempts in `windowMs` (docs/router.md). */
+    breaker: z
+      .strictObject({
+        failureRatio: z.number().gt(0).max(1).optional(),
+        minRequests: z.number().int().min(1).max(1_000_000).optional(),
+        windowMs: z.number().int().min(100).max(hour).optional(),
+        openMs: z.number().int().min(10).max(hour).optional(),
+        trialRequests: z.number().int().min(1).max(100).optional(),
+      })
+      .default({}),
+    /** Passive ejection: `consecutiveFailures` in a row take a target out for `ejectionMs` (growing on repeats). */
+    outlier: z
+      .strictObject({
+        consecutiveFailures: z.number().int().min(1).max(1_000_000).optional(),
+        ejectionMs: z.number().int().min(10).max(hour).optional(),
+        maxEjectedRatio: z.number().min(0).max(1).optional(),
+      })
+      .default({}),
     timeouts: z
       .strictObject({
         connectMs: milliseconds(60_000).default(5000),

@@ -86,6 +86,8 @@ export function responseBody(upstream: Readable, events: ResponseBodyEvents): Re
         }
       },
       cancel(reason) {
+        // undici's body emits an AbortError when destroyed; nobody is left to care.
+        upstream.on('error', () => undefined);
         upstream.destroy();
         end(reason ?? new Error('client went away'), true);
       },

@@ -89,7 +89,8 @@ export async function proxyCall(context: Context<GatewayEnv>, service: RestServi
           const verdict = transportVerdict(error);
           return body.started ? { ...verdict, retryable: false } : verdict;
         },
-        discard: (response) => response.body.destroy(),
+        // Drained, not destroyed: a small error body leaves the connection reusable, and undici's destroy() would throw an AbortError at nobody.
+        discard: (response) => void response.body.dump({ limit: 64 * 1024 }).catch(() => undefined),
       },
       async (attempt) => {
         const startedAt = performance.now();
@@ -156,7 +157,7 @@ function respond(
     });
   };
   if (method === 'HEAD' || status === 204 || status === 304) {
-    upstream.body.destroy();
+    void upstream.body.dump({ limit: 64 * 1024 }).catch(() => undefined);
     finish(0, undefined, false);
     return new Response(null, { status, headers });
   }

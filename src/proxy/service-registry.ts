@@ -86,6 +86,12 @@ function buildService(name: string, config: ServiceConfig, observe: GatewayObser
     targets,
     balance: balanceStrategy(config.balance),
     retries: { attempts: config.retries.attempts, baseBackoffMs: config.retries.baseBackoffMs, maxBackoffMs: config.retries.maxBackoffMs },
+    breaker: config.breaker,
+    outlier: {
+      consecutiveFailures: config.outlier.consecutiveFailures,
+      baseEjectionMs: config.outlier.ejectionMs,
+      maxEjectedRatio: config.outlier.maxEjectedRatio,
+    },
     timeouts: { connectMs: config.timeouts.connectMs, firstByteMs: config.timeouts.firstByteMs, totalMs: config.timeouts.totalMs, idleMs: config.timeouts.idleMs },
     healthCheck: health && {
       intervalMs: health.intervalMs,
