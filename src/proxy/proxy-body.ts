@@ -13,29 +13,34 @@ export class RequestBody {
   bytes = 0;
   /** A byte was read: the body cannot be sent again. */
   started = false;
-  private readonly reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+  private readonly source: AsyncIterator<Uint8Array> | undefined;
 
+  /**
+   * `source` is the Node request itself where there is one: Node 20's `Readable.toWeb` (behind
+   * the web `Request.body`) counts its high-water mark in chunks, not bytes, and so reads a fast
+   * upload into memory far ahead of a slower target.
+   */
   constructor(
-    stream: ReadableStream<Uint8Array> | null,
+    source: AsyncIterable<Uint8Array> | null,
     private readonly limit: number,
   ) {
-    this.reader = stream?.getReader();
+    this.source = source?.[Symbol.asyncIterator]();
   }
 
   get empty(): boolean {
-    return this.reader === undefined;
+    return this.source === undefined;
   }
 
   /** The body for one attempt (undici pulls it as it sends). */
   async *chunks(): AsyncGenerator<Uint8Array> {
-    if (!this.reader) return;
+    if (!this.source) return;
     for (;;) {
-      const { value, done } = await this.reader.read();
+      const { value, done } = await this.source.next();
       if (done) return;
       this.started = true;
       this.bytes += value.byteLength;
       if (this.bytes > this.limit) {
-        await this.reader.cancel().catch(() => undefined);
+        await this.source.return?.();
         throw Object.assign(new GatewayError(413, `The request body is larger than the ${this.limit} bytes this service accepts.`, { code: 'request_too_large' }), {
           code: 'request_too_large',
         });
@@ -44,10 +49,6 @@ export class RequestBody {
     }
   }
 
-  /** The client's body is no longer wanted (the call failed): stop reading it. */
-  cancel(): void {
-    this.reader?.cancel().catch(() => undefined);
-  }
 }
 
 export interface ResponseBodyEvents {

@@ -7,6 +7,7 @@
  * template, status, bytes in and out, target, attempts) is written when the body has ended.
  */
 import { randomBytes } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';
@@ -60,7 +61,7 @@ export async function proxyCall(context: Context<GatewayEnv>, service: RestServi
     throw error;
   }
   const metered = await MeteredCall.begin(services.metering, plan);
-  const body = new RequestBody(noBodyMethods.has(method) ? null : context.req.raw.body, service.config.maxRequestBytes);
+  const body = new RequestBody(noBodyMethods.has(method) ? null : requestBodySource(context), service.config.maxRequestBytes);
   const track = services.observability.tracker.get(requestId);
   const url = new URL(context.req.url);
   const forwarded = {
@@ -113,7 +114,6 @@ export async function proxyCall(context: Context<GatewayEnv>, service: RestServi
       },
     );
   } catch (error) {
-    body.cancel();
     const failure = routerFailure(error, service.name);
     metered.fail(failure, {
       target: error instanceof RouterError ? error.targetId : null,
@@ -141,7 +141,6 @@ function respond(
   headers.set('x-tollgate-attempts', String(served.attempts));
   const finish = (bytesOut: number, error: unknown, clientGone: boolean) => {
     served.finish(error && !clientGone ? { reason: 'stream_broken', blameTarget: true } : undefined);
-    body.cancel();
     if (track?.upstreamOpenedAt !== undefined) {
       track.upstreamSeconds += (performance.now() - track.upstreamOpenedAt) / 1000;
       track.upstreamOpenedAt = undefined;
@@ -193,6 +192,13 @@ function assertBodyFits(context: Context<GatewayEnv>, service: RestService): voi
   if (declared !== undefined && Number(declared) > service.config.maxRequestBytes) {
     throw new GatewayError(413, `The request body is larger than the ${service.config.maxRequestBytes} bytes this service accepts.`, { code: 'request_too_large' });
   }
+}
+
+/** The Node request where the server gives it (see `RequestBody`), else the web body. */
+function requestBodySource(context: Context<GatewayEnv>): AsyncIterable<Uint8Array> | null {
+  const incoming = (context.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  if (incoming) return incoming;
+  return context.req.raw.body as AsyncIterable<Uint8Array> | null;
 }
 
 function clientAddress(context: Context<GatewayEnv>): string | undefined {
