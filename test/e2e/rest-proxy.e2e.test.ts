@@ -2,6 +2,7 @@
  * REST services behind Tollgate, through the real server to real local HTTP services: what is
  * forwarded and what is not, the ledger row, scopes, subscriptions, errors, SSE and client aborts.
  */
+import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ledgerRowFor } from '../helpers/ledger.js';
 import { startTestGateway, testAdminKey, testKey, type TestGateway } from '../helpers/start-gateway.js';
@@ -168,5 +169,14 @@ describe('REST proxy', () => {
     expect(billingTargets[0]).toMatchObject({ id: billing.url, healthy: true, breaker: 'closed', inflight: 0 });
     expect(billingTargets[0]!.latency_ewma_ms).toEqual(expect.any(Number));
     expect((await fetch(`${gateway.url}/admin/targets`, { headers: asTest })).status).toBe(403);
+  });
+
+  it('documents each service as a pass-through path in a valid /openapi.json', async () => {
+    const document = (await (await fetch(`${gateway.url}/openapi.json`)).json()) as { paths: Record<string, Record<string, { operationId: string }>> };
+    expect(Object.keys(document.paths['/proxy/billing/{path}']!)).toEqual(['get', 'post', 'put', 'patch', 'delete']);
+    expect(document.paths['/private/{path}']!.post!.operationId).toBe('proxy_private_post');
+    const result = await new Validator().validate(document as Record<string, unknown>);
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
   });
 });
