@@ -12,7 +12,7 @@ import { Readable } from 'node:stream';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';
 import { request, type Dispatcher } from 'undici';
-import { MeteredCall, type CallPlan } from '../calls/metered-call.js';
+import { costHeader, MeteredCall, type CallPlan } from '../calls/metered-call.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import { toGatewayError } from '../errors/render-error.js';
 import type { CallTrack } from '../observability/call-track.js';
@@ -123,7 +123,7 @@ export async function proxyCall(context: Context<GatewayEnv>, service: RestServi
     });
     throw failure;
   }
-  return respond(served, metered, body, method, track);
+  return respond(served, metered, body, method, track, services.metering.formatUsd(0));
 }
 
 function respond(
@@ -132,6 +132,7 @@ function respond(
   body: RequestBody,
   method: string,
   track: CallTrack | undefined,
+  noCost: string,
 ): Response {
   const upstream = served.value;
   const status = upstream.statusCode;
@@ -139,6 +140,8 @@ function respond(
   const headers = clientResponseHeaders(upstream.headers);
   for (const [name, value] of Object.entries(metered.rateLimitHeaders)) headers.set(name, value);
   headers.set('x-tollgate-attempts', String(served.attempts));
+  // A REST call is metered in requests, not money: its cost is always zero.
+  headers.set(costHeader, noCost);
   const finish = (bytesOut: number, error: unknown, clientGone: boolean) => {
     served.finish(error && !clientGone ? { reason: 'stream_broken', blameTarget: true } : undefined);
     if (track?.upstreamOpenedAt !== undefined) {
