@@ -79,6 +79,8 @@ function buildService(name: string, config: ServiceConfig, observe: GatewayObser
     headersTimeout: 0,
     bodyTimeout: 0,
   });
+  // The metrics' `model` label: `service:billing`, so a service never passes for a model of the same name (readiness reads models' breakers).
+  const label = `service:${name}`;
   const targets = config.targets.map((target) => ({ id: target.url, weight: target.weight, value: { url: target.url } }));
   const health = config.healthCheck;
   const pool = new TargetPool<ServiceTarget>({
@@ -101,11 +103,11 @@ function buildService(name: string, config: ServiceConfig, observe: GatewayObser
       probe: (target, signal) => probe(`${target.value.url}${health.path}`, dispatcher, signal),
     },
     events: observe && {
-      breakerState: (event) => observe.breakerState({ model: event.pool, target: event.target, state: event.state }),
-      retry: (event) => observe.retry({ model: event.pool, target: event.target, reason: event.reason }),
+      breakerState: (event) => observe.breakerState({ model: label, target: event.target, state: event.state }),
+      retry: (event) => observe.retry({ model: label, target: event.target, reason: event.reason }),
     },
   });
-  for (const target of targets) observe?.breakerState({ model: name, target: target.id, state: 'closed' });
+  for (const target of targets) observe?.breakerState({ model: label, target: target.id, state: 'closed' });
   return {
     name,
     config,
