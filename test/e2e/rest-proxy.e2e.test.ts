@@ -38,10 +38,11 @@ beforeAll(async () => {
       gone: { mount: '/gone', targets: [{ url: down.url }], retries: { attempts: 1 } },
       slow: { mount: '/slow', targets: [{ url: hanging.url }], stripPrefix: true, timeouts: { firstByteMs: 300 }, retries: { attempts: 0 } },
       private: { mount: '/private', targets: [{ url: billing.url }], stripPrefix: true, access: 'subscription' },
+      limited: { mount: '/limited', targets: [{ url: billing.url }], stripPrefix: true, quotas: { requestsPerMinute: 2 } },
     },
     tenants: {
       test: { keys: [{ name: 'default', key: testKey }, { name: 'narrow', key: narrowKey, scopes: { services: ['rewritten'] } }] },
-      other: { services: ['private'], keys: [{ name: 'default', key: otherKey }] },
+      other: { services: ['private', 'limited'], keys: [{ name: 'default', key: otherKey }] },
     },
   });
 });
@@ -140,9 +141,31 @@ describe('REST proxy', () => {
     expect((await fetch(`${gateway.url}/proxy/billing/echo`, { headers: { authorization: `Bearer ${otherKey}` } })).status).toBe(403);
   });
 
+  it('counts a service’s own request quota over every tenant, on top of tenant quotas', async () => {
+    const statuses: number[] = [];
+    for (const key of [testKey, otherKey, testKey]) {
+      const response = await fetch(`${gateway.url}/limited/echo`, { headers: { authorization: `Bearer ${key}` } });
+      statuses.push(response.status);
+      if (response.status === 429) {
+        const body = (await response.json()) as { error: { code: string; message: string } };
+        expect(body.error.code).toBe('rate_limit_exceeded');
+        expect(body.error.message).toContain('this service allows 2 requests per minute');
+        expect(response.headers.get('retry-after')).not.toBeNull();
+      } else await response.arrayBuffer();
+    }
+    expect(statuses).toEqual([200, 200, 429]);
+    const refused = await fetch(`${gateway.url}/limited/echo`, { headers: { authorization: `Bearer ${otherKey}` } });
+    expect(refused.status).toBe(429);
+    const row = await ledgerRowFor(gateway.url, refused.headers.get('x-request-id')!);
+    expect(row).toMatchObject({ service: 'limited', status: 429, kind: 'proxy' });
+  });
+
   it('lists the services a key may use, and runs the subscription flow for `access: subscription`', async () => {
     const listed = (await (await fetch(`${gateway.url}/v1/services`, { headers: { authorization: `Bearer ${otherKey}` } })).json()) as { data: Array<{ id: string; callable: boolean; subscription: string | null }> };
-    expect(listed.data).toEqual([expect.objectContaining({ id: 'private', callable: false, subscription: 'none' })]);
+    expect(listed.data).toEqual([
+      expect.objectContaining({ id: 'private', callable: false, subscription: 'none' }),
+      expect.objectContaining({ id: 'limited', callable: true, subscription: null }),
+    ]);
 
     const refused = await fetch(`${gateway.url}/private/echo`, { headers: { authorization: `Bearer ${otherKey}` } });
     expect(refused.status).toBe(403);
