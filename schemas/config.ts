@@ -262,6 +262,20 @@ export const responsesSchema = z.strictObject({
   maxBytesPerTenant: z.number().int().positive().default(16 * 1024 * 1024),
 });
 
+/** `Idempotency-Key` on POST calls (see src/idempotency/): first answers kept per tenant and key. */
+export const idempotencySchema = z.strictObject({
+  /** A key's first answer is replayed for this long. */
+  ttlSeconds: z.number().int().positive().max(7 * 24 * 3600).default(24 * 3600),
+  /** Keys longer than this (characters) are refused with 400. */
+  maxKeyLength: z.number().int().min(8).max(1024).default(255),
+  /** A first answer larger than this is not kept: a repeat gets 409 instead of a replay. */
+  maxAnswerBytes: z.number().int().positive().max(64 * 1024 * 1024).default(4 * 1024 * 1024),
+  /** In process (no Redis): the oldest answers are forgotten beyond this many bytes in all. */
+  maxBytes: z.number().int().positive().default(64 * 1024 * 1024),
+  /** How long a repeat waits for a first request still running with the same key; then 409. */
+  waitMs: z.number().int().positive().max(3_600_000).default(600_000),
+});
+
 export const serverConfigSchema = z.strictObject({
   port: z.number().int().min(0).max(65_535).default(8787),
   host: z.string().default('0.0.0.0'),
@@ -296,6 +310,7 @@ export const configSchema = z
     responses: responsesSchema.default(responsesSchema.parse({})),
     alerts: alertsSchema.default(alertsSchema.parse({})),
     upstream: upstreamSchema.default({}),
+    idempotency: idempotencySchema.default(idempotencySchema.parse({})),
   });
 
 export type TollgateConfig = z.infer<typeof configSchema>;
@@ -308,6 +323,7 @@ export type RedisConfig = z.infer<typeof redisSchema>;
 export type StorageConfig = z.infer<typeof storageSchema>;
 export type ProviderConfig = z.infer<typeof providerConfigSchema>;
 export type ModelConfig = z.infer<typeof modelConfigSchema>;
+export type IdempotencyConfig = z.infer<typeof idempotencySchema>;
 export type MockProviderConfig = z.infer<typeof mockProviderSchema>;
 export type OpenAIProviderConfig = z.infer<typeof openAIProviderSchema>;
 export type AzureOpenAIProviderConfig = z.infer<typeof azureOpenAIProviderSchema>;

@@ -101,6 +101,7 @@ export class MeteredCall {
     const row = refusedRow(plan, startedAt, error);
     services.ledger.append(row);
     services.observe?.callFinished(row);
+    services.outcomes?.report(plan.requestId, row.status);
   }
 
   private static async admit(services: MeteringServices, plan: CallPlan, startedAt: number): Promise<MeteredCall> {
@@ -187,6 +188,7 @@ export class MeteredCall {
     const row = this.row({ status: error.status, usage: zeroUsage(), estimated: false, errorCode: error.code }, 0);
     this.services.ledger.append(row);
     this.services.observe?.callFinished(row);
+    this.services.outcomes?.report(this.plan.requestId, row.status);
     this.services.openCalls.closed();
     Object.assign(error.headers, this.reservation.headers, { [costHeader]: this.services.formatUsd(0) });
   }
@@ -202,6 +204,7 @@ export class MeteredCall {
     const row = this.row(outcome, cost);
     this.services.ledger.append(row);
     this.services.observe?.callFinished(row);
+    this.services.outcomes?.report(this.plan.requestId, row.status);
     this.services.openCalls.closed();
   }
 

@@ -17,6 +17,7 @@ import type { Subscriptions } from '../prompt-api/subscriptions.js';
 import type { PromptLibrary } from '../prompts/prompt-library.js';
 import type { TollgateDatabase } from '../storage/database.js';
 import type { ErrorBodyWriter } from '../errors/render-error.js';
+import type { IdempotencyGate } from '../idempotency/index.js';
 
 export interface Lifecycle {
   ready: boolean;
@@ -40,6 +41,8 @@ export interface GatewayServices {
   audit?: AuditTrail;
   /** What `/readyz` checks. */
   readiness?: Readiness;
+  /** `Idempotency-Key` records (see src/idempotency/). */
+  idempotency: IdempotencyGate;
 }
 
 export interface GatewayEnv {
@@ -49,5 +52,7 @@ export interface GatewayEnv {
     caller: Caller;
     /** Set on the routes of another protocol (Anthropic, Gemini): errors are written in its shape. */
     errorBody?: ErrorBodyWriter;
+    /** The request body, when a middleware had to read it before the route (see `calls/idempotent-calls.ts`). */
+    requestBody?: Uint8Array;
   };
 }

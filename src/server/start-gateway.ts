@@ -15,6 +15,9 @@ import { KeyStore } from '../auth/key-store.js';
 import { resolveAdminKey, warnIfAdminApiDisabled } from '../admin/admin-key.js';
 import { subjectFactory, type MeteringServices } from '../calls/metering-services.js';
 import { OpenCalls } from '../calls/open-calls.js';
+import { CallOutcomes } from '../calls/call-outcomes.js';
+import { createIdempotencyGate } from '../idempotency/index.js';
+import { RedisConnection } from '../storage/redis-connection.js';
 import { LedgerThread, LedgerWriter, replayLedgerJournals, startRetention } from '../ledger/index.js';
 import { costNanoUsd, formatNanoUsd, InMemoryPriceBook, tokenCounterThread, worstCaseCostNanoUsd } from '../metering/index.js';
 import { unknownModelProblem } from '../models/known-models.js';
@@ -98,6 +101,10 @@ export async function createServices(config: TollgateConfig, options: Omit<Start
   const retention = config.storage.retentionDays ? startRetention(database, config.storage.retentionDays) : undefined;
   warnIfAdminApiDisabled(adminKey, keyStore);
   const openCalls = new OpenCalls();
+  // Idempotency records (and the response cache) get a Redis connection of their own: a large
+  // answer being written must never queue in front of a quota reservation.
+  const stateRedis = config.redis ? new RedisConnection({ url: config.redis.url, purpose: 'idempotency and cache', commandTimeoutMs: 1_000 }) : undefined;
+  const idempotency = createIdempotencyGate(config.idempotency, stateRedis && { connection: stateRedis, keyPrefix: config.redis!.keyPrefix });
   const metering: MeteringServices = {
     openCalls,
     prices,
@@ -108,6 +115,7 @@ export async function createServices(config: TollgateConfig, options: Omit<Start
     worstCaseCost: worstCaseCostNanoUsd,
     formatUsd: formatNanoUsd,
     observe: observability,
+    outcomes: new CallOutcomes(),
   };
   const library = new PromptLibrary({ database, modelProblem: (model) => unknownModelProblem(config, model) });
   if (config.prompts.watch) library.watch(config.prompts.folder);
@@ -134,6 +142,7 @@ export async function createServices(config: TollgateConfig, options: Omit<Start
     adminKey,
     observability,
     audit,
+    idempotency,
   };
   services.readiness = new Readiness({
     config,
@@ -156,6 +165,7 @@ export async function createServices(config: TollgateConfig, options: Omit<Start
     await ledger.close();
     await tokenCounterThread.close();
     await quotas.close();
+    await stateRedis?.close();
     audit.close();
     await Promise.allSettled([...providers.values()].map((provider) => provider.close?.()));
     closeReadConnections(config.storage.sqlite);
