@@ -80,10 +80,6 @@ export class RedisQuotaBackend implements QuotaBackend {
     }
   }
 
-  health(): { reachable: boolean; detail: string } {
-    return this.connection.health();
-  }
-
   close(): Promise<void> {
     return this.connection.close();
   }

@@ -74,11 +74,6 @@ export class RedisConnection {
     await this.redis.ping();
   }
 
-  health(): { reachable: boolean; detail: string } {
-    const reachable = this.redis.status === 'ready';
-    return { reachable, detail: reachable ? 'ok' : `unreachable (${this.redis.status}${this.lastError ? `: ${this.lastError}` : ''})` };
-  }
-
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
