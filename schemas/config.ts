@@ -130,6 +130,8 @@ export const modelConfigSchema = z.strictObject({
   price: z.union([priceSchema, z.array(priceSchema).min(1)]).optional(),
   /** The worst-case output reserved against quotas when a request sets no max_tokens. */
   maxOutputTokens: z.number().int().positive().optional(),
+  /** Cache this model's answers (true) or never (false), whatever `cache.enabled` says. */
+  cache: z.boolean().optional(),
   /** Prices of image, audio and moderation models, in USD per unit; overrides the built-in ones. */
   unitPrice: z
     .strictObject({
@@ -276,6 +278,18 @@ export const idempotencySchema = z.strictObject({
   waitMs: z.number().int().positive().max(3_600_000).default(600_000),
 });
 
+/** The response cache (see src/cache/): exact-match LLM answers, and REST GET answers by HTTP caching rules. */
+export const cacheSchema = z.strictObject({
+  /** Keep exact-match chat answers (per tenant, model and normalised request) and serve repeats from them. */
+  enabled: z.boolean().default(false),
+  /** A kept chat answer is served for this long. */
+  ttlSeconds: z.number().int().positive().max(30 * 24 * 3600).default(3600),
+  /** In process (no Redis): least recently used answers are dropped beyond this many bytes in all. */
+  maxBytes: z.number().int().positive().default(64 * 1024 * 1024),
+  /** Answers larger than this are not kept. */
+  maxEntryBytes: z.number().int().positive().max(64 * 1024 * 1024).default(1024 * 1024),
+});
+
 export const serverConfigSchema = z.strictObject({
   port: z.number().int().min(0).max(65_535).default(8787),
   host: z.string().default('0.0.0.0'),
@@ -311,6 +325,7 @@ export const configSchema = z
     alerts: alertsSchema.default(alertsSchema.parse({})),
     upstream: upstreamSchema.default({}),
     idempotency: idempotencySchema.default(idempotencySchema.parse({})),
+    cache: cacheSchema.default(cacheSchema.parse({})),
   });
 
 export type TollgateConfig = z.infer<typeof configSchema>;
@@ -324,6 +339,7 @@ export type StorageConfig = z.infer<typeof storageSchema>;
 export type ProviderConfig = z.infer<typeof providerConfigSchema>;
 export type ModelConfig = z.infer<typeof modelConfigSchema>;
 export type IdempotencyConfig = z.infer<typeof idempotencySchema>;
+export type CacheConfig = z.infer<typeof cacheSchema>;
 export type MockProviderConfig = z.infer<typeof mockProviderSchema>;
 export type OpenAIProviderConfig = z.infer<typeof openAIProviderSchema>;
 export type AzureOpenAIProviderConfig = z.infer<typeof azureOpenAIProviderSchema>;

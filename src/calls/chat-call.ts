@@ -14,7 +14,8 @@ import type { ResolvedModel } from '../models/model-registry.js';
 import type { GatewayServices } from '../server/gateway-env.js';
 import type { StreamSummary } from '../server/sse-response.js';
 import type { CallLabels } from './call-labels.js';
-import { MeteredCall } from './metered-call.js';
+import { MeteredCall, type CacheStatus } from './metered-call.js';
+import { cachedAnswerParts, type CachedChatAnswer, type ChatCacheTicket } from '../cache/index.js';
 import { resolveModelFor } from './resolve-model.js';
 import { usageOrEstimate } from './usage-or-estimate.js';
 
@@ -33,6 +34,8 @@ export interface ChatCallOptions {
   native?: NativeRequest;
   /** Chargeback labels: the end user and the `x-tollgate-tags`. */
   labels?: CallLabels;
+  /** The client's `Cache-Control` request header (`no-cache`, `no-store`), for the response cache. */
+  cacheControl?: string;
 }
 
 export interface ChatCall {
@@ -63,12 +66,41 @@ export async function beginChatCall(services: GatewayServices, request: ChatComp
   // The raw body describes only the original request, never a derived one (a prompt's repair).
   const original = options.rawBody === undefined && options.native === undefined ? callContext : { ...callContext, rawBody: options.rawBody, native: options.native };
   const contextFor = (chatRequest: ChatCompletionRequest) => (chatRequest === request ? original : callContext);
+  const cache = services.cache.chat;
+  // Only the client's own request is answered from (and kept in) the cache, never a derived one.
+  const cacheTicket = cache.chatTicket({ tenantId: options.caller.tenant.id, publicModel: target.publicName, nativeBody: options.native?.rawBody }, request, options.cacheControl);
+  const ticketFor = (chatRequest: ChatCompletionRequest) => (chatRequest === request ? cacheTicket : undefined);
   return {
     target,
     metered,
-    complete: (chatRequest) => target.provider.chat(chatRequest, contextFor(chatRequest)),
-    stream: (chatRequest) => target.provider.streamChat(chatRequest, contextFor(chatRequest)),
+    complete: async (chatRequest) => {
+      const ticket = ticketFor(chatRequest);
+      const cached = ticket && (await cache.lookupChat(ticket));
+      metered.cacheLookup(cacheStatus(ticket, cached, chatRequest === request));
+      if (cached) return { completion: cached.completion, usage: cached.usage };
+      const result = await target.provider.chat(chatRequest, contextFor(chatRequest));
+      if (ticket) cache.keepChat(ticket, { completion: result.completion, usage: result.usage });
+      return result;
+    },
+    stream: async (chatRequest) => {
+      const ticket = ticketFor(chatRequest);
+      const cached = ticket && (await cache.lookupChat(ticket));
+      metered.cacheLookup(cacheStatus(ticket, cached, chatRequest === request));
+      if (cached) return cachedAnswerParts(cached);
+      const parts = await target.provider.streamChat(chatRequest, contextFor(chatRequest));
+      return ticket ? cache.keepStream(ticket, parts) : parts;
+    },
   };
+}
+
+/**
+ * How the cache answered a request: undefined when its answers are not cached. A derived request (a
+ * prompt's repair) always goes upstream, so a call that made one is billed as a miss.
+ */
+function cacheStatus(ticket: ChatCacheTicket | undefined, cached: CachedChatAnswer | undefined, original: boolean): CacheStatus | undefined {
+  if (!ticket) return original ? undefined : 'miss';
+  if (cached) return 'hit';
+  return ticket.directives.lookup ? 'miss' : 'bypass';
 }
 
 /** The usage of a finished non-streamed answer: reported, or counted from what was sent and received. */

@@ -62,10 +62,15 @@ export interface CallOutcome {
 }
 
 export const costHeader = 'x-tollgate-cost-usd';
+export const cacheHeader = 'x-tollgate-cache';
+/** `bypass`: the client's `Cache-Control: no-cache` asked for a fresh answer. */
+export type CacheStatus = 'hit' | 'miss' | 'bypass';
 
 export class MeteredCall {
   private finished = false;
   private firstByteAt: number | undefined;
+  /** Whether the response cache was asked, and answered: a hit costs nothing and uses no tokens. */
+  private cacheStatus: CacheStatus | undefined;
 
   private constructor(
     private readonly services: MeteringServices,
@@ -154,6 +159,17 @@ export class MeteredCall {
     return this.reservation.headers;
   }
 
+  /** Every header the call adds to its response: the rate limits and, once the call ran, how the cache answered (`x-tollgate-cache`). */
+  get responseHeaders(): Record<string, string> {
+    if (this.cacheStatus === undefined) return this.reservation.headers;
+    return { ...this.reservation.headers, [cacheHeader]: this.cacheStatus };
+  }
+
+  /** Records how the response cache answered (undefined: the call's answers are not cached). */
+  cacheLookup(status: CacheStatus | undefined): void {
+    if (status !== undefined) this.cacheStatus = status;
+  }
+
   markFirstByte(): void {
     if (this.firstByteAt !== undefined) return;
     this.firstByteAt = Date.now();
@@ -162,6 +178,8 @@ export class MeteredCall {
 
   /** Settles quotas to the actual usage (also for a stream that failed or was abandoned part-way: what was generated is billed), writes the ledger row, and returns the cost header value. */
   complete(outcome: CallOutcome): string {
+    // Served from the cache: no upstream call, so no tokens and no cost, whatever the kept answer reports.
+    if (this.cacheStatus === 'hit') outcome = { status: outcome.status, usage: zeroUsage(), estimated: false, errorCode: outcome.errorCode, cacheHit: true, costNanoUsd: 0 };
     const cost = outcome.costNanoUsd !== undefined ? outcome.costNanoUsd : this.price ? this.priced(outcome.usage, this.price) : null;
     this.finish(outcome, cost);
     return cost === null ? 'unknown' : this.services.formatUsd(cost);

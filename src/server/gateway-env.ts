@@ -18,6 +18,7 @@ import type { PromptLibrary } from '../prompts/prompt-library.js';
 import type { TollgateDatabase } from '../storage/database.js';
 import type { ErrorBodyWriter } from '../errors/render-error.js';
 import type { IdempotencyGate } from '../idempotency/index.js';
+import type { Caches } from '../cache/index.js';
 
 export interface Lifecycle {
   ready: boolean;
@@ -43,6 +44,8 @@ export interface GatewayServices {
   readiness?: Readiness;
   /** `Idempotency-Key` records (see src/idempotency/). */
   idempotency: IdempotencyGate;
+  /** The response cache: chat answers and REST GET answers (see src/cache/). */
+  cache: Caches;
 }
 
 export interface GatewayEnv {

@@ -17,6 +17,7 @@ import { subjectFactory, type MeteringServices } from '../calls/metering-service
 import { OpenCalls } from '../calls/open-calls.js';
 import { CallOutcomes } from '../calls/call-outcomes.js';
 import { createIdempotencyGate } from '../idempotency/index.js';
+import { createCaches } from '../cache/index.js';
 import { RedisConnection } from '../storage/redis-connection.js';
 import { LedgerThread, LedgerWriter, replayLedgerJournals, startRetention } from '../ledger/index.js';
 import { costNanoUsd, formatNanoUsd, InMemoryPriceBook, tokenCounterThread, worstCaseCostNanoUsd } from '../metering/index.js';
@@ -104,7 +105,9 @@ export async function createServices(config: TollgateConfig, options: Omit<Start
   // Idempotency records (and the response cache) get a Redis connection of their own: a large
   // answer being written must never queue in front of a quota reservation.
   const stateRedis = config.redis ? new RedisConnection({ url: config.redis.url, purpose: 'idempotency and cache', commandTimeoutMs: 1_000 }) : undefined;
-  const idempotency = createIdempotencyGate(config.idempotency, stateRedis && { connection: stateRedis, keyPrefix: config.redis!.keyPrefix });
+  const sharedState = stateRedis && { connection: stateRedis, keyPrefix: config.redis!.keyPrefix };
+  const idempotency = createIdempotencyGate(config.idempotency, sharedState);
+  const cache = createCaches(config.cache, config.models, sharedState);
   const metering: MeteringServices = {
     openCalls,
     prices,
@@ -143,6 +146,7 @@ export async function createServices(config: TollgateConfig, options: Omit<Start
     observability,
     audit,
     idempotency,
+    cache,
   };
   services.readiness = new Readiness({
     config,
