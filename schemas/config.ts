@@ -121,9 +121,38 @@ export const priceSchema = z.strictObject({
   effectiveFrom: isoDate.optional(),
 });
 
-export const modelConfigSchema = z.strictObject({
+/** One deployment of a public model: a provider, its own name for the model, a share of traffic and optionally its own price. */
+export const deploymentSchema = z.strictObject({
   provider: z.string().min(1),
   model: z.string().min(1),
+  /** Share of traffic for `weighted` balancing (1 when omitted). */
+  weight: z.number().int().min(1).max(1000).optional(),
+  /** This deployment's price, when it differs from the model's (`price`) or the built-in one. */
+  price: z.union([priceSchema, z.array(priceSchema).min(1)]).optional(),
+});
+
+const modelFields = {
+  /** A group of one: the provider and its own name for the model... */
+  provider: z.string().min(1).optional(),
+  model: z.string().min(1).optional(),
+  /** ...or several deployments of the same public model, balanced, retried and failed over among. */
+  deployments: z.array(deploymentSchema).min(1).max(32).optional(),
+  /** How a deployment is picked (see docs/router.md). */
+  balance: z.enum(['round-robin', 'weighted', 'least-inflight', 'latency']).default('weighted'),
+  /** Further attempts on other deployments after a 429, 5xx, timeout or connection failure; by default each deployment once. */
+  retries: z.strictObject({ attempts: z.number().int().min(0).max(10) }).optional(),
+  /** Bounds on an upstream attempt (first byte), the whole call and the silence within a stream. */
+  timeouts: z
+    .strictObject({
+      firstByteMs: z.number().int().positive().max(3_600_000).optional(),
+      totalMs: z.number().int().positive().max(3_600_000).optional(),
+      idleMs: z.number().int().positive().max(3_600_000).optional(),
+    })
+    .optional(),
+  /** Public models tried in order when every deployment failed with 429, 5xx, a timeout or no connection (never after a 400). */
+  fallbacks: z.array(z.string().min(1)).max(8).optional(),
+  /** The public model tried when a deployment says the prompt is longer than its context window. */
+  contextFallback: z.string().min(1).optional(),
   /** Shown by `/v1/models` as `owned_by`; the provider's name by default. */
   ownedBy: z.string().optional(),
   /** Overrides the built-in price; a list gives a price history with `effectiveFrom` dates. */
@@ -140,6 +169,15 @@ export const modelConfigSchema = z.strictObject({
       perCharacter: usdLimit.optional(),
     })
     .optional(),
+};
+
+export const modelConfigSchema = z.strictObject(modelFields).superRefine((model, context) => {
+  const plain = model.provider !== undefined || model.model !== undefined;
+  if (plain === (model.deployments !== undefined)) {
+    context.addIssue({ code: 'custom', message: 'give either `provider` and `model`, or `deployments`' });
+  } else if (plain && (model.provider === undefined || model.model === undefined)) {
+    context.addIssue({ code: 'custom', message: 'give both `provider` and `model`' });
+  }
 });
 
 /** Request, token and concurrency limits: whole numbers up to `maxQuotaCount`, so every counter sum stays exact. */
@@ -338,6 +376,7 @@ export type RedisConfig = z.infer<typeof redisSchema>;
 export type StorageConfig = z.infer<typeof storageSchema>;
 export type ProviderConfig = z.infer<typeof providerConfigSchema>;
 export type ModelConfig = z.infer<typeof modelConfigSchema>;
+export type DeploymentConfig = z.infer<typeof deploymentSchema>;
 export type IdempotencyConfig = z.infer<typeof idempotencySchema>;
 export type CacheConfig = z.infer<typeof cacheSchema>;
 export type MockProviderConfig = z.infer<typeof mockProviderSchema>;

@@ -62,6 +62,17 @@ export interface CallOutcome {
 }
 
 export const costHeader = 'x-tollgate-cost-usd';
+
+/** The deployment that served a routed call, and the upstream attempts it took (retries and fallbacks included). */
+export interface ServedBy {
+  providerName: string;
+  providerType: string;
+  upstreamModel: string;
+  /** `provider/model`: the ledger's `target`. */
+  target: string;
+  /** The deployment's own configured price, if any (see models/model-group.ts). */
+  deploymentPriceKey?: string;
+}
 export const cacheHeader = 'x-tollgate-cache';
 /** `bypass`: the client's `Cache-Control: no-cache` asked for a fresh answer. */
 export type CacheStatus = 'hit' | 'miss' | 'bypass';
@@ -71,11 +82,13 @@ export class MeteredCall {
   private firstByteAt: number | undefined;
   /** Whether the response cache was asked, and answered: a hit costs nothing and uses no tokens. */
   private cacheStatus: CacheStatus | undefined;
+  private served: ServedBy | undefined;
+  private attempts: number | undefined;
 
   private constructor(
     private readonly services: MeteringServices,
     private readonly plan: CallPlan,
-    private readonly price: ModelPrice | undefined,
+    private price: ModelPrice | undefined,
     private readonly reservation: Reservation,
     private readonly startedAt: number,
   ) {}
@@ -161,8 +174,25 @@ export class MeteredCall {
 
   /** Every header the call adds to its response: the rate limits and, once the call ran, how the cache answered (`x-tollgate-cache`). */
   get responseHeaders(): Record<string, string> {
-    if (this.cacheStatus === undefined) return this.reservation.headers;
-    return { ...this.reservation.headers, [cacheHeader]: this.cacheStatus };
+    if (this.cacheStatus === undefined && this.served === undefined) return this.reservation.headers;
+    const headers = { ...this.reservation.headers };
+    if (this.cacheStatus !== undefined) headers[cacheHeader] = this.cacheStatus;
+    if (this.served && this.cacheStatus !== 'hit') Object.assign(headers, servedHeaders(this.served, this.attempts ?? 1));
+    return headers;
+  }
+
+  /** The deployment that is serving the call: the ledger row names it, and the call is priced as it is. */
+  servedBy(served: ServedBy, attempts: number): void {
+    this.served = served;
+    this.attempts = attempts;
+    const { publicModel } = this.plan.target;
+    if (this.plan.unitCost || !publicModel) return;
+    this.price = this.services.prices.priceFor({ publicModel, providerType: served.providerType, upstreamModel: served.upstreamModel, time: this.startedAt, deploymentPriceKey: served.deploymentPriceKey });
+  }
+
+  /** Upstream attempts made so far by a call that no deployment served. */
+  attempted(attempts: number): void {
+    this.attempts = attempts;
   }
 
   /** Records how the response cache answered (undefined: the call's answers are not cached). */
@@ -209,6 +239,7 @@ export class MeteredCall {
     this.services.outcomes?.report(this.plan.requestId, row.status);
     this.services.openCalls.closed();
     Object.assign(error.headers, this.reservation.headers, { [costHeader]: this.services.formatUsd(0) });
+    if (this.attempts !== undefined) error.headers[attemptsHeader] = String(this.attempts);
   }
 
   private finish(outcome: CallOutcome, cost: number | null): void {
@@ -227,8 +258,19 @@ export class MeteredCall {
   }
 
   private row(outcome: CallOutcome, cost: number | null): LedgerRow {
-    return ledgerRow(this.plan, this.startedAt, outcome, cost, this.firstByteAt);
+    const row = ledgerRow(this.plan, this.startedAt, outcome, cost, this.firstByteAt);
+    if (this.served && !outcome.cacheHit) Object.assign(row, { provider: this.served.providerName, upstreamModel: this.served.upstreamModel, target: this.served.target });
+    if (!outcome.cacheHit) row.attempts = this.attempts ?? null;
+    else row.attempts = 0;
+    return row;
   }
+}
+
+export const attemptsHeader = 'x-tollgate-attempts';
+
+/** Who served the call: `x-tollgate-provider`, `x-tollgate-model` (the provider's own name) and `x-tollgate-attempts`. */
+function servedHeaders(served: ServedBy, attempts: number): Record<string, string> {
+  return { 'x-tollgate-provider': served.providerName, 'x-tollgate-model': served.upstreamModel, [attemptsHeader]: String(attempts) };
 }
 
 function refusedRow(plan: CallPlan, startedAt: number, error: GatewayError): LedgerRow {

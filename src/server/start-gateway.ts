@@ -23,6 +23,7 @@ import { LedgerThread, LedgerWriter, replayLedgerJournals, startRetention } from
 import { costNanoUsd, formatNanoUsd, InMemoryPriceBook, tokenCounterThread, worstCaseCostNanoUsd } from '../metering/index.js';
 import { unknownModelProblem } from '../models/known-models.js';
 import { ModelRegistry } from '../models/model-registry.js';
+import { configuredPrices } from '../models/model-group.js';
 import { AlertService } from '../alerts/alert-service.js';
 import { closeReadConnections } from '../storage/read-connection.js';
 import { Subscriptions } from '../prompt-api/subscriptions.js';
@@ -88,7 +89,7 @@ export async function createServices(config: TollgateConfig, options: Omit<Start
     keyStore.syncFromConfig(config);
     auditConfigSync(audit, config);
   }
-  const prices = new InMemoryPriceBook({ database, models: config.models });
+  const prices = new InMemoryPriceBook({ database, models: configuredPrices(config.models) });
   const quotaBackend = options.quotaBackend ?? (await createQuotaBackend(config.redis));
   const quotas = await createQuotaService(config.redis, timedQuotaBackend(quotaBackend, config, observability));
   if (config.redis) await reportRedis(config.redis, quotas);
@@ -134,9 +135,10 @@ export async function createServices(config: TollgateConfig, options: Omit<Start
     () => subscriptions.refreshIfChanged(),
     () => library.reloadDatabase(),
   ], prices);
+  const models = new ModelRegistry(config, providers, observability);
   const services: GatewayServices = {
     config,
-    models: new ModelRegistry(config, providers),
+    models,
     lifecycle: { ready: false },
     database,
     keyStore,
@@ -158,6 +160,7 @@ export async function createServices(config: TollgateConfig, options: Omit<Start
   });
   const close = async () => {
     clearInterval(refresher);
+    models.close();
     library.close();
     retention?.stop();
     await alerts.close();
