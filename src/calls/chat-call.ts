@@ -79,12 +79,19 @@ export async function beginChatCall(services: GatewayServices, request: ChatComp
   // Only the client's own request is answered from (and kept in) the cache, never a derived one.
   const cacheTicket = cache.chatTicket({ tenantId: options.caller.tenant.id, publicModel: target.publicName, nativeBody: options.native?.rawBody }, request, options.cacheControl);
   const ticketFor = (chatRequest: ChatCompletionRequest) => (chatRequest === request ? cacheTicket : undefined);
+  const lookup = async (ticket: ChatCacheTicket | undefined) => {
+    if (!ticket) return undefined;
+    const cached = await cache.lookupChat(ticket);
+    // The metrics count lookups (a `no-cache` request looks nothing up).
+    if (ticket.directives.lookup) services.metering.observe?.[cached ? 'cacheHit' : 'cacheMiss']({ routeKind: options.kind, model: target.publicName });
+    return cached;
+  };
   return {
     target,
     metered,
     complete: async (chatRequest) => {
       const ticket = ticketFor(chatRequest);
-      const cached = ticket && (await cache.lookupChat(ticket));
+      const cached = await lookup(ticket);
       metered.cacheLookup(cacheStatus(ticket, cached, chatRequest === request));
       if (cached) return { completion: cached.completion, usage: cached.usage };
       const served = await routeChat(route, (deployment, signal) => deployment.provider.chat(chatRequest, contextFor(chatRequest, deployment, signal)));
@@ -95,7 +102,7 @@ export async function beginChatCall(services: GatewayServices, request: ChatComp
     },
     stream: async (chatRequest) => {
       const ticket = ticketFor(chatRequest);
-      const cached = ticket && (await cache.lookupChat(ticket));
+      const cached = await lookup(ticket);
       metered.cacheLookup(cacheStatus(ticket, cached, chatRequest === request));
       if (cached) return cachedAnswerParts(cached);
       const served = await routeChat(route, (deployment, signal) => deployment.provider.streamChat(chatRequest, contextFor(chatRequest, deployment, signal)));
