@@ -73,6 +73,8 @@ export interface ServedBy {
   /** The deployment's own configured price, if any (see models/model-group.ts). */
   deploymentPriceKey?: string;
 }
+
+export const attemptsHeader = 'x-tollgate-attempts';
 export const cacheHeader = 'x-tollgate-cache';
 /** `bypass`: the client's `Cache-Control: no-cache` asked for a fresh answer. */
 export type CacheStatus = 'hit' | 'miss' | 'bypass';
@@ -260,13 +262,11 @@ export class MeteredCall {
   private row(outcome: CallOutcome, cost: number | null): LedgerRow {
     const row = ledgerRow(this.plan, this.startedAt, outcome, cost, this.firstByteAt);
     if (this.served && !outcome.cacheHit) Object.assign(row, { provider: this.served.providerName, upstreamModel: this.served.upstreamModel, target: this.served.target });
-    if (!outcome.cacheHit) row.attempts = this.attempts ?? null;
-    else row.attempts = 0;
+    // A hit made no upstream attempt.
+    row.attempts = outcome.cacheHit ? 0 : (this.attempts ?? null);
     return row;
   }
 }
-
-export const attemptsHeader = 'x-tollgate-attempts';
 
 /** Who served the call: `x-tollgate-provider`, `x-tollgate-model` (the provider's own name) and `x-tollgate-attempts`. */
 function servedHeaders(served: ServedBy, attempts: number): Record<string, string> {
