@@ -122,15 +122,46 @@ export const priceSchema = z.strictObject({
   effectiveFrom: isoDate.optional(),
 });
 
-export const modelConfigSchema = z.strictObject({
+/** One deployment of a public model: a provider, its own name for the model, a share of traffic and optionally its own price. */
+export const deploymentSchema = z.strictObject({
   provider: z.string().min(1),
   model: z.string().min(1),
+  /** Share of traffic for `weighted` balancing (1 when omitted). */
+  weight: z.number().int().min(1).max(1000).optional(),
+  /** This deployment's price, when it differs from the model's (`price`) or the built-in one. */
+  price: z.union([priceSchema, z.array(priceSchema).min(1)]).optional(),
+});
+
+const modelFields = {
+  /** A group of one: the provider and its own name for the model... */
+  provider: z.string().min(1).optional(),
+  model: z.string().min(1).optional(),
+  /** ...or several deployments of the same public model, balanced, retried and failed over among. */
+  deployments: z.array(deploymentSchema).min(1).max(32).optional(),
+  /** How a deployment is picked (see docs/router.md). */
+  balance: z.enum(['round-robin', 'weighted', 'least-inflight', 'latency']).default('weighted'),
+  /** Further attempts on other deployments after a 429, 5xx, timeout or connection failure; by default each deployment once. */
+  retries: z.strictObject({ attempts: z.number().int().min(0).max(10) }).optional(),
+  /** Bounds on an upstream attempt (first byte), the whole call and the silence within a stream. */
+  timeouts: z
+    .strictObject({
+      firstByteMs: z.number().int().positive().max(3_600_000).optional(),
+      totalMs: z.number().int().positive().max(3_600_000).optional(),
+      idleMs: z.number().int().positive().max(3_600_000).optional(),
+    })
+    .optional(),
+  /** Public models tried in order when every deployment failed with 429, 5xx, a timeout or no connection (never after a 400). */
+  fallbacks: z.array(z.string().min(1)).max(8).optional(),
+  /** The public model tried when a deployment says the prompt is longer than its context window. */
+  contextFallback: z.string().min(1).optional(),
   /** Shown by `/v1/models` as `owned_by`; the provider's name by default. */
   ownedBy: z.string().optional(),
   /** Overrides the built-in price; a list gives a price history with `effectiveFrom` dates. */
   price: z.union([priceSchema, z.array(priceSchema).min(1)]).optional(),
   /** The worst-case output reserved against quotas when a request sets no max_tokens. */
   maxOutputTokens: z.number().int().positive().optional(),
+  /** Cache this model's answers (true) or never (false), whatever `cache.enabled` says. */
+  cache: z.boolean().optional(),
   /** Prices of image, audio and moderation models, in USD per unit; overrides the built-in ones. */
   unitPrice: z
     .strictObject({
@@ -139,6 +170,15 @@ export const modelConfigSchema = z.strictObject({
       perCharacter: usdLimit.optional(),
     })
     .optional(),
+};
+
+export const modelConfigSchema = z.strictObject(modelFields).superRefine((model, context) => {
+  const plain = model.provider !== undefined || model.model !== undefined;
+  if (plain === (model.deployments !== undefined)) {
+    context.addIssue({ code: 'custom', message: 'give either `provider` and `model`, or `deployments`' });
+  } else if (plain && (model.provider === undefined || model.model === undefined)) {
+    context.addIssue({ code: 'custom', message: 'give both `provider` and `model`' });
+  }
 });
 
 /** Request, token and concurrency limits: whole numbers up to `maxQuotaCount`, so every counter sum stays exact. */
@@ -265,6 +305,32 @@ export const responsesSchema = z.strictObject({
   maxBytesPerTenant: z.number().int().positive().default(16 * 1024 * 1024),
 });
 
+/** `Idempotency-Key` on POST calls (see src/idempotency/): first answers kept per tenant and key. */
+export const idempotencySchema = z.strictObject({
+  /** A key's first answer is replayed for this long. */
+  ttlSeconds: z.number().int().positive().max(7 * 24 * 3600).default(24 * 3600),
+  /** Keys longer than this (characters) are refused with 400. */
+  maxKeyLength: z.number().int().min(8).max(1024).default(255),
+  /** A first answer larger than this is not kept: a repeat gets 409 instead of a replay. */
+  maxAnswerBytes: z.number().int().positive().max(64 * 1024 * 1024).default(4 * 1024 * 1024),
+  /** In process (no Redis): the oldest answers are forgotten beyond this many bytes in all. */
+  maxBytes: z.number().int().positive().default(64 * 1024 * 1024),
+  /** How long a repeat waits for a first request still running with the same key; then 409. */
+  waitMs: z.number().int().positive().max(3_600_000).default(600_000),
+});
+
+/** The response cache (see src/cache/): exact-match LLM answers, and REST GET answers by HTTP caching rules. */
+export const cacheSchema = z.strictObject({
+  /** Keep exact-match chat answers (per tenant, model and normalised request) and serve repeats from them. */
+  enabled: z.boolean().default(false),
+  /** A kept chat answer is served for this long. */
+  ttlSeconds: z.number().int().positive().max(30 * 24 * 3600).default(3600),
+  /** In process (no Redis): least recently used answers are dropped beyond this many bytes in all. */
+  maxBytes: z.number().int().positive().default(64 * 1024 * 1024),
+  /** Answers larger than this are not kept. */
+  maxEntryBytes: z.number().int().positive().max(64 * 1024 * 1024).default(1024 * 1024),
+});
+
 export const serverConfigSchema = z.strictObject({
   port: z.number().int().min(0).max(65_535).default(8787),
   host: z.string().default('0.0.0.0'),
@@ -301,6 +367,8 @@ export const configSchema = z
     upstream: upstreamSchema.default({}),
     /** REST services proxied at a mount path (schemas/services-config.ts). */
     services: servicesSchema,
+    idempotency: idempotencySchema.default(idempotencySchema.parse({})),
+    cache: cacheSchema.default(cacheSchema.parse({})),
   });
 
 export type TollgateConfig = z.infer<typeof configSchema>;
@@ -313,6 +381,9 @@ export type RedisConfig = z.infer<typeof redisSchema>;
 export type StorageConfig = z.infer<typeof storageSchema>;
 export type ProviderConfig = z.infer<typeof providerConfigSchema>;
 export type ModelConfig = z.infer<typeof modelConfigSchema>;
+export type DeploymentConfig = z.infer<typeof deploymentSchema>;
+export type IdempotencyConfig = z.infer<typeof idempotencySchema>;
+export type CacheConfig = z.infer<typeof cacheSchema>;
 export type MockProviderConfig = z.infer<typeof mockProviderSchema>;
 export type OpenAIProviderConfig = z.infer<typeof openAIProviderSchema>;
 export type AzureOpenAIProviderConfig = z.infer<typeof azureOpenAIProviderSchema>;

@@ -8,6 +8,7 @@
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { restServiceConfig } from './rest-scenario.js';
+import { cacheHitModelConfig } from './cache-hit-scenario.js';
 
 export const benchKey = 'tg_bench_load_generator_key_0123456789';
 export const benchModels = {
@@ -51,6 +52,7 @@ export function writeGatewayConfig(options: { dir: string; repoRoot: string; fak
       [benchModels.anthropicPaced]: { provider: 'fake-anthropic', model: pacedUpstreamModel, price: anthropicPrice },
       // The repository's prompts name `demo`.
       demo: { provider: 'demo', model: 'echo', price: openAIPrice },
+      ...cacheHitModelConfig(openAIPrice),
     },
     tenants: {
       bench: {

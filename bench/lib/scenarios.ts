@@ -9,9 +9,10 @@
 import { benchKey, benchModels, pacedChunkDelayMs, pacedChunks, pacedUpstreamModel } from './gateway-config.js';
 import type { HttpRequest } from './load.js';
 import { restRequest } from './rest-scenario.js';
+import { cacheHitModel, cacheHitTitle } from './cache-hit-scenario.js';
 
 export type TargetKind = 'direct' | 'plain' | 'tollgate';
-export type ScenarioId = 'chat' | 'stream' | 'anthropic' | 'prompt' | 'large' | 'anthropic-stream' | 'paced' | 'anthropic-paced' | 'rest';
+export type ScenarioId = 'chat' | 'stream' | 'anthropic' | 'prompt' | 'large' | 'anthropic-stream' | 'paced' | 'anthropic-paced' | 'rest' | 'cache-hit';
 
 export const scenarioTitles: Record<ScenarioId, string> = {
   chat: 'Chat, non-streamed (OpenAI-compatible)',
@@ -23,6 +24,7 @@ export const scenarioTitles: Record<ScenarioId, string> = {
   paced: `Streamed, ${pacedChunks} chunks ${pacedChunkDelayMs} ms apart (OpenAI-compatible)`,
   'anthropic-paced': `Streamed, ${pacedChunks} chunks ${pacedChunkDelayMs} ms apart (Anthropic translation)`,
   rest: 'REST proxy: a service mount passing a small POST through (bench/lib/rest-scenario.ts)',
+  'cache-hit': cacheHitTitle,
 };
 
 const question = 'Say hello to the benchmark in one short sentence.';
@@ -71,10 +73,13 @@ export function requestFor(scenario: ScenarioId, kind: TargetKind): HttpRequest 
         return json('/v1/chat/completions', openAIChat(benchModels.openaiPaced, question, streamed), tollgateHeaders);
       case 'anthropic-paced':
         return json('/v1/chat/completions', openAIChat(benchModels.anthropicPaced, question, streamed), tollgateHeaders);
+      case 'cache-hit':
+        return json('/v1/chat/completions', openAIChat(cacheHitModel, question), tollgateHeaders);
     }
   }
   switch (scenario) {
     case 'chat':
+    case 'cache-hit': // what a miss would send upstream
     case 'prompt': // what the prompt call sends upstream: one small chat completion
       return json('/v1/chat/completions', openAIChat('bench-upstream', question), upstreamHeaders);
     case 'stream':

@@ -13,6 +13,7 @@ import { registerAuditRoutes } from '../audit/audit-routes.js';
 import { registerReportRoutes } from '../reports/report-routes.js';
 import { registerBudgetRoutes } from '../budgets/budget-routes.js';
 import { registerAlertRoutes } from '../alerts/alert-routes.js';
+import { registerCacheRoutes } from '../cache/cache-routes.js';
 
 export function registerAdminRoutes(app: Hono<GatewayEnv>): void {
   app.use('/admin/*', requireOperator());
@@ -24,4 +25,5 @@ export function registerAdminRoutes(app: Hono<GatewayEnv>): void {
   registerReportRoutes(app);
   registerBudgetRoutes(app);
   registerAlertRoutes(app);
+  registerCacheRoutes(app);
 }

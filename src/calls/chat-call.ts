@@ -2,7 +2,8 @@
  * @module calls/chat-call
  * One chat call on the request path, shared by `/v1/chat/completions` and the prompt APIs (a
  * prompt call is "render the template, then a chat call"): resolve the model, begin the metered
- * call (scope, price policy, quota reservation), then call the provider streamed or not, and
+ * call (scope, price policy, quota reservation), answer from the response cache or route to a
+ * deployment of the model group (`route-chat.ts`) streamed or not, and
  * settle with the usage the provider reported — or a tiktoken estimate when it reported none.
  */
 import type { ChatCompletionRequest } from '../../schemas/openai-chat.js';
@@ -14,7 +15,10 @@ import type { ResolvedModel } from '../models/model-registry.js';
 import type { GatewayServices } from '../server/gateway-env.js';
 import type { StreamSummary } from '../server/sse-response.js';
 import type { CallLabels } from './call-labels.js';
-import { MeteredCall } from './metered-call.js';
+import { MeteredCall, type CacheStatus } from './metered-call.js';
+import { routeChat, routedParts } from './route-chat.js';
+import type { Deployment } from '../models/model-group.js';
+import { cachedAnswerParts, type CachedChatAnswer, type ChatCacheTicket } from '../cache/index.js';
 import { resolveModelFor } from './resolve-model.js';
 import { usageOrEstimate } from './usage-or-estimate.js';
 
@@ -33,6 +37,8 @@ export interface ChatCallOptions {
   native?: NativeRequest;
   /** Chargeback labels: the end user and the `x-tollgate-tags`. */
   labels?: CallLabels;
+  /** The client's `Cache-Control` request header (`no-cache`, `no-store`), for the response cache. */
+  cacheControl?: string;
 }
 
 export interface ChatCall {
@@ -62,13 +68,58 @@ export async function beginChatCall(services: GatewayServices, request: ChatComp
   const callContext = { upstreamModel: target.upstreamModel, signal: options.signal, requestId: options.requestId };
   // The raw body describes only the original request, never a derived one (a prompt's repair).
   const original = options.rawBody === undefined && options.native === undefined ? callContext : { ...callContext, rawBody: options.rawBody, native: options.native };
-  const contextFor = (chatRequest: ChatCompletionRequest) => (chatRequest === request ? original : callContext);
+  // Each attempt goes to the deployment the router picked, with that attempt's signal (timeouts).
+  const contextFor = (chatRequest: ChatCompletionRequest, deployment: Deployment, signal: AbortSignal) => ({
+    ...(chatRequest === request ? original : callContext),
+    upstreamModel: deployment.upstreamModel,
+    signal,
+  });
+  const route = { models: services.models, target, metered, signal: options.signal, observe: services.metering.observe };
+  const cache = services.cache.chat;
+  // Only the client's own request is answered from (and kept in) the cache, never a derived one.
+  const cacheTicket = cache.chatTicket({ tenantId: options.caller.tenant.id, publicModel: target.publicName, nativeBody: options.native?.rawBody }, request, options.cacheControl);
+  const ticketFor = (chatRequest: ChatCompletionRequest) => (chatRequest === request ? cacheTicket : undefined);
+  const lookup = async (ticket: ChatCacheTicket | undefined) => {
+    if (!ticket) return undefined;
+    const cached = await cache.lookupChat(ticket);
+    // The metrics count lookups (a `no-cache` request looks nothing up).
+    if (ticket.directives.lookup) services.metering.observe?.[cached ? 'cacheHit' : 'cacheMiss']({ routeKind: options.kind, model: target.publicName });
+    return cached;
+  };
   return {
     target,
     metered,
-    complete: (chatRequest) => target.provider.chat(chatRequest, contextFor(chatRequest)),
-    stream: (chatRequest) => target.provider.streamChat(chatRequest, contextFor(chatRequest)),
+    complete: async (chatRequest) => {
+      const ticket = ticketFor(chatRequest);
+      const cached = await lookup(ticket);
+      metered.cacheLookup(cacheStatus(ticket, cached, chatRequest === request));
+      if (cached) return { completion: cached.completion, usage: cached.usage };
+      const served = await routeChat(route, (deployment, signal) => deployment.provider.chat(chatRequest, contextFor(chatRequest, deployment, signal)));
+      served.finish();
+      const result = served.value;
+      if (ticket) cache.keepChat(ticket, { completion: result.completion, usage: result.usage });
+      return result;
+    },
+    stream: async (chatRequest) => {
+      const ticket = ticketFor(chatRequest);
+      const cached = await lookup(ticket);
+      metered.cacheLookup(cacheStatus(ticket, cached, chatRequest === request));
+      if (cached) return cachedAnswerParts(cached);
+      const served = await routeChat(route, (deployment, signal) => deployment.provider.streamChat(chatRequest, contextFor(chatRequest, deployment, signal)));
+      const parts = routedParts(served.value, served);
+      return ticket ? cache.keepStream(ticket, parts) : parts;
+    },
   };
+}
+
+/**
+ * How the cache answered a request: undefined when its answers are not cached. A derived request (a
+ * prompt's repair) always goes upstream, so a call that made one is billed as a miss.
+ */
+function cacheStatus(ticket: ChatCacheTicket | undefined, cached: CachedChatAnswer | undefined, original: boolean): CacheStatus | undefined {
+  if (!ticket) return original ? undefined : 'miss';
+  if (cached) return 'hit';
+  return ticket.directives.lookup ? 'miss' : 'bypass';
 }
 
 /** The usage of a finished non-streamed answer: reported, or counted from what was sent and received. */

@@ -77,14 +77,34 @@ export interface CallRouting {
 
 export const costHeader = 'x-tollgate-cost-usd';
 
+/** The deployment that served a routed call, and the upstream attempts it took (retries and fallbacks included). */
+export interface ServedBy {
+  providerName: string;
+  providerType: string;
+  upstreamModel: string;
+  /** `provider/model`: the ledger's `target`. */
+  target: string;
+  /** The deployment's own configured price, if any (see models/model-group.ts). */
+  deploymentPriceKey?: string;
+}
+
+export const attemptsHeader = 'x-tollgate-attempts';
+export const cacheHeader = 'x-tollgate-cache';
+/** `bypass`: the client's `Cache-Control: no-cache` asked for a fresh answer. */
+export type CacheStatus = 'hit' | 'miss' | 'bypass';
+
 export class MeteredCall {
   private finished = false;
   private firstByteAt: number | undefined;
+  /** Whether the response cache was asked, and answered: a hit costs nothing and uses no tokens. */
+  private cacheStatus: CacheStatus | undefined;
+  private served: ServedBy | undefined;
+  private attempts: number | undefined;
 
   private constructor(
     private readonly services: MeteringServices,
     private readonly plan: CallPlan,
-    private readonly price: ModelPrice | undefined,
+    private price: ModelPrice | undefined,
     private readonly reservation: Reservation,
     private readonly startedAt: number,
   ) {}
@@ -115,6 +135,7 @@ export class MeteredCall {
     const row = refusedRow(plan, startedAt, error);
     services.ledger.append(row);
     services.observe?.callFinished(row);
+    services.outcomes?.report(plan.requestId, row.status);
   }
 
   private static async admit(services: MeteringServices, plan: CallPlan, startedAt: number): Promise<MeteredCall> {
@@ -167,6 +188,34 @@ export class MeteredCall {
     return this.reservation.headers;
   }
 
+  /** Every header the call adds to its response: the rate limits and, once the call ran, how the cache answered (`x-tollgate-cache`). */
+  get responseHeaders(): Record<string, string> {
+    if (this.cacheStatus === undefined && this.served === undefined) return this.reservation.headers;
+    const headers = { ...this.reservation.headers };
+    if (this.cacheStatus !== undefined) headers[cacheHeader] = this.cacheStatus;
+    if (this.served && this.cacheStatus !== 'hit') Object.assign(headers, servedHeaders(this.served, this.attempts ?? 1));
+    return headers;
+  }
+
+  /** The deployment that is serving the call: the ledger row names it, and the call is priced as it is. */
+  servedBy(served: ServedBy, attempts: number): void {
+    this.served = served;
+    this.attempts = attempts;
+    const { publicModel } = this.plan.target;
+    if (this.plan.unitCost || !publicModel) return;
+    this.price = this.services.prices.priceFor({ publicModel, providerType: served.providerType, upstreamModel: served.upstreamModel, time: this.startedAt, deploymentPriceKey: served.deploymentPriceKey });
+  }
+
+  /** Upstream attempts made so far by a call that no deployment served. */
+  attempted(attempts: number): void {
+    this.attempts = attempts;
+  }
+
+  /** Records how the response cache answered (undefined: the call's answers are not cached). */
+  cacheLookup(status: CacheStatus | undefined): void {
+    if (status !== undefined) this.cacheStatus = status;
+  }
+
   markFirstByte(): void {
     if (this.firstByteAt !== undefined) return;
     this.firstByteAt = Date.now();
@@ -175,6 +224,8 @@ export class MeteredCall {
 
   /** Settles quotas to the actual usage (also for a stream that failed or was abandoned part-way: what was generated is billed), writes the ledger row, and returns the cost header value. */
   complete(outcome: CallOutcome): string {
+    // Served from the cache: no upstream call, so no tokens and no cost, whatever the kept answer reports.
+    if (this.cacheStatus === 'hit') outcome = { status: outcome.status, usage: zeroUsage(), estimated: false, errorCode: outcome.errorCode, cacheHit: true, costNanoUsd: 0 };
     const cost = outcome.costNanoUsd !== undefined ? outcome.costNanoUsd : this.price ? this.priced(outcome.usage, this.price) : null;
     this.finish(outcome, cost);
     return cost === null ? 'unknown' : this.services.formatUsd(cost);
@@ -201,8 +252,10 @@ export class MeteredCall {
     const row = this.row({ status: error.status, usage: zeroUsage(), estimated: false, errorCode: error.code, routed }, 0);
     this.services.ledger.append(row);
     this.services.observe?.callFinished(row);
+    this.services.outcomes?.report(this.plan.requestId, row.status);
     this.services.openCalls.closed();
     Object.assign(error.headers, this.reservation.headers, { [costHeader]: this.services.formatUsd(0) });
+    if (this.attempts !== undefined) error.headers[attemptsHeader] = String(this.attempts);
   }
 
   private finish(outcome: CallOutcome, cost: number | null): void {
@@ -216,12 +269,22 @@ export class MeteredCall {
     const row = this.row(outcome, cost);
     this.services.ledger.append(row);
     this.services.observe?.callFinished(row);
+    this.services.outcomes?.report(this.plan.requestId, row.status);
     this.services.openCalls.closed();
   }
 
   private row(outcome: CallOutcome, cost: number | null): LedgerRow {
-    return ledgerRow(this.plan, this.startedAt, outcome, cost, this.firstByteAt);
+    const row = ledgerRow(this.plan, this.startedAt, outcome, cost, this.firstByteAt);
+    if (this.served && !outcome.cacheHit) Object.assign(row, { provider: this.served.providerName, upstreamModel: this.served.upstreamModel, target: this.served.target });
+    // A hit made no upstream attempt.
+    row.attempts = outcome.cacheHit ? 0 : (this.attempts ?? null);
+    return row;
   }
+}
+
+/** Who served the call: `x-tollgate-provider`, `x-tollgate-model` (the provider's own name) and `x-tollgate-attempts`. */
+function servedHeaders(served: ServedBy, attempts: number): Record<string, string> {
+  return { 'x-tollgate-provider': served.providerName, 'x-tollgate-model': served.upstreamModel, [attemptsHeader]: String(attempts) };
 }
 
 function refusedRow(plan: CallPlan, startedAt: number, error: GatewayError): LedgerRow {

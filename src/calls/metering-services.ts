@@ -8,6 +8,7 @@ import type { NormalizedUsage } from '../../providers/types.js';
 import type { TenantCaller } from '../auth/authenticate.js';
 import type { LedgerRow } from '../ledger/types.js';
 import type { GatewayObserver } from '../observability/observer.js';
+import type { CallOutcomes } from './call-outcomes.js';
 import type { OpenCalls } from './open-calls.js';
 import type { ModelPrice, PriceBook } from '../metering/types.js';
 import type { QuotaLimits, QuotaSubject } from '../quotas/types.js';
@@ -26,6 +27,8 @@ export interface MeteringServices {
   formatUsd(nanoUsd: number): string;
   /** Metrics, logs and traces of every call (absent: none). */
   observe?: GatewayObserver;
+  /** How each call ended, for those waiting to know (an `Idempotency-Key`'s first request). */
+  outcomes?: CallOutcomes;
 }
 
 /** Converts tenant and key quota settings (USD) to enforcement limits (nano-USD), once per record. */

@@ -7,7 +7,7 @@
  * - the configuration file's `models.<public name>.price` (one price, or a list: a history);
  * - the built-in catalogue (`catalogue.json`, LiteLLM's prices on a known date).
  *
- * `priceFor` asks, in order: the database for the public name, the config for the public name, the
+ * `priceFor` asks, in order: a model group deployment's own configured price, the database for the public name, the config for the public name, the
  * database for the provider's own model names, the catalogue for those names. Within a source the
  * entry with the latest `effectiveFrom <= time` wins; a source with no entry in force yet at that
  * time is passed over.
@@ -66,7 +66,9 @@ export class InMemoryPriceBook implements PriceBook {
     return rows.length;
   }
 
-  priceFor({ publicModel, providerType, upstreamModel, time }: PriceLookup): ModelPrice | undefined {
+  priceFor({ publicModel, providerType, upstreamModel, time, deploymentPriceKey }: PriceLookup): ModelPrice | undefined {
+    const deployment = deploymentPriceKey === undefined ? undefined : inForce(this.configPrices.get(deploymentPriceKey), time);
+    if (deployment) return deployment;
     const own = inForce(this.databasePrices.get(publicModel), time) ?? inForce(this.configPrices.get(publicModel), time);
     if (own) return own;
     const candidates = upstreamCandidates(providerType, upstreamModel);

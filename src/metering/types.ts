@@ -25,6 +25,8 @@ export interface PriceLookup {
   upstreamModel: string;
   /** Epoch milliseconds of the call. */
   time: number;
+  /** A model group's deployment with its own configured price: asked for first (see models/model-group.ts). */
+  deploymentPriceKey?: string;
 }
 
 export interface PriceBook {

@@ -8,13 +8,18 @@ import type { TollgateConfig } from '../../schemas/config.js';
 import type { ModelObject } from '../../schemas/openai-models.js';
 import type { ProviderAdapter } from '../../providers/types.js';
 import { GatewayError } from '../errors/gateway-error.js';
+import type { GatewayObserver } from '../observability/observer.js';
+import { createModelGroup, deploymentsOf, type ModelGroup } from './model-group.js';
 
 export interface ResolvedModel {
   /** The name the client used. */
   publicName: string;
+  /** The first deployment: what the call is reserved and admitted against before routing picks one. */
   providerName: string;
   provider: ProviderAdapter;
   upstreamModel: string;
+  /** A configured public model's deployments and fallbacks; absent for a direct `provider/model`. */
+  group?: ModelGroup;
 }
 
 export class ModelRegistry {
@@ -24,15 +29,23 @@ export class ModelRegistry {
   constructor(
     private readonly config: TollgateConfig,
     private readonly providers: ReadonlyMap<string, ProviderAdapter>,
+    observe?: Pick<GatewayObserver, 'retry' | 'breakerState'>,
   ) {
     for (const [publicName, model] of Object.entries(config.models)) {
-      this.aliases.set(publicName, {
-        publicName,
-        providerName: model.provider,
-        provider: this.providerNamed(model.provider),
-        upstreamModel: model.model,
-      });
+      const group = createModelGroup(publicName, model, (name) => this.providerNamed(name), observe);
+      const first = group.deployments[0];
+      this.aliases.set(publicName, { publicName, providerName: first.providerName, provider: first.provider, upstreamModel: first.upstreamModel, group });
     }
+  }
+
+  /** The group of a configured public model (a fallback), or undefined. */
+  group(name: string): ModelGroup | undefined {
+    return this.aliases.get(name)?.group;
+  }
+
+  /** Stops the groups' timers (health probes). */
+  close(): void {
+    for (const alias of this.aliases.values()) alias.group?.pool.close();
   }
 
   resolve(name: string): ResolvedModel {
@@ -50,7 +63,7 @@ export class ModelRegistry {
   list(): ModelObject[] {
     const models: ModelObject[] = [];
     for (const [publicName, model] of Object.entries(this.config.models)) {
-      models.push(this.modelObject(publicName, model.ownedBy ?? model.provider));
+      models.push(this.modelObject(publicName, model.ownedBy ?? deploymentsOf(model)[0].provider));
     }
     for (const [providerName, provider] of Object.entries(this.config.providers)) {
       if (!Array.isArray(provider.directModels)) continue;

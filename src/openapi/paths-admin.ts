@@ -164,5 +164,13 @@ export function adminPaths(): Paths {
         400,
       ),
     },
+    '/admin/cache': {
+      get: adminOperation({
+        operationId: 'getCache',
+        summary: 'Response cache',
+        description: 'Where the response cache lives, what it holds (in process), and this process\'s hit ratio per model (chat answers) and per service (REST GET answers).',
+        responses: { 200: jsonResponse('The cache report.', schemaRef('CacheReport')) },
+      }),
+    },
   };
 }

@@ -163,5 +163,29 @@ export function adminSchemas(): Record<string, JsonSchema> {
     },
     UsageRow: usageRow,
     UsageReport: list('UsageRow'),
+    CacheRatio: {
+      type: 'object',
+      required: ['name', 'hits', 'misses', 'hit_ratio'],
+      properties: {
+        name: { type: 'string', description: 'The public model or the service.' },
+        hits: { type: 'integer', minimum: 0 },
+        misses: { type: 'integer', minimum: 0 },
+        hit_ratio: { type: 'number', minimum: 0, maximum: 1, description: 'hits / (hits + misses); 0 before any lookup.' },
+      },
+    },
+    CacheReport: {
+      type: 'object',
+      required: ['backend', 'enabled', 'ttl_seconds', 'entries', 'bytes', 'max_bytes', 'models', 'services'],
+      properties: {
+        backend: { type: 'string', enum: ['memory', 'redis'] },
+        enabled: { type: 'boolean', description: '`cache.enabled`: chat answers are cached unless a model says otherwise.' },
+        ttl_seconds: { type: 'integer' },
+        entries: orNull({ type: 'integer', description: 'Answers held in process; null with Redis.' }),
+        bytes: orNull({ type: 'integer', description: 'Bytes held in process; null with Redis.' }),
+        max_bytes: orNull({ type: 'integer' }),
+        models: { type: 'array', items: schemaRef('CacheRatio'), description: 'Chat lookups of this process, per public model.' },
+        services: { type: 'array', items: schemaRef('CacheRatio'), description: 'REST GET lookups of this process, per service.' },
+      },
+    },
   };
 }

@@ -27,6 +27,8 @@ export interface PromptCallOptions {
   signal: AbortSignal;
   stream: boolean;
   labels?: CallLabels;
+  /** The client's `Cache-Control` request header, for the response cache. */
+  cacheControl?: string;
 }
 
 export async function runPrompt(services: GatewayServices, version: PromptVersion, variables: unknown, options: PromptCallOptions): Promise<Response> {
@@ -46,11 +48,14 @@ export async function runPrompt(services: GatewayServices, version: PromptVersio
     kind: 'prompt',
     prompt: { name: definition.name, version: definition.version },
     labels: options.labels,
+    cacheControl: options.cacheControl,
   });
-  const headers = { ...call.metered.rateLimitHeaders, ...deprecationHeaders(version) };
+  // Read once the call ran: they say how the cache answered.
+  const headers = () => ({ ...call.metered.responseHeaders, ...deprecationHeaders(version) });
   try {
     if (options.stream) {
-      return promptStreamResponse(await call.stream(request), { call, request, definition, headers });
+      const parts = await call.stream(request);
+      return promptStreamResponse(parts, { call, request, definition, headers: headers() });
     }
     return await answerOnce(call, request, version, headers);
   } catch (error) {
@@ -60,19 +65,19 @@ export async function runPrompt(services: GatewayServices, version: PromptVersio
   }
 }
 
-async function answerOnce(call: ChatCall, request: ChatCompletionRequest, version: PromptVersion, headers: Record<string, string>): Promise<Response> {
+async function answerOnce(call: ChatCall, request: ChatCompletionRequest, version: PromptVersion, headers: () => Record<string, string>): Promise<Response> {
   const { definition } = version;
   const first = await call.complete(request);
   const firstUsage = await usageOfResult(request, first);
   if (definition.output.type === 'text') {
     const cost = call.metered.complete({ status: 200, ...firstUsage });
-    return promptJsonResponse(definition, textOf(first), firstUsage.usage, cost, headers);
+    return promptJsonResponse(definition, textOf(first), firstUsage.usage, cost, headers());
   }
   const firstText = textOf(first);
   const firstCheck = checkJson(version, firstText);
   if (firstCheck.ok) {
     const cost = call.metered.complete({ status: 200, ...firstUsage });
-    return promptJsonResponse(definition, firstCheck.value, firstUsage.usage, cost, headers);
+    return promptJsonResponse(definition, firstCheck.value, firstUsage.usage, cost, headers());
   }
   // One repair attempt: show the model its answer and what was wrong with it.
   const repairRequest = { ...request, messages: [...request.messages, ...repairMessages(firstText, firstCheck.errors)] };
@@ -97,7 +102,7 @@ async function answerOnce(call: ChatCall, request: ChatCompletionRequest, versio
     );
   }
   const cost = call.metered.complete({ status: 200, usage, estimated });
-  return promptJsonResponse(definition, secondCheck.value, usage, cost, headers);
+  return promptJsonResponse(definition, secondCheck.value, usage, cost, headers());
 }
 
 /** The chat request a prompt becomes: its model and parameters, and native structured output for JSON. */

@@ -9,9 +9,9 @@
  *
  * Keys are `${keyPrefix}${counter.key}`; see docs/quotas.md for the layout.
  */
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { RedisConnection } from '../storage/redis-connection.js';
 import { adjustScript, parseReserveReply, reserveArguments, reserveScript } from './redis-scripts.js';
-import { ThrottledWarning } from './throttled-warning.js';
 import type { QuotaBackend, QuotaCounter, ReserveOutcome } from './types.js';
 
 export interface RedisQuotaBackendOptions {
@@ -30,37 +30,14 @@ interface QuotaScriptCommands {
 }
 
 export class RedisQuotaBackend implements QuotaBackend {
+  private readonly connection: RedisConnection;
   private readonly redis: Redis & QuotaScriptCommands;
   private readonly keyPrefix: string;
-  private readonly connectTimeoutMs: number;
-  private readonly connectionWarning = new ThrottledWarning('quota Redis connection error');
-  private pendingReady: Promise<void> | undefined;
-  private closed = false;
-  private lastError: string | undefined;
 
   constructor(options: RedisQuotaBackendOptions) {
     this.keyPrefix = options.keyPrefix;
-    this.connectTimeoutMs = options.connectTimeoutMs ?? 500;
-    const redis = new Redis(options.url, {
-      lazyConnect: true,
-      enableOfflineQueue: false,
-      connectTimeout: this.connectTimeoutMs,
-      commandTimeout: options.commandTimeoutMs ?? 500,
-      maxRetriesPerRequest: 0,
-      autoResendUnfulfilledCommands: false,
-      // Commands issued in the same tick (reservations and settlements of concurrent calls) go
-      // out as one pipeline: one socket write and one read for many calls instead of one each.
-      // Each command keeps its own reply and error, and none is ever re-sent.
-      enableAutoPipelining: true,
-      // Keep reconnecting in the background, at most every 2 s; requests meanwhile fail fast.
-      retryStrategy: (attempt) => Math.min(attempt * 100, 2_000),
-    });
-    // Without a listener ioredis prints every connection error to the console.
-    redis.on('error', (error: Error) => {
-      this.lastError = error.message;
-      this.connectionWarning.warn({ error: error.message });
-    });
-    redis.on('ready', () => (this.lastError = undefined));
+    this.connection = new RedisConnection({ ...options, purpose: 'quota' });
+    const redis = this.connection.redis;
     redis.defineCommand('quotaReserve', { lua: reserveScript });
     redis.defineCommand('quotaAdjust', { lua: adjustScript });
     this.redis = redis as Redis & QuotaScriptCommands;
@@ -89,62 +66,25 @@ export class RedisQuotaBackend implements QuotaBackend {
   }
 
   /** One PING, for readiness: rejects while Redis cannot be reached. */
-  async ping(): Promise<void> {
-    await this.ensureReady();
-    await this.redis.ping();
+  ping(): Promise<void> {
+    return this.connection.ping();
   }
 
   /** Connects and pings, so a Redis that is down at start-up is reported then, not on the first call. */
   async probe(): Promise<string | undefined> {
     try {
-      await this.ensureReady();
-      await this.redis.ping();
+      await this.connection.ping();
       return undefined;
     } catch (error) {
-      return this.lastError ?? (error as Error).message;
+      return this.connection.lastError ?? (error as Error).message;
     }
   }
 
-
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    // QUIT on a connection that is not up would (re)connect first; drop it instead.
-    if (this.redis.status === 'ready') await this.redis.quit().catch(() => this.redis.disconnect());
-    else this.redis.disconnect();
+  close(): Promise<void> {
+    return this.connection.close();
   }
 
-  /**
-   * Resolves when commands can be sent. Waits (bounded) only while a connection is being opened;
-   * while Redis is away and ioredis is between reconnect attempts, fails at once.
-   */
-  private async ensureReady(): Promise<void> {
-    if (this.closed) throw new Error('the Redis quota backend is closed');
-    const status = this.redis.status;
-    if (status === 'ready') return;
-    if (status === 'wait') this.redis.connect().catch(() => undefined); // failures arrive as 'error'/'close' events
-    if (status === 'wait' || status === 'connecting' || status === 'connect') {
-      this.pendingReady ??= this.waitForReady().finally(() => (this.pendingReady = undefined));
-      return this.pendingReady;
-    }
-    throw new Error(`Redis is unavailable (connection ${status})`);
-  }
-
-  /** One shared wait, so a burst of requests adds one listener pair, not hundreds. */
-  private waitForReady(): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      const finish = (error?: Error) => {
-        clearTimeout(timer);
-        this.redis.off('ready', onReady);
-        this.redis.off('close', onClose);
-        if (error) reject(error);
-        else resolve();
-      };
-      const onReady = () => finish();
-      const onClose = () => finish(new Error('Redis connection closed while connecting'));
-      const timer = setTimeout(() => finish(new Error(`Redis not ready within ${this.connectTimeoutMs} ms`)), this.connectTimeoutMs);
-      this.redis.once('ready', onReady);
-      this.redis.once('close', onClose);
-    });
+  private ensureReady(): Promise<void> {
+    return this.connection.ready();
   }
 }

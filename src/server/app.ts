@@ -31,6 +31,7 @@ import { registerImagesAndModerations } from './routes/images-and-moderations.js
 import { registerFinanceRoutes } from '../reports/register-finance-routes.js';
 import { routeGuard } from './route-guard.js';
 import { registerServiceMounts, registerServiceRoutes } from '../proxy/service-routes.js';
+import { idempotentCalls } from '../calls/idempotent-calls.js';
 
 /** Echo a caller's own request id only if it is short and plain, so it is safe to echo and log. */
 const acceptableClientRequestId = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -62,6 +63,8 @@ export function createApp(services: GatewayServices): Hono<GatewayEnv> {
   app.use(routeGuard(app));
   app.use('/v1/*', traced('auth', requireTenant()));
   app.use('/v1beta/*', traced('auth', requireTenant({ queryKey: true })));
+  app.use('/v1/*', idempotentCalls());
+  app.use('/v1beta/*', idempotentCalls());
   app.use('/v1/prompts/*', auditChanges());
   registerAdminRoutes(app);
   registerModels(app);

@@ -18,6 +18,8 @@ import type { PromptLibrary } from '../prompts/prompt-library.js';
 import type { TollgateDatabase } from '../storage/database.js';
 import type { ErrorBodyWriter } from '../errors/render-error.js';
 import type { ServiceRegistry } from '../proxy/service-registry.js';
+import type { IdempotencyGate } from '../idempotency/index.js';
+import type { Caches } from '../cache/index.js';
 
 export interface Lifecycle {
   ready: boolean;
@@ -43,6 +45,10 @@ export interface GatewayServices {
   audit?: AuditTrail;
   /** What `/readyz` checks. */
   readiness?: Readiness;
+  /** `Idempotency-Key` records (see src/idempotency/). */
+  idempotency: IdempotencyGate;
+  /** The response cache: chat answers and REST GET answers (see src/cache/). */
+  cache: Caches;
 }
 
 export interface GatewayEnv {
@@ -52,5 +58,7 @@ export interface GatewayEnv {
     caller: Caller;
     /** Set on the routes of another protocol (Anthropic, Gemini): errors are written in its shape. */
     errorBody?: ErrorBodyWriter;
+    /** The request body, when a middleware had to read it before the route (see `calls/idempotent-calls.ts`). */
+    requestBody?: Uint8Array;
   };
 }

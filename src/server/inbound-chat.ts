@@ -44,13 +44,14 @@ export async function runInboundChat(context: Context<GatewayEnv>, { request, co
     kind: 'chat',
     protocol: codec.protocol,
     native,
+    cacheControl: context.req.header('cache-control'),
   });
   const { metered } = call;
   try {
     if (request.stream) {
       const parts = await call.stream(request);
       return protocolStreamResponse(parts, codec.streamEncoder(), {
-        headers: { ...metered.rateLimitHeaders, ...headers },
+        headers: { ...metered.responseHeaders, ...headers },
         contentType: codec.streamContentType,
         onFirstByte: () => metered.markFirstByte(),
         onFinish: async (summary) => `${costHeader}: ${metered.complete(await streamOutcome(request, summary))}`,
@@ -60,7 +61,7 @@ export async function runInboundChat(context: Context<GatewayEnv>, { request, co
     const measured = await usageOfResult(request, result);
     const body = await codec.answer(result, measured.usage);
     const cost = metered.complete({ status: 200, ...measured });
-    return new Response(body, { headers: { 'content-type': 'application/json', ...metered.rateLimitHeaders, ...headers, [costHeader]: cost } });
+    return new Response(body, { headers: { 'content-type': 'application/json', ...metered.responseHeaders, ...headers, [costHeader]: cost } });
   } catch (error) {
     const gatewayError = toGatewayError(error);
     metered.fail(gatewayError);

@@ -18,6 +18,9 @@ import { logger } from '../logging/logger.js';
 import type { GatewayEnv } from './gateway-env.js';
 
 export async function readBodyBytes(context: Context<GatewayEnv>, limit: number): Promise<Uint8Array> {
+  // Already read, by a middleware that needed the bytes first (an `Idempotency-Key`'s fingerprint).
+  const alreadyRead = context.get('requestBody');
+  if (alreadyRead) return alreadyRead;
   const declared = context.req.header('content-length');
   if (declared !== undefined && Number(declared) > limit) throw tooLarge(limit);
   try {
@@ -52,4 +55,13 @@ async function readChunked(context: Context<GatewayEnv>, limit: number): Promise
 
 function tooLarge(limit: number): GatewayError {
   return new GatewayError(413, `The request body is larger than the ${limit} bytes allowed.`, { code: 'request_too_large' });
+}
+
+/** The body as a stream of bytes: the raw one, or the bytes a middleware already read. */
+export function requestBodyStream(context: Context<GatewayEnv>): AsyncIterable<Uint8Array> | null {
+  const alreadyRead = context.get('requestBody');
+  if (!alreadyRead) return context.req.raw.body as AsyncIterable<Uint8Array> | null;
+  return (async function* () {
+    yield alreadyRead;
+  })();
 }

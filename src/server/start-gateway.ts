@@ -15,10 +15,15 @@ import { KeyStore } from '../auth/key-store.js';
 import { resolveAdminKey, warnIfAdminApiDisabled } from '../admin/admin-key.js';
 import { subjectFactory, type MeteringServices } from '../calls/metering-services.js';
 import { OpenCalls } from '../calls/open-calls.js';
+import { CallOutcomes } from '../calls/call-outcomes.js';
+import { createIdempotencyGate } from '../idempotency/index.js';
+import { createCaches } from '../cache/index.js';
+import { RedisConnection } from '../storage/redis-connection.js';
 import { LedgerThread, LedgerWriter, replayLedgerJournals, startRetention } from '../ledger/index.js';
 import { costNanoUsd, formatNanoUsd, InMemoryPriceBook, tokenCounterThread, worstCaseCostNanoUsd } from '../metering/index.js';
 import { unknownModelProblem } from '../models/known-models.js';
 import { ModelRegistry } from '../models/model-registry.js';
+import { configuredPrices } from '../models/model-group.js';
 import { AlertService } from '../alerts/alert-service.js';
 import { closeReadConnections } from '../storage/read-connection.js';
 import { Subscriptions } from '../prompt-api/subscriptions.js';
@@ -85,7 +90,7 @@ export async function createServices(config: TollgateConfig, options: Omit<Start
     keyStore.syncFromConfig(config);
     auditConfigSync(audit, config);
   }
-  const prices = new InMemoryPriceBook({ database, models: config.models });
+  const prices = new InMemoryPriceBook({ database, models: configuredPrices(config.models) });
   const quotaBackend = options.quotaBackend ?? (await createQuotaBackend(config.redis));
   const quotas = await createQuotaService(config.redis, timedQuotaBackend(quotaBackend, config, observability));
   if (config.redis) await reportRedis(config.redis, quotas);
@@ -99,6 +104,12 @@ export async function createServices(config: TollgateConfig, options: Omit<Start
   const retention = config.storage.retentionDays ? startRetention(database, config.storage.retentionDays) : undefined;
   warnIfAdminApiDisabled(adminKey, keyStore);
   const openCalls = new OpenCalls();
+  // Idempotency records (and the response cache) get a Redis connection of their own: a large
+  // answer being written must never queue in front of a quota reservation.
+  const stateRedis = config.redis ? new RedisConnection({ url: config.redis.url, purpose: 'idempotency and cache', commandTimeoutMs: 1_000 }) : undefined;
+  const sharedState = stateRedis && { connection: stateRedis, keyPrefix: config.redis!.keyPrefix };
+  const idempotency = createIdempotencyGate(config.idempotency, sharedState);
+  const cache = createCaches(config.cache, config.models, sharedState);
   const metering: MeteringServices = {
     openCalls,
     prices,
@@ -109,6 +120,7 @@ export async function createServices(config: TollgateConfig, options: Omit<Start
     worstCaseCost: worstCaseCostNanoUsd,
     formatUsd: formatNanoUsd,
     observe: observability,
+    outcomes: new CallOutcomes(),
   };
   const library = new PromptLibrary({ database, modelProblem: (model) => unknownModelProblem(config, model) });
   if (config.prompts.watch) library.watch(config.prompts.folder);
@@ -125,9 +137,10 @@ export async function createServices(config: TollgateConfig, options: Omit<Start
     () => library.reloadDatabase(),
   ], prices);
   const proxy = new ServiceRegistry(config.services, observability);
+  const models = new ModelRegistry(config, providers, observability);
   const services: GatewayServices = {
     config,
-    models: new ModelRegistry(config, providers),
+    models,
     lifecycle: { ready: false },
     database,
     keyStore,
@@ -137,6 +150,8 @@ export async function createServices(config: TollgateConfig, options: Omit<Start
     adminKey,
     observability,
     audit,
+    idempotency,
+    cache,
   };
   services.readiness = new Readiness({
     config,
@@ -148,6 +163,7 @@ export async function createServices(config: TollgateConfig, options: Omit<Start
   });
   const close = async () => {
     clearInterval(refresher);
+    models.close();
     library.close();
     retention?.stop();
     await alerts.close();
@@ -159,6 +175,7 @@ export async function createServices(config: TollgateConfig, options: Omit<Start
     await ledger.close();
     await tokenCounterThread.close();
     await quotas.close();
+    await stateRedis?.close();
     audit.close();
     await Promise.allSettled([...providers.values()].map((provider) => provider.close?.()));
     await proxy.close();

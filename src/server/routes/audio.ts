@@ -16,6 +16,7 @@ import { toGatewayError } from '../../errors/render-error.js';
 import type { GatewayEnv } from '../gateway-env.js';
 import { boundaryOf, multipartBody, receiveMultipart } from '../multipart-upload.js';
 import { assertDepthWithin } from '../bounded-json.js';
+import { requestBodyStream } from '../read-body-bytes.js';
 import { readJsonBodyAndBytes, validateBody } from '../read-request.js';
 import { tenantCaller } from '../tenant-auth.js';
 import { audioSeconds, worstCaseSeconds } from './audio-duration.js';
@@ -54,7 +55,7 @@ export function registerAudio(app: Hono<GatewayEnv>): void {
     if (declared > limit) throw new GatewayError(413, `The upload is larger than the ${limit} bytes allowed.`, { code: 'request_too_large' });
     const contentType = context.req.header('content-type');
     boundaryOf(contentType);
-    const upload = await receiveMultipart(context.req.raw.body as AsyncIterable<Uint8Array> | null, contentType, limit);
+    const upload = await receiveMultipart(requestBodyStream(context), contentType, limit);
     try {
       const model = upload.fields.find(([name]) => name === 'model')?.[1];
       if (!model) throw badRequest('`model` is required: name the transcription model.', 'model');

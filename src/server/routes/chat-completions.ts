@@ -28,6 +28,7 @@ export function registerChatCompletions(app: Hono<GatewayEnv>): void {
       kind: 'chat',
       rawBody: body.bytes,
       labels: callLabels(context, request.user),
+      cacheControl: context.req.header('cache-control'),
     });
     const { metered } = call;
     try {
@@ -36,7 +37,7 @@ export function registerChatCompletions(app: Hono<GatewayEnv>): void {
         return sseResponse(parts, {
           includeUsage: request.stream_options?.include_usage === true,
           publicModel: call.target.publicName,
-          headers: metered.rateLimitHeaders,
+          headers: metered.responseHeaders,
           onFirstByte: () => metered.markFirstByte(),
           onFinish: async (summary) => `${costHeader}: ${metered.complete(await streamOutcome(request, summary))}`,
         });
@@ -44,7 +45,7 @@ export function registerChatCompletions(app: Hono<GatewayEnv>): void {
       const result = await call.complete(request);
       const cost = metered.complete({ status: 200, ...(await usageOfResult(request, result)) });
       return new Response(answerBody(result, call.target.publicName), {
-        headers: { 'content-type': 'application/json', ...metered.rateLimitHeaders, [costHeader]: cost },
+        headers: { 'content-type': 'application/json', ...metered.responseHeaders, [costHeader]: cost },
       });
     } catch (error) {
       const gatewayError = toGatewayError(error);
