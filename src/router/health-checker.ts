@@ -41,7 +41,7 @@ export class HealthChecker<T> {
     streak.running = true;
     const signal = AbortSignal.any([
       this.stopController.signal,
-      AbortSignal.timeout(this.options.timeoutMs ?? this.options.intervalMs),
+      AbortSignal.timeout(this.options.timeoutMs ?? Math.max(1000, this.options.intervalMs)),
     ]);
     let good = false;
     try {

@@ -34,6 +34,13 @@ import type {
   Verdict,
 } from './types.js';
 
+/** The defaults, with every option the caller gave (an `undefined` keeps the default). */
+function withDefaults<Options extends object>(defaults: Options, given: Partial<Options> | undefined): Options {
+  const merged = { ...defaults };
+  for (const [name, value] of Object.entries(given ?? {})) if (value !== undefined) (merged as Record<string, unknown>)[name] = value;
+  return merged;
+}
+
 const targetFailure: FailureVerdict = { ok: false, reason: 'upstream_error', retryable: true, blameTarget: true };
 
 export class TargetPool<T> {
@@ -55,12 +62,12 @@ export class TargetPool<T> {
     this.clock = options.clock ?? (() => performance.now());
     this.random = options.random ?? Math.random;
     this.events = options.events ?? {};
-    this.retries = { ...defaultRetries, ...options.retries };
-    this.outlier = { ...defaultOutlier, ...options.outlier };
-    this.budget = new RetryBudget({ ...defaultRetryBudget, ...options.retryBudget }, this.clock);
+    this.retries = withDefaults(defaultRetries, options.retries);
+    this.outlier = withDefaults(defaultOutlier, options.outlier);
+    this.budget = new RetryBudget(withDefaults(defaultRetryBudget, options.retryBudget), this.clock);
     this.timeouts = options.timeouts ?? {};
     this.balancer = createBalancer(options.balance, this.random);
-    const breaker = { ...defaultBreaker, ...options.breaker };
+    const breaker = withDefaults(defaultBreaker, options.breaker);
     this.targets = options.targets.map(
       (spec) =>
         new TargetState(spec, breaker, this.outlier, this.clock, (state) =>

@@ -44,7 +44,7 @@ export interface HealthCheckOptions {
   unhealthyAfter: number;
   /** Consecutive good probes before it is put back. */
   healthyAfter: number;
-  /** Bound on one probe; defaults to the interval. */
+  /** Bound on one probe; defaults to the interval, at least 1 s. */
   timeoutMs?: number;
 }
 

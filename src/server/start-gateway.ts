@@ -35,6 +35,7 @@ import { startMetricsListener, type MetricsListener } from '../observability/met
 import { AuditTrail } from '../audit/audit-trail.js';
 import { auditConfigSync, auditPromptReloads } from '../audit/audit-config.js';
 import { Readiness } from '../observability/health/readiness.js';
+import { ServiceRegistry } from '../proxy/service-registry.js';
 import { displayRedisUrl, redisPassword } from '../quotas/redis-url.js';
 import { openDatabase, type TollgateDatabase } from '../storage/database.js';
 import { createApp } from './app.js';
@@ -136,6 +137,7 @@ export async function createServices(config: TollgateConfig, options: Omit<Start
     () => library.reloadDatabase(),
   ], prices);
   const models = new ModelRegistry(config, providers, observability);
+  const proxy = new ServiceRegistry(config.services, observability);
   const services: GatewayServices = {
     config,
     models,
@@ -144,6 +146,7 @@ export async function createServices(config: TollgateConfig, options: Omit<Start
     keyStore,
     metering,
     prompts: { library, subscriptions },
+    proxy,
     adminKey,
     observability,
     audit,
@@ -175,6 +178,7 @@ export async function createServices(config: TollgateConfig, options: Omit<Start
     await stateRedis?.close();
     audit.close();
     await Promise.allSettled([...providers.values()].map((provider) => provider.close?.()));
+    await proxy.close();
     closeReadConnections(config.storage.sqlite);
     database.$client.close();
     await observability.close();
