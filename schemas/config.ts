@@ -365,10 +365,10 @@ export const configSchema = z
     responses: responsesSchema.default(responsesSchema.parse({})),
     alerts: alertsSchema.default(alertsSchema.parse({})),
     upstream: upstreamSchema.default({}),
-    /** REST services proxied at a mount path (schemas/services-config.ts). */
-    services: servicesSchema,
     idempotency: idempotencySchema.default(idempotencySchema.parse({})),
     cache: cacheSchema.default(cacheSchema.parse({})),
+    /** REST services proxied at a mount path (schemas/services-config.ts). */
+    services: servicesSchema,
   });
 
 export type TollgateConfig = z.infer<typeof configSchema>;

@@ -122,6 +122,8 @@ export const serviceSchema = z
         concurrentRequests: z.number().int().positive().max(maxQuotaCount).optional(),
       })
       .default({}),
+    /** Keep GET answers the service marks cacheable (Cache-Control max-age/s-maxage, Vary, ETag; see src/cache/http-cache.ts), per tenant. */
+    cache: z.boolean().default(false),
     /** Request bodies larger than this are refused (413) and the upstream request aborted. */
     maxRequestBytes: z.number().int().positive().max(64 * 1024 ** 3).default(1024 ** 3),
   })

@@ -7,8 +7,8 @@
  */
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { restServiceConfig } from './rest-scenario.js';
 import { cacheHitModelConfig } from './cache-hit-scenario.js';
+import { restServiceConfig } from './rest-scenario.js';
 
 export const benchKey = 'tg_bench_load_generator_key_0123456789';
 export const benchModels = {

@@ -8,8 +8,8 @@
  */
 import { benchKey, benchModels, pacedChunkDelayMs, pacedChunks, pacedUpstreamModel } from './gateway-config.js';
 import type { HttpRequest } from './load.js';
-import { restRequest } from './rest-scenario.js';
 import { cacheHitModel, cacheHitTitle } from './cache-hit-scenario.js';
+import { restRequest } from './rest-scenario.js';
 
 export type TargetKind = 'direct' | 'plain' | 'tollgate';
 export type ScenarioId = 'chat' | 'stream' | 'anthropic' | 'prompt' | 'large' | 'anthropic-stream' | 'paced' | 'anthropic-paced' | 'rest' | 'cache-hit';

@@ -19,6 +19,10 @@ import type { CallTrack } from '../observability/call-track.js';
 import { RouterError, type RunResult } from '../router/index.js';
 import type { GatewayEnv } from '../server/gateway-env.js';
 import { tenantCaller } from '../server/tenant-auth.js';
+import { requestBodyStream } from '../server/read-body-bytes.js';
+import type { HttpCacheRequest, HttpCacheScope, HttpResponseCache } from '../cache/index.js';
+import { captureAnswer } from '../idempotency/index.js';
+import { logger } from '../logging/logger.js';
 import { clientResponseHeaders, upstreamRequestHeaders } from './forward-headers.js';
 import { RequestBody, responseBody } from './proxy-body.js';
 import { routeTemplate } from './route-template.js';
@@ -61,9 +65,12 @@ export async function proxyCall(context: Context<GatewayEnv>, service: RestServi
     throw error;
   }
   const metered = await MeteredCall.begin(services.metering, plan);
+  const url = new URL(context.req.url);
+  const cached = cachedAnswers(context, service, url);
+  const hit = cached && (await services.cache.http.lookup(cached.scope, cached.request));
+  if (hit) return answerFromCache(hit, metered, services.metering.formatUsd(0));
   const body = new RequestBody(noBodyMethods.has(method) ? null : requestBodySource(context), service.config.maxRequestBytes);
   const track = services.observability.tracker.get(requestId);
-  const url = new URL(context.req.url);
   const forwarded = {
     clientAddress: clientAddress(context),
     protocol: url.protocol === 'https:' ? ('https' as const) : ('http' as const),
@@ -123,7 +130,43 @@ export async function proxyCall(context: Context<GatewayEnv>, service: RestServi
     });
     throw failure;
   }
-  return respond(served, metered, body, method, track, services.metering.formatUsd(0));
+  const response = respond(served, metered, body, method, track, services.metering.formatUsd(0));
+  return cached ? keepIfCacheable(services.cache.http, cached, response, services.config.cache.maxEntryBytes) : response;
+}
+
+/** The cache's view of a GET (or HEAD) to a service that caches: per tenant and service, the client's headers less its key. */
+function cachedAnswers(context: Context<GatewayEnv>, service: RestService, url: URL): { scope: HttpCacheScope; request: HttpCacheRequest } | undefined {
+  const method = context.req.method;
+  if (!service.config.cache || (method !== 'GET' && method !== 'HEAD')) return undefined;
+  const headers: Record<string, string> = {};
+  context.req.raw.headers.forEach((value, name) => {
+    if (!credentialHeaders.has(name)) headers[name] = value;
+  });
+  return { scope: { tenantId: tenantCaller(context).tenant.id, service: service.name }, request: { method, url: `${url.pathname}${url.search}`, headers } };
+}
+
+/** The caller's Tollgate key: never part of what the cache compares (and a shared cache keeps nothing asked with `Authorization`). */
+const credentialHeaders = new Set(['authorization', 'x-api-key', 'x-goog-api-key']);
+
+/** A kept answer: a call with `cache_hit`, no target, no attempt. */
+function answerFromCache(hit: Response, metered: MeteredCall, noCost: string): Response {
+  metered.markFirstByte();
+  for (const [name, value] of Object.entries(metered.rateLimitHeaders)) hit.headers.set(name, value);
+  hit.headers.set(costHeader, noCost);
+  const length = Number(hit.headers.get('content-length') ?? 0);
+  metered.complete({ status: hit.status, usage: noUsage, estimated: false, cacheHit: true, costNanoUsd: 0, routed: { target: null, attempts: 0, bytesIn: 0, bytesOut: length } });
+  return hit;
+}
+
+/** A GET answer the service marks cacheable is copied as it streams to the client and kept once whole. */
+function keepIfCacheable(cache: HttpResponseCache, cached: { scope: HttpCacheScope; request: HttpCacheRequest }, response: Response, maxEntryBytes: number): Response {
+  if (cached.request.method !== 'GET' || response.status !== 200) return response;
+  const head = { status: response.status, headers: Object.fromEntries(response.headers) };
+  if (!cache.storable(cached.request, head)) return response;
+  return captureAnswer(response, maxEntryBytes, (captured) => {
+    if (captured.outcome !== 'complete') return;
+    cache.keep(cached.scope, cached.request, head, captured.body).catch((error) => logger.warn('keeping a REST answer in the cache failed', { error: String(error) }));
+  });
 }
 
 function respond(
@@ -197,8 +240,9 @@ function assertBodyFits(context: Context<GatewayEnv>, service: RestService): voi
   }
 }
 
-/** The Node request where the server gives it (see `RequestBody`), else the web body. */
+/** The Node request where the server gives it (see `RequestBody`), else the web body; the bytes already read when an `Idempotency-Key` needed them. */
 function requestBodySource(context: Context<GatewayEnv>): AsyncIterable<Uint8Array> | null {
+  if (context.get('requestBody')) return requestBodyStream(context);
   const incoming = (context.env as { incoming?: IncomingMessage } | undefined)?.incoming;
   if (incoming) return incoming;
   return context.req.raw.body as AsyncIterable<Uint8Array> | null;

@@ -11,6 +11,7 @@ import type { GatewayEnv } from '../server/gateway-env.js';
 import { requireTenant, tenantCaller } from '../server/tenant-auth.js';
 import { traced } from '../observability/tracing/traced-middleware.js';
 import { proxyCall } from './proxy-call.js';
+import { idempotentCalls } from '../calls/idempotent-calls.js';
 import { inScope, mayCallService, subscriptionName } from './service-access.js';
 import type { RestService, ServiceRegistry } from './service-registry.js';
 
@@ -20,6 +21,8 @@ export function registerServiceMounts(app: Hono<GatewayEnv>, registry: ServiceRe
     const mount = service.config.mount;
     for (const path of [mount, `${mount}/*`]) {
       app.use(path, traced('auth', requireTenant()));
+      // Every method at a mount is a call: a POST with an Idempotency-Key is answered once.
+      app.use(path, idempotentCalls({ isCall: () => true }));
       // One parameter: the route guard reads a one-argument `all` handler as "every method".
       app.all(path, (context) => proxyCall(context, service));
     }

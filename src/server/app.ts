@@ -30,8 +30,8 @@ import { registerAudio } from './routes/audio.js';
 import { registerImagesAndModerations } from './routes/images-and-moderations.js';
 import { registerFinanceRoutes } from '../reports/register-finance-routes.js';
 import { routeGuard } from './route-guard.js';
-import { registerServiceMounts, registerServiceRoutes } from '../proxy/service-routes.js';
 import { idempotentCalls } from '../calls/idempotent-calls.js';
+import { registerServiceMounts, registerServiceRoutes } from '../proxy/service-routes.js';
 
 /** Echo a caller's own request id only if it is short and plain, so it is safe to echo and log. */
 const acceptableClientRequestId = /^[A-Za-z0-9._:-]{1,128}$/;

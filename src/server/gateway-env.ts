@@ -17,9 +17,9 @@ import type { Subscriptions } from '../prompt-api/subscriptions.js';
 import type { PromptLibrary } from '../prompts/prompt-library.js';
 import type { TollgateDatabase } from '../storage/database.js';
 import type { ErrorBodyWriter } from '../errors/render-error.js';
-import type { ServiceRegistry } from '../proxy/service-registry.js';
 import type { IdempotencyGate } from '../idempotency/index.js';
 import type { Caches } from '../cache/index.js';
+import type { ServiceRegistry } from '../proxy/service-registry.js';
 
 export interface Lifecycle {
   ready: boolean;

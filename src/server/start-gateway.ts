@@ -136,8 +136,8 @@ export async function createServices(config: TollgateConfig, options: Omit<Start
     () => subscriptions.refreshIfChanged(),
     () => library.reloadDatabase(),
   ], prices);
-  const proxy = new ServiceRegistry(config.services, observability);
   const models = new ModelRegistry(config, providers, observability);
+  const proxy = new ServiceRegistry(config.services, observability);
   const services: GatewayServices = {
     config,
     models,
