@@ -24,6 +24,7 @@ export function presentTenant(tenant: TenantRecord) {
     models: tenant.models,
     timeZone: tenant.timeZone,
     unpricedModels: tenant.unpricedModels,
+    allowBodyCapture: tenant.allowBodyCapture,
     source: tenant.source,
     createdAt: iso(tenant.createdAt),
   };

@@ -35,6 +35,8 @@ export interface TenantRecord {
   models: string[] | null;
   timeZone: string;
   unpricedModels: 'reject' | 'allow' | null;
+  /** false: never body-captured (`logs.bodyCapture`), whatever the list says. */
+  allowBodyCapture: boolean;
   source: 'config' | 'api';
   createdAt: number;
 }
@@ -60,6 +62,7 @@ export interface NewTenant {
   models?: string[] | null;
   timeZone?: string;
   unpricedModels?: 'reject' | 'allow' | null;
+  allowBodyCapture?: boolean;
 }
 
 export interface NewKey {
@@ -129,6 +132,7 @@ export class KeyStore {
       models: input.models ?? null,
       timeZone: input.timeZone ?? 'UTC',
       unpricedModels: input.unpricedModels ?? null,
+      allowBodyCapture: input.allowBodyCapture ?? true,
       source,
       createdAt: now,
       updatedAt: now,
@@ -143,6 +147,7 @@ export class KeyStore {
     if (patch.models !== undefined) values.models = patch.models;
     if (patch.timeZone !== undefined) values.timeZone = patch.timeZone;
     if (patch.unpricedModels !== undefined) values.unpricedModels = patch.unpricedModels;
+    if (patch.allowBodyCapture !== undefined) values.allowBodyCapture = patch.allowBodyCapture;
     const result = this.write((transaction) => transaction.update(tenants).set(values).where(eq(tenants.id, id)).run());
     return result.changes > 0 ? this.tenantsById.get(id) : undefined;
   }
@@ -206,6 +211,7 @@ export class KeyStore {
           models: tenant.models ?? null,
           timeZone: tenant.timeZone,
           unpricedModels: tenant.unpricedModels ?? null,
+          allowBodyCapture: tenant.allowBodyCapture,
           source: 'config',
           updatedAt: now,
         };
@@ -272,6 +278,7 @@ export class KeyStore {
           models: row.models ?? null,
           timeZone: row.timeZone,
           unpricedModels: (row.unpricedModels as TenantRecord['unpricedModels']) ?? null,
+          allowBodyCapture: row.allowBodyCapture,
           source: row.source as TenantRecord['source'],
           createdAt: row.createdAt,
         },

@@ -42,7 +42,7 @@ export function observeRequests(): MiddlewareHandler<GatewayEnv> {
       if (track && !track.admitted && !track.finished) endUnadmitted(context, track, error);
       const caller = context.get('caller');
       const capture = services.observability.bodyCapture;
-      if (track && capture && caller?.kind === 'tenant' && capture.wants(caller.tenant.id)) {
+      if (track && capture && caller?.kind === 'tenant' && capture.wants(caller.tenant)) {
         capture.capture({ requestId: track.requestId, tenantId: caller.tenant.id, request: context.req.arrayBuffer(), response: context.res });
       }
     }

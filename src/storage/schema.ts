@@ -17,6 +17,8 @@ export const tenants = sqliteTable('tenants', {
   timeZone: text('time_zone').notNull().default('UTC'),
   /** `reject` or `allow` calls to models without a price; null: reject when the tenant has a cost quota. */
   unpricedModels: text('unpriced_models'),
+  /** false: this tenant's bodies are never captured, whatever `logs.bodyCapture` lists. */
+  allowBodyCapture: integer('allow_body_capture', { mode: 'boolean' }).notNull().default(true),
   /** `config` rows are rewritten from the configuration file at every start. */
   source: text('source').notNull().default('api'),
   createdAt: integer('created_at').notNull(),
