@@ -143,6 +143,21 @@ describe('usage reports from the hourly rollups', () => {
     ]);
   });
 
+  it('reads whole UTC days from the daily tenant level and the hours at either end from the hourly one, to the same figures', async () => {
+    const from = '2026-07-02T05:00:00Z';
+    const to = '2026-07-05T17:00:00Z';
+    const inRange = (row: LedgerRow) => row.time >= Date.parse(from) && row.time < Date.parse(to);
+    const utcDay = (time: number) => new Date(time).toISOString().slice(0, 10);
+    const days = await collect({ groupBy: 'tenant,day', from, to });
+    expect(days.length).toBeGreaterThan(4);
+    for (const row of days) expect(row).toMatchObject(ledgerTotals((ledgerRow) => inRange(ledgerRow) && (ledgerRow.tenantId ?? null) === row.tenant && utcDay(ledgerRow.time) === row.day));
+    expect(report({ from, to }).totals).toMatchObject(ledgerTotals(inRange));
+    for (const groupBy of ['week', 'month', 'tenant']) {
+      const total = (await collect({ groupBy, from, to })).reduce((sum, row) => sum + row.requests, 0);
+      expect(total, groupBy).toBe(ledgerTotals(inRange).requests);
+    }
+  });
+
   it('answers from the narrowest rollup that has the dimensions, never from the calls table', () => {
     const plan = (query: Record<string, string | undefined>) => {
       const parsed = parseReportQuery((name) => (query[name] === undefined ? [] : [query[name] as string]), undefined);
@@ -151,6 +166,10 @@ describe('usage reports from the hourly rollups', () => {
       return { table: built.level.table, plan: steps.map((step) => step.detail).join('\n') };
     };
     expect(plan({ groupBy: 'tenant,day' }).table).toBe('usage_hourly_tenant');
+    // Days that start at UTC midnights come from the daily tenant level; Berlin's days do not.
+    expect(plan({ groupBy: 'tenant,day' }).plan).toMatch(/usage_daily_tenant/);
+    expect(plan({ groupBy: 'tenant,day', tz: 'Europe/Berlin' }).plan).not.toMatch(/usage_daily_tenant/);
+    expect(plan({ groupBy: 'tenant,hour' }).plan).not.toMatch(/usage_daily_tenant/);
     expect(plan({ groupBy: 'model,day' }).table).toBe('usage_hourly_model');
     expect(plan({ groupBy: 'model,day', tenant: 'a' }).table).toBe('usage_hourly');
     expect(plan({ groupBy: 'end_user' }).table).toBe('usage_hourly_labels');

@@ -235,6 +235,17 @@ export const usageHourlyTenant = sqliteTable(
   (table) => [primaryKey({ columns: [table.hour, table.tenantId] })],
 );
 
+/**
+ * Usage per UTC day and tenant: the hourly tenant level summed by day (`day` is the epoch ms of a
+ * UTC midnight), so a report by tenant whose periods start at UTC midnights (days, weeks, months
+ * in UTC) adds up one row per tenant and day instead of 24.
+ */
+export const usageDailyTenant = sqliteTable(
+  'usage_daily_tenant',
+  { day: integer('day').notNull(), tenantId: text('tenant_id').notNull(), ...usageFigures() },
+  (table) => [primaryKey({ columns: [table.day, table.tenantId] })],
+);
+
 /** Usage per hour and model, across tenants: cost and tokens by model for everyone, in few rows. */
 export const usageHourlyModel = sqliteTable(
   'usage_hourly_model',
