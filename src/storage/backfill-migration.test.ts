@@ -57,7 +57,7 @@ describe('the hourly rollup backfill migration', () => {
       migrate(drizzle(upgraded), { migrationsFolder: before });
       // Today's writer also adds to the daily tenant level, which a later migration creates and
       // backfills from the hourly one: give it the table while it writes, then take it away.
-      const dailyTable = readFileSync('drizzle/0009_usage_daily_tenant.sql', 'utf8').split('--> statement-breakpoint')[0];
+      const dailyTable = readFileSync('drizzle/0010_usage_daily_tenant.sql', 'utf8').split('--> statement-breakpoint')[0];
       upgraded.exec(dailyTable);
       const oldWriter = new LedgerWriter(upgraded, { flushMs: 1_000, batchSize: 1_000 });
       for (const row of rows) oldWriter.append(row as never);
