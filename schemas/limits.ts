@@ -42,3 +42,11 @@ export const maxQuotaCount = 1_000_000_000_000;
  */
 export const maxExpandedSchemaNodes = 5_000;
 export const maxExpandedSchemaDepth = 64;
+
+/**
+ * Times a caller may name in a query (`from`, `to`, a cursor): 1970-01-01 up to the start of the
+ * year 9999. Ledger times are epoch milliseconds, never negative; and a day after the last one a
+ * JavaScript `Date` holds (year 275760) cannot be formatted, so an unbounded `to` would be a 500.
+ */
+export const earliestQueryTimeMs = 0;
+export const latestQueryTimeMs = Date.UTC(9999, 0, 1);

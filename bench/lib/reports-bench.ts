@@ -125,7 +125,7 @@ export async function reportsBench(options: { ledgerRows?: number; log?: (line: 
     client.pragma('journal_mode = WAL');
     client.exec('ANALYZE');
     const rollupRows = Object.fromEntries(
-      ['usage_hourly_tenant', 'usage_hourly_model', 'usage_hourly', 'usage_hourly_labels', 'perf_hourly'].map((table) => [table, client.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number]),
+      ['usage_hourly_tenant', 'usage_daily_tenant', 'usage_hourly_model', 'usage_hourly', 'usage_hourly_labels', 'perf_hourly'].map((table) => [table, client.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number]),
     );
     const seedSeconds = (Date.now() - started) / 1000;
     client.close();
@@ -192,7 +192,9 @@ export function renderReportsMarkdown(result: ReportsBenchResult, command: strin
     '|---|---|---:|---:|---:|---:|',
     ...result.timings.map((timing) => `| \`${timing.query}\` | \`${timing.rollup}\` | ${timing.rows} | ${timing.p50Ms.toFixed(1)} | ${timing.minMs.toFixed(1)} | ${timing.maxMs.toFixed(1)} |`),
     '',
-    'The first row is the figure the issue sets (a month by tenant and day, target under 200 ms). Grouping or filtering by',
+    'The first row is the figure the issue sets (a month by tenant and day, target under 200 ms): in UTC it adds up the',
+    'whole UTC days of `usage_daily_tenant` (tenants × 30 rows); in Berlin, whose days start at 22:00 or 23:00 UTC, the',
+    'hours of `usage_hourly_tenant` (tenants × 720 rows). Grouping or filtering by',
     'key, model, prompt or service reads `usage_hourly`; by end user or tag, `usage_hourly_labels`, the largest level.',
     '',
   ];

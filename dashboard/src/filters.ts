@@ -6,7 +6,7 @@
  */
 import type { Params } from './api.js';
 
-export type View = 'overview' | 'budgets' | 'performance' | 'calls' | 'alerts';
+export type View = 'overview' | 'budgets' | 'performance' | 'calls' | 'alerts' | 'audit';
 
 export interface Filters {
   view: View;
@@ -22,7 +22,9 @@ export interface Filters {
   budget: string;
 }
 
-export const views: View[] = ['overview', 'budgets', 'performance', 'calls', 'alerts'];
+export const views: View[] = ['overview', 'budgets', 'performance', 'calls', 'alerts', 'audit'];
+/** Views only an admin may open (the audit trail's API is for admins). */
+export const adminViews: View[] = ['audit'];
 
 /** Today's date in `tz`, YYYY-MM-DD. */
 export function today(tz: string, now = new Date()): string {

@@ -1,7 +1,7 @@
 /**
  * @module dashboard/main
  * The finance dashboard: sign in, then the shared filters and five views — overview (cost and
- * usage), budgets, performance, calls, alerts. The session is an HttpOnly cookie set by the
+ * usage), budgets, performance, calls, alerts — and, for admins, the audit trail. The session is an HttpOnly cookie set by the
  * server; the page keeps no key and no token, only the filters (in the URL's hash).
  */
 import { render } from 'preact';
@@ -9,16 +9,17 @@ import { useCallback, useEffect, useState } from 'preact/hooks';
 import { ApiError, currentSession, getJson, signOut, type Session, type UsageReport } from './api.js';
 import { FilterBar } from './components/filter-bar.js';
 import { SignIn } from './components/sign-in.js';
-import { defaultFilters, readHash, reportParams, views, writeHash, type Filters, type View } from './filters.js';
+import { adminViews, defaultFilters, readHash, reportParams, views, writeHash, type Filters, type View } from './filters.js';
 import './styles.css';
 import { useData } from './use-data.js';
 import { Alerts } from './views/alerts.js';
+import { Audit } from './views/audit.js';
 import { Budgets } from './views/budgets.js';
 import { Calls } from './views/calls.js';
 import { Overview } from './views/overview.js';
 import { Performance } from './views/performance.js';
 
-const viewLabels: Record<View, string> = { overview: 'Overview', budgets: 'Budgets', performance: 'Performance', calls: 'Calls', alerts: 'Alerts' };
+const viewLabels: Record<View, string> = { overview: 'Overview', budgets: 'Budgets', performance: 'Performance', calls: 'Calls', alerts: 'Alerts', audit: 'Audit' };
 
 function App() {
   const [session, setSession] = useState<Session | null | undefined>(undefined);
@@ -58,6 +59,8 @@ function Dashboard({ session, onSignedOut }: { session: Session; onSignedOut: (n
     onSignedOut('Signed out.');
   };
   const props = { filters, exact, onChange: change };
+  const visibleViews = views.filter((view) => session.role === 'admin' || !adminViews.includes(view));
+  const view = visibleViews.includes(filters.view) ? filters.view : 'overview';
   return (
     <div class="layout">
       <header class="top">
@@ -73,19 +76,20 @@ function Dashboard({ session, onSignedOut }: { session: Session; onSignedOut: (n
         </button>
       </header>
       <nav class="tabs" aria-label="Views">
-        {views.map((view) => (
-          <button type="button" key={view} aria-current={filters.view === view ? 'page' : undefined} data-view={view} onClick={() => change({ view })}>
-            {viewLabels[view]}
+        {visibleViews.map((name) => (
+          <button type="button" key={name} aria-current={view === name ? 'page' : undefined} data-view={name} onClick={() => change({ view: name })}>
+            {viewLabels[name]}
           </button>
         ))}
       </nav>
       <FilterBar filters={filters} session={session} tenants={tenants.data ?? []} models={models.data ?? []} onChange={change} />
       <main>
-        {filters.view === 'overview' && <Overview {...props} session={session} />}
-        {filters.view === 'budgets' && <Budgets {...props} />}
-        {filters.view === 'performance' && <Performance filters={filters} exact={exact} />}
-        {filters.view === 'calls' && <Calls filters={filters} exact={exact} />}
-        {filters.view === 'alerts' && <Alerts {...props} />}
+        {view === 'overview' && <Overview {...props} session={session} />}
+        {view === 'budgets' && <Budgets {...props} />}
+        {view === 'performance' && <Performance filters={filters} exact={exact} />}
+        {view === 'calls' && <Calls filters={filters} exact={exact} />}
+        {view === 'alerts' && <Alerts {...props} />}
+        {view === 'audit' && <Audit filters={filters} />}
       </main>
     </div>
   );

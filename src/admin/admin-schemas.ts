@@ -15,6 +15,8 @@ export const createTenantSchema = z.strictObject({
   services: z.array(z.string().min(1)).nullable().optional(),
   timeZone: tenantFields.timeZone.optional(),
   unpricedModels: z.enum(['reject', 'allow']).nullable().optional(),
+  /** false: this tenant's bodies are never captured (`logs.bodyCapture`), whatever the list says. */
+  allowBodyCapture: z.boolean().optional(),
 });
 
 export const updateTenantSchema = createTenantSchema.omit({ id: true });

@@ -25,6 +25,7 @@ export function presentTenant(tenant: TenantRecord) {
     services: tenant.services,
     timeZone: tenant.timeZone,
     unpricedModels: tenant.unpricedModels,
+    allowBodyCapture: tenant.allowBodyCapture,
     source: tenant.source,
     createdAt: iso(tenant.createdAt),
   };

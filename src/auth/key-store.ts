@@ -37,6 +37,8 @@ export interface TenantRecord {
   services: string[] | null;
   timeZone: string;
   unpricedModels: 'reject' | 'allow' | null;
+  /** false: never body-captured (`logs.bodyCapture`), whatever the list says. */
+  allowBodyCapture: boolean;
   source: 'config' | 'api';
   createdAt: number;
 }
@@ -63,6 +65,7 @@ export interface NewTenant {
   services?: string[] | null;
   timeZone?: string;
   unpricedModels?: 'reject' | 'allow' | null;
+  allowBodyCapture?: boolean;
 }
 
 export interface NewKey {
@@ -133,6 +136,7 @@ export class KeyStore {
       services: input.services ?? null,
       timeZone: input.timeZone ?? 'UTC',
       unpricedModels: input.unpricedModels ?? null,
+      allowBodyCapture: input.allowBodyCapture ?? true,
       source,
       createdAt: now,
       updatedAt: now,
@@ -148,6 +152,7 @@ export class KeyStore {
     if (patch.services !== undefined) values.services = patch.services;
     if (patch.timeZone !== undefined) values.timeZone = patch.timeZone;
     if (patch.unpricedModels !== undefined) values.unpricedModels = patch.unpricedModels;
+    if (patch.allowBodyCapture !== undefined) values.allowBodyCapture = patch.allowBodyCapture;
     const result = this.write((transaction) => transaction.update(tenants).set(values).where(eq(tenants.id, id)).run());
     return result.changes > 0 ? this.tenantsById.get(id) : undefined;
   }
@@ -212,6 +217,7 @@ export class KeyStore {
           services: tenant.services ?? null,
           timeZone: tenant.timeZone,
           unpricedModels: tenant.unpricedModels ?? null,
+          allowBodyCapture: tenant.allowBodyCapture,
           source: 'config',
           updatedAt: now,
         };
@@ -279,6 +285,7 @@ export class KeyStore {
           services: row.services ?? null,
           timeZone: row.timeZone,
           unpricedModels: (row.unpricedModels as TenantRecord['unpricedModels']) ?? null,
+          allowBodyCapture: row.allowBodyCapture,
           source: row.source as TenantRecord['source'],
           createdAt: row.createdAt,
         },

@@ -15,6 +15,7 @@ tollgate tenants delete ID                 delete a tenant and its keys (its led
   --models a,b                  the public model names the tenant may use (default: every model)
   --time-zone ZONE              IANA zone of its daily and monthly windows (default: UTC)
   --unpriced reject|allow       calls to models without a price (default: reject with a money quota)
+  --body-capture allow|deny     deny: its bodies are never captured, whatever logs.bodyCapture lists (default: allow)
   --requests-per-minute N       --tokens-per-minute N       --tokens-per-day N
   --cost-per-day-usd X          --cost-per-month-usd X      --concurrent-requests N
   --config PATH                 configuration file (default: $TOLLGATE_CONFIG, else ./tollgate.yaml)`;
@@ -23,6 +24,7 @@ const tenantOptions = {
   'time-zone': { type: 'string' },
   models: { type: 'string' },
   unpriced: { type: 'string' },
+  'body-capture': { type: 'string' },
   'requests-per-minute': { type: 'string' },
   'tokens-per-minute': { type: 'string' },
   'tokens-per-day': { type: 'string' },
@@ -121,13 +123,20 @@ function tenantFields(values: Values) {
     ...(values.models !== undefined ? { models: listOption(text('models')) } : {}),
     ...(values['time-zone'] !== undefined ? { timeZone: text('time-zone') } : {}),
     ...(values.unpriced !== undefined ? { unpricedModels: text('unpriced') } : {}),
+    ...(values['body-capture'] !== undefined ? { allowBodyCapture: bodyCaptureOption(text('body-capture')!) } : {}),
   };
+}
+
+function bodyCaptureOption(value: string): boolean {
+  if (value === 'allow' || value === 'deny') return value === 'allow';
+  throw new UsageError(`--body-capture takes allow or deny, not "${value.slice(0, 40)}"`, tenantsUsage);
 }
 
 const optionNames: Record<string, string> = {
   id: 'ID',
   timeZone: '--time-zone',
   unpricedModels: '--unpriced',
+  allowBodyCapture: '--body-capture',
   'quotas.requestsPerMinute': '--requests-per-minute',
   'quotas.tokensPerMinute': '--tokens-per-minute',
   'quotas.tokensPerDay': '--tokens-per-day',

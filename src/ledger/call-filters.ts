@@ -4,6 +4,7 @@
  * status filters, page size and the keyset cursor. Every mistake is a 400 naming the parameter.
  * Strict on purpose: `Date.parse` would read "2024-02-30" as March 1 and "March 7" as a date.
  */
+import { earliestQueryTimeMs, latestQueryTimeMs } from '../../schemas/limits.js';
 import { badRequest } from '../errors/gateway-error.js';
 
 /** Inclusive bounds on `calls.status`; an absent bound is open. */
@@ -23,14 +24,20 @@ const isoPattern =
  */
 export function parseInstant(value: string | number, param: string): number {
   if (typeof value === 'number') {
-    if (Number.isSafeInteger(value) && value >= 0) return value;
+    if (Number.isSafeInteger(value) && value >= 0) return withinQueryRange(value, param);
     throw badRequest(`${param} must be epoch milliseconds or an ISO 8601 time`, param);
   }
-  if (/^\d{1,16}$/.test(value)) return Number(value);
+  if (/^\d{1,16}$/.test(value)) return withinQueryRange(Number(value), param);
   const match = isoPattern.exec(value);
   const instant = match ? isoToEpochMs(match) : undefined;
-  if (instant === undefined) throw badRequest(`${param} must be epoch milliseconds or an ISO 8601 time, got "${value}"`, param);
-  return instant;
+  if (instant === undefined) throw badRequest(`${param} must be epoch milliseconds or an ISO 8601 time, got "${value.slice(0, 64)}"`, param);
+  return withinQueryRange(instant, param);
+}
+
+/** An instant between 1970 and the year 9999 (see schemas/limits.ts), else a 400 naming the parameter. */
+export function withinQueryRange(instant: number, param: string): number {
+  if (instant >= earliestQueryTimeMs && instant <= latestQueryTimeMs) return instant;
+  throw badRequest(`${param} must lie between 1970-01-01 and 9999-01-01`, param);
 }
 
 function isoToEpochMs(match: RegExpExecArray): number | undefined {

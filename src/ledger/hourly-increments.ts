@@ -62,13 +62,14 @@ function canonicalize(tags: string): string {
 const costIndex = usageFigureColumns.indexOf('cost_nano_usd');
 const estimatedCostIndex = usageFigureColumns.indexOf('estimated_cost_nano_usd');
 
-export function aggregateUsage(rows: readonly LedgerRow[], dimensionsOf: readonly DimensionValues[], level: RollupLevel): HourlyIncrement[] {
+/** Usage increments per `bucketMs` (an hour, or a UTC day for the daily level) and the level's dimensions. */
+export function aggregateUsage(rows: readonly LedgerRow[], dimensionsOf: readonly DimensionValues[], level: RollupLevel, bucketMs = hourMs): HourlyIncrement[] {
   const groups = new Map<string, HourlyIncrement>();
   const offset = 1 + level.dimensions.length;
   for (let index = 0; index < rows.length; index++) {
     const row = rows[index];
     const values = dimensionsOf[index];
-    const hour = Math.floor(row.time / hourMs) * hourMs;
+    const hour = Math.floor(row.time / bucketMs) * bucketMs;
     let groupKey = String(hour);
     for (const dimension of level.dimensions) groupKey += `\u0000${values[dimension]}`;
     let increment = groups.get(groupKey);

@@ -42,6 +42,13 @@ export const usageFigureColumns = [
 
 export type UsageFigure = (typeof usageFigureColumns)[number];
 
+/**
+ * The tenant level summed by UTC day (`day` instead of `hour`): what a report by tenant reads for
+ * the whole UTC days of periods that start at UTC midnights (usage-report-sql.ts).
+ */
+export const dailyTenantLevel: RollupLevel = { table: 'usage_daily_tenant', dimensions: ['tenant_id'] };
+
 export const perfLevel: RollupLevel = { table: 'perf_hourly', dimensions: ['tenant_id', 'model', 'provider', 'service', 'kind'] };
 
 export const hourMs = 3_600_000;
+export const dayMs = 86_400_000;

@@ -1,13 +1,13 @@
 /**
  * @module ledger/rollup-targets
  * Every rollup table a flush adds to, with its upsert statement and the fold that turns the
- * flush's rows into one increment per key: `daily_rollups` (the `/admin/usage` totals), the three
- * hourly usage levels and `perf_hourly`. The writer runs them all in the flush's transaction, so
+ * flush's rows into one increment per key: `daily_rollups` (the `/admin/usage` totals), the four
+ * hourly usage levels, the daily tenant level and `perf_hourly`. The writer runs them all in the flush's transaction, so
  * every rollup always matches the rows.
  */
 import { aggregatePerf, aggregateUsage, perfFigureColumns, rollupDimensions, type HourlyIncrement } from './hourly-increments.js';
 import { aggregateRollups, rollupColumns, rollupKeyLength } from './rollup-increments.js';
-import { perfLevel, usageFigureColumns, usageLevels } from './rollup-levels.js';
+import { dailyTenantLevel, dayMs, perfLevel, usageFigureColumns, usageLevels } from './rollup-levels.js';
 import type { LedgerRow } from './types.js';
 
 export interface RollupTarget {
@@ -28,6 +28,12 @@ export const rollupTargets: readonly RollupTarget[] = [
       aggregate: (rows, dimensions) => aggregateUsage(rows, dimensions, level),
     }),
   ),
+  {
+    table: dailyTenantLevel.table,
+    columns: ['day', ...dailyTenantLevel.dimensions, ...usageFigureColumns],
+    keyLength: 1 + dailyTenantLevel.dimensions.length,
+    aggregate: (rows, dimensions) => aggregateUsage(rows, dimensions, dailyTenantLevel, dayMs),
+  },
   {
     table: perfLevel.table,
     columns: ['hour', ...perfLevel.dimensions, ...perfFigureColumns],

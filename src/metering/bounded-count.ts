@@ -9,6 +9,9 @@
  * - every run of more than `runLength` (128) non-space characters gets a space after each 128
  *   (at most one token more per 128 characters of such runs, where a real tokenizer would also
  *   spend at least one token per few characters);
+ * - a run of whitespace is one piece too (300 KB of spaces kept the thread busy past its hard
+ *   timeout): every run of more than 128 whitespace characters gets a `.` after each 128 (again
+ *   at most one token more per 128 characters);
  * - the text is encoded in windows of about 64 K characters, cut just before whitespace, so that
  *   the deadline can be checked between windows;
  * - past the deadline, the rest counts one token per UTF-8 byte: a true upper bound for every
@@ -18,6 +21,7 @@ export const boundedCountSource = String.raw`function countBounded(encoder, text
   var runLength = 128;
   var windowLength = 65536;
   var longRun = new RegExp('\\S{' + runLength + '}(?=\\S)', 'gu');
+  var longSpace = new RegExp('\\s{' + runLength + '}(?=\\s)', 'gu');
   var total = 0;
   var start = 0;
   while (start < text.length) {
@@ -32,7 +36,7 @@ export const boundedCountSource = String.raw`function countBounded(encoder, text
       var code = text.charCodeAt(end - 1);
       if (code >= 0xd800 && code <= 0xdbff && end - 1 > start) end--;
     }
-    total += encoder.encode_ordinary(text.slice(start, end).replace(longRun, '$& ')).length;
+    total += encoder.encode_ordinary(text.slice(start, end).replace(longRun, '$& ').replace(longSpace, '$&.')).length;
     start = end;
   }
   return total;

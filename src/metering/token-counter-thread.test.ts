@@ -35,6 +35,13 @@ describe('TokenCounterThread on hostile text', () => {
     expect(tokens).toBeLessThanOrEqual(run.length / 4);
   });
 
+  it.each([' ', '\n', '\t', ' \n'])('counts 300 KB of one whitespace run (%j) instead of timing out', async (unit) => {
+    const run = unit.repeat(300_000 / unit.length);
+    const [tokens] = await counter.count([run]);
+    expect(tokens).toBeGreaterThan(0);
+    expect(tokens).toBeLessThanOrEqual(run.length);
+  });
+
   it('counts the rest of a text as bytes past its budget, and falls back to bytes when the thread fails', async () => {
     const hurried = new TokenCounterThread({ countBudgetMs: 0 });
     try {

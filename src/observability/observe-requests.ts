@@ -43,7 +43,7 @@ export function observeRequests(): MiddlewareHandler<GatewayEnv> {
       const caller = context.get('caller');
       const capture = services.observability.bodyCapture;
       // A proxied body streams through and is never held, so it is never captured either.
-      if (track && kind !== 'proxy' && capture && caller?.kind === 'tenant' && capture.wants(caller.tenant.id)) {
+      if (track && kind !== 'proxy' && capture && caller?.kind === 'tenant' && capture.wants(caller.tenant)) {
         capture.capture({ requestId: track.requestId, tenantId: caller.tenant.id, request: context.req.arrayBuffer(), response: context.res });
       }
     }

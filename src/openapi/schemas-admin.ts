@@ -15,7 +15,7 @@ const list = (item: string): JsonSchema => ({ type: 'object', required: ['data']
 
 const tenant: JsonSchema = {
   type: 'object',
-  required: ['id', 'quotas', 'models', 'services', 'timeZone', 'unpricedModels', 'source', 'createdAt'],
+  required: ['id', 'quotas', 'models', 'services', 'timeZone', 'unpricedModels', 'allowBodyCapture', 'source', 'createdAt'],
   properties: {
     id: { type: 'string' },
     quotas: schemaRef('QuotaLimits'),
@@ -23,6 +23,7 @@ const tenant: JsonSchema = {
     services: { type: ['array', 'null'], items: { type: 'string' }, description: 'REST services the tenant may call; null means all.' },
     timeZone: { type: 'string' },
     unpricedModels: { type: ['string', 'null'], enum: ['reject', 'allow', null] },
+    allowBodyCapture: { type: 'boolean', description: "false: the tenant's request and response bodies are never captured, whatever `logs.bodyCapture` lists." },
     source,
     createdAt: instant,
   },

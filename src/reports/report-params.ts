@@ -7,7 +7,7 @@
  * time-buckets.ts for half-hour zones).
  */
 import { badRequest } from '../errors/gateway-error.js';
-import { parseInstant } from '../ledger/call-filters.js';
+import { parseInstant, withinQueryRange } from '../ledger/call-filters.js';
 import { ceilToHour, dayMs, offsetMinutes, startOfLocalDate, type TimeDimension } from './time-buckets.js';
 
 export const labelDimensions = ['tenant', 'key', 'model', 'provider', 'prompt', 'service', 'kind', 'end_user', 'tag'] as const;
@@ -141,4 +141,7 @@ function optionalBoundary(text: string | undefined, param: string, timeZone: str
 function assertRealDate(date: string, param: string): void {
   const time = Date.parse(`${date}T00:00:00Z`);
   if (Number.isNaN(time) || new Date(time).toISOString().slice(0, 10) !== date) throw badRequest(`${param} is not a real date: ${date}`, param);
+  // Two days short of the range's end, so the next local midnight of any zone can still be formatted.
+  withinQueryRange(time, param);
+  withinQueryRange(time + 2 * dayMs, param);
 }

@@ -5,7 +5,7 @@
  * bucket expression over the `hour` column, and filters with bound parameters. Pure: the caller
  * runs it (usage-report.ts). SQLite dialect; a PostgreSQL twin would build the same shapes.
  */
-import { usageFigureColumns, usageLevels, type RollupDimension, type RollupLevel } from '../ledger/rollup-levels.js';
+import { dailyTenantLevel, dayMs, usageFigureColumns, usageLevels, type RollupDimension, type RollupLevel } from '../ledger/rollup-levels.js';
 import type { LabelDimension, ReportDimension, ReportFilters, ReportQuery } from './report-params.js';
 import { periodBoundaries, periodIndexSql, type Period, type TimeDimension } from './time-buckets.js';
 
@@ -17,6 +17,8 @@ export interface ReportSql {
   /** Output field names of the grouped columns, in SELECT order (`g0`, `g1`...). */
   groups: ReportDimension[];
   level: RollupLevel;
+  /** True when whole UTC days were read from `usage_daily_tenant` (the rest from the hourly level). */
+  daily: boolean;
   /** For day, week and month: the periods, indexed by the bucket value. */
   periods?: Period[];
 }
@@ -47,8 +49,6 @@ export function chooseLevel(groupBy: readonly ReportDimension[], filters: Report
 /** `range` is [from, to) in whole UTC hours; required when grouping by day, week or month. */
 export function buildUsageReportSql(query: ReportQuery, range: { from: number; to: number } | undefined): ReportSql {
   const level = chooseLevel(query.groupBy, query.filters);
-  const { where, params } = whereClause(query);
-  const from = `FROM ${level.table} AS r`;
   const groups: ReportDimension[] = [];
   const selected: string[] = [];
   let join = '';
@@ -63,6 +63,12 @@ export function buildUsageReportSql(query: ReportQuery, range: { from: number; t
       selected.push(periodIndexSql('r.hour', periods.map((period) => period.start)));
     }
   }
+  const days = level === usageLevels[0] && time !== 'hour' ? wholeUtcDays(query, periods) : undefined;
+  const source = days ? tenantDaysAndHours(query, days) : { from: `FROM ${level.table} AS r`, params: [] };
+  const filtered = whereClause(days ? { filters: query.filters } : query);
+  const where = filtered.where;
+  const params = [...source.params, ...filtered.params];
+  const from = source.from;
   for (const dimension of query.groupBy) {
     if (isTime(dimension)) continue;
     groups.push(dimension);
@@ -82,8 +88,53 @@ export function buildUsageReportSql(query: ReportQuery, range: { from: number; t
     params,
     groups,
     level,
+    daily: days !== undefined,
     periods,
   };
+}
+
+/**
+ * The whole UTC days of the range, when a report at the tenant level may read them from the daily
+ * level: every period it groups by starts at a UTC midnight (days, weeks and months in UTC or a
+ * zone at UTC+0), so a whole UTC day never straddles two periods. Undefined when there is no such
+ * day, or a period starts mid-day (any other zone: local midnights are UTC hours).
+ */
+function wholeUtcDays(query: Pick<ReportQuery, 'from' | 'to'>, periods: Period[] | undefined): { from?: number; to?: number } | undefined {
+  if (periods && periods.slice(1).some((period) => period.start % dayMs !== 0)) return undefined;
+  const from = query.from === undefined ? undefined : Math.ceil(query.from / dayMs) * dayMs;
+  const to = query.to === undefined ? undefined : Math.floor(query.to / dayMs) * dayMs;
+  if (from !== undefined && to !== undefined && from >= to) return undefined;
+  return { from, to };
+}
+
+const tenantColumns = ['tenant_id', ...usageFigureColumns].join(', ');
+
+/**
+ * The tenant level as one source: whole UTC days from `usage_daily_tenant` (one row per tenant
+ * and day, aliased `hour` so period buckets work unchanged), and the hours before the first and
+ * after the last whole day from `usage_hourly_tenant`. A month by tenant and day then adds up
+ * tenants × days rows, not tenants × hours.
+ */
+function tenantDaysAndHours(query: Pick<ReportQuery, 'from' | 'to'>, days: { from?: number; to?: number }): { from: string; params: number[] } {
+  const dayConditions: string[] = [];
+  const params: number[] = [];
+  if (days.from !== undefined) {
+    dayConditions.push('day >= ?');
+    params.push(days.from);
+  }
+  if (days.to !== undefined) {
+    dayConditions.push('day < ?');
+    params.push(days.to);
+  }
+  const parts = [`SELECT day AS hour, ${tenantColumns} FROM ${dailyTenantLevel.table}${dayConditions.length > 0 ? ` WHERE ${dayConditions.join(' AND ')}` : ''}`];
+  const edges: Array<[number, number]> = [];
+  if (query.from !== undefined && days.from !== undefined && query.from < days.from) edges.push([query.from, days.from]);
+  if (query.to !== undefined && days.to !== undefined && days.to < query.to) edges.push([days.to, query.to]);
+  if (edges.length > 0) {
+    parts.push(`SELECT hour, ${tenantColumns} FROM ${usageLevels[0].table} WHERE ${edges.map(() => '(hour >= ? AND hour < ?)').join(' OR ')}`);
+    for (const [start, end] of edges) params.push(start, end);
+  }
+  return { from: `FROM (${parts.join(' UNION ALL ')}) AS r`, params };
 }
 
 /** The WHERE of a report over a rollup aliased `r`: the range, then each filter as bound parameters. */

@@ -143,6 +143,21 @@ describe('usage reports from the hourly rollups', () => {
     ]);
   });
 
+  it('reads whole UTC days from the daily tenant level and the hours at either end from the hourly one, to the same figures', async () => {
+    const from = '2026-07-02T05:00:00Z';
+    const to = '2026-07-05T17:00:00Z';
+    const inRange = (row: LedgerRow) => row.time >= Date.parse(from) && row.time < Date.parse(to);
+    const utcDay = (time: number) => new Date(time).toISOString().slice(0, 10);
+    const days = await collect({ groupBy: 'tenant,day', from, to });
+    expect(days.length).toBeGreaterThan(4);
+    for (const row of days) expect(row).toMatchObject(ledgerTotals((ledgerRow) => inRange(ledgerRow) && (ledgerRow.tenantId ?? null) === row.tenant && utcDay(ledgerRow.time) === row.day));
+    expect(report({ from, to }).totals).toMatchObject(ledgerTotals(inRange));
+    for (const groupBy of ['week', 'month', 'tenant']) {
+      const total = (await collect({ groupBy, from, to })).reduce((sum, row) => sum + row.requests, 0);
+      expect(total, groupBy).toBe(ledgerTotals(inRange).requests);
+    }
+  });
+
   it('answers from the narrowest rollup that has the dimensions, never from the calls table', () => {
     const plan = (query: Record<string, string | undefined>) => {
       const parsed = parseReportQuery((name) => (query[name] === undefined ? [] : [query[name] as string]), undefined);
@@ -151,6 +166,10 @@ describe('usage reports from the hourly rollups', () => {
       return { table: built.level.table, plan: steps.map((step) => step.detail).join('\n') };
     };
     expect(plan({ groupBy: 'tenant,day' }).table).toBe('usage_hourly_tenant');
+    // Days that start at UTC midnights come from the daily tenant level; Berlin's days do not.
+    expect(plan({ groupBy: 'tenant,day' }).plan).toMatch(/usage_daily_tenant/);
+    expect(plan({ groupBy: 'tenant,day', tz: 'Europe/Berlin' }).plan).not.toMatch(/usage_daily_tenant/);
+    expect(plan({ groupBy: 'tenant,hour' }).plan).not.toMatch(/usage_daily_tenant/);
     expect(plan({ groupBy: 'model,day' }).table).toBe('usage_hourly_model');
     expect(plan({ groupBy: 'model,day', tenant: 'a' }).table).toBe('usage_hourly');
     expect(plan({ groupBy: 'end_user' }).table).toBe('usage_hourly_labels');
@@ -161,7 +180,9 @@ describe('usage reports from the hourly rollups', () => {
   });
 
   it('refuses unknown dimensions, two time dimensions, bad zones and bad dates', () => {
-    const bad: Array<Record<string, string>> = [{ groupBy: 'color' }, { groupBy: 'day,month' }, { tz: 'Mars/Olympus' }, { from: '2026-02-30' }, { from: '2026-07-02', to: '2026-07-01' }, { format: 'xml' }];
+    const bad: Array<Record<string, string>> = [{ groupBy: 'color' }, { groupBy: 'day,month' }, { tz: 'Mars/Olympus' }, { from: '2026-02-30' }, { from: '2026-07-02', to: '2026-07-01' }, { format: 'xml' },
+      // Beyond the years a Date can format or the ledger holds: once a RangeError and a 500 (fuzzing found it).
+      { from: '0001-01-01' }, { to: '9999-12-31' }, { from: '0001-01-01', tz: 'Asia/Kolkata' }, { to: '9999999999999999' }, { from: '0000-01-01T00:00:00Z' }];
     for (const query of bad) {
       expect(() => report(query), JSON.stringify(query)).toThrow(expect.objectContaining({ status: 400 }));
     }

@@ -41,7 +41,7 @@ export interface UsageReportMeta {
   group_by: ReportDimension[];
   /** `exact`, or `hour` when the zone's offset is not whole hours (periods start at the next UTC hour). */
   alignment: 'exact' | 'hour';
-  /** The rollup table that answered. */
+  /** The rollup table that answered (`usage_daily_tenant` when whole UTC days came from it, the edge hours from `usage_hourly_tenant`). */
   rollup: string;
 }
 
@@ -82,7 +82,7 @@ export function usageReport(client: Database.Database, path: string, query: Repo
     tz: query.timeZone,
     group_by: built.groups,
     alignment: alignmentOf(range?.from ?? query.from ?? Date.now() - 366 * 86_400_000, range?.to ?? query.to ?? Date.now(), query.timeZone),
-    rollup: built.level.table,
+    rollup: built.daily ? 'usage_daily_tenant' : built.level.table,
   };
   return { meta, totals, columns: [...built.groups, ...figureFields], rows: () => streamRows(client, path, built, query.timeZone) };
 }

@@ -1,7 +1,8 @@
 /**
  * @module server/http-server
- * The Node HTTP server in front of the Hono app, and what must be answered below Hono, always in
- * the OpenAI error shape and never with an empty body:
+ * The Node HTTP server in front of the Hono app, and what must be answered below Hono, in the
+ * OpenAI error shape (the route's own protocol shape once the request line is known) and never
+ * with an empty body:
  *
  * - a request that takes longer than `server.bodyTimeoutMs` to arrive whole (headers and body) is
  *   answered 408 `request_timeout` and its connection closed. Node's `requestTimeout` measures
@@ -17,7 +18,8 @@ import { createServer, STATUS_CODES, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
 import { GatewayError } from '../errors/gateway-error.js';
-import { errorResponse, toGatewayError } from '../errors/render-error.js';
+import { errorResponse, toGatewayError, type ErrorBodyWriter } from '../errors/render-error.js';
+import { errorBodyWriterForPath } from './protocol-errors.js';
 import { logger } from '../logging/logger.js';
 
 export interface HttpServerOptions {
@@ -97,13 +99,16 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Socket): void {
   }
   const answer = describeClientError(code);
   logger.debug('answered a request Node could not read', { code, status: answer.status });
-  const body = errorBody(answer.status, answer.message, answer.code);
+  // A request whose head was read (a body that did not arrive in time) is answered in its route's protocol shape.
+  const path = (socket as Socket & { _httpMessage?: { req?: { url?: string } } })._httpMessage?.req?.url;
+  const body = errorBody(answer.status, answer.message, answer.code, path === undefined ? undefined : errorBodyWriterForPath(path));
   socket.end(
     `HTTP/1.1 ${answer.status} ${STATUS_CODES[answer.status]}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
   );
   socket.destroySoon();
 }
 
-function errorBody(status: number, message: string, code: string): string {
-  return JSON.stringify(new GatewayError(status, message, { code }).toBody());
+function errorBody(status: number, message: string, code: string, writeBody?: ErrorBodyWriter): string {
+  const error = new GatewayError(status, message, { code });
+  return JSON.stringify(writeBody ? writeBody(error) : error.toBody());
 }

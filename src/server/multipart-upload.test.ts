@@ -42,4 +42,20 @@ describe('receiveMultipart', () => {
     await expect(receiveMultipart(pieces(body.subarray(0, body.length - 20), 10), `multipart/form-data; boundary=${boundary}`, 1 << 20)).rejects.toMatchObject({ status: 400 });
     await expect(receiveMultipart(pieces(body, 10), 'application/json', 1 << 20)).rejects.toMatchObject({ status: 400 });
   });
+
+  it('reads a malformed form to its end (within the limit) before refusing it, so the client still sending gets the answer', async () => {
+    const longHeader = Buffer.concat([Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="f"\r\nX-Pad: ${'p'.repeat(20_000)}\r\n\r\nx\r\n`), Buffer.alloc(50_000, 0x41), Buffer.from(`\r\n--${boundary}--\r\n`)]);
+    let read = 0;
+    async function* counted(): AsyncGenerator<Uint8Array> {
+      for await (const chunk of pieces(longHeader, 1_000)) {
+        read += chunk.byteLength;
+        yield chunk;
+      }
+    }
+    await expect(receiveMultipart(counted(), `multipart/form-data; boundary=${boundary}`, 1 << 20)).rejects.toMatchObject({ status: 400 });
+    expect(read).toBe(longHeader.length);
+    read = 0;
+    await expect(receiveMultipart(counted(), `multipart/form-data; boundary=${boundary}`, 30_000)).rejects.toMatchObject({ status: 400 });
+    expect(read).toBeLessThanOrEqual(31_000);
+  });
 });

@@ -46,19 +46,39 @@ export async function receiveMultipart(body: AsyncIterable<Uint8Array> | null, c
   const folder = await mkdtemp(join(tmpdir(), 'tollgate-upload-'));
   const upload: MultipartUpload = { fields: [], files: [], dispose: () => rm(folder, { recursive: true, force: true }) };
   const parser = new MultipartParser(Buffer.from(`\r\n--${boundary}`), folder, upload);
+  const chunks = (body ?? noBody())[Symbol.asyncIterator]();
+  let total = 0;
+  const tooLarge = () => new GatewayError(413, `The upload is larger than the ${limit} bytes allowed.`, { code: 'request_too_large' });
   try {
-    let total = 0;
-    for await (const chunk of body ?? []) {
-      total += chunk.byteLength;
-      if (total > limit) throw new GatewayError(413, `The upload is larger than the ${limit} bytes allowed.`, { code: 'request_too_large' });
-      await parser.push(chunk);
+    for (let next = await chunks.next(); !next.done; next = await chunks.next()) {
+      total += next.value.byteLength;
+      if (total > limit) throw tooLarge();
+      await parser.push(next.value);
     }
     await parser.finish();
     return upload;
   } catch (error) {
     await parser.abandon();
     await upload.dispose();
+    // A malformed form within the size limit: read (and drop) the rest of it, so the client,
+    // still sending, reads the 400 instead of a connection closed under it. Bounded by the limit.
+    if (error instanceof GatewayError && error.status === 400) await discardRest(chunks, limit - total);
+    await chunks.return?.().catch(() => undefined);
     throw error;
+  }
+}
+
+async function* noBody(): AsyncGenerator<Uint8Array> {}
+
+/** Reads up to `allowance` more bytes and drops them; a client gone away ends it quietly. */
+async function discardRest(chunks: AsyncIterator<Uint8Array>, allowance: number): Promise<void> {
+  try {
+    for (let next = await chunks.next(); !next.done; next = await chunks.next()) {
+      allowance -= next.value.byteLength;
+      if (allowance < 0) return;
+    }
+  } catch {
+    // the client went away: nobody is left to answer
   }
 }
 
@@ -113,10 +133,9 @@ class MultipartParser {
       }
       case 'headers': {
         const end = this.buffer.indexOf('\r\n\r\n');
-        if (end === -1) {
-          if (this.buffer.length > maxHeaderBytes) throw badUpload('A multipart part has headers that are too long.');
-          return false;
-        }
+        // The bound holds however the bytes were split: whole headers in one chunk are measured too.
+        if ((end === -1 ? this.buffer.length : end) > maxHeaderBytes) throw badUpload('A multipart part has headers that are too long.');
+        if (end === -1) return false;
         await this.startPart(this.buffer.toString('utf8', 0, end));
         this.buffer = this.buffer.subarray(end + 4);
         this.state = 'body';

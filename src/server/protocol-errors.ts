@@ -27,3 +27,13 @@ export function registerProtocolErrorShapes(app: Hono<GatewayEnv>): void {
   app.use('/v1/models/*', anthropicModels);
   app.use('/v1beta/*', errorShape(geminiErrorBody));
 }
+
+/**
+ * The error shape for a request path where Hono never sees the request (http-server answers on
+ * the socket: a body that did not arrive in time): the same rule as above, minus the header.
+ */
+export function errorBodyWriterForPath(path: string): ErrorBodyWriter | undefined {
+  if (path === '/v1/messages' || path.startsWith('/v1/messages/') || path.startsWith('/v1/messages?')) return anthropicErrorBody;
+  if (path.startsWith('/v1beta/')) return geminiErrorBody;
+  return undefined;
+}

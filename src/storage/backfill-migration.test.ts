@@ -9,7 +9,8 @@ import { LedgerWriter } from '../ledger/ledger-writer.js';
 
 /**
  * An existing database (migrated up to the hourly tables) with calls in it gets hourly rollups
- * equal to what the writer would have made, from the backfill migration.
+ * equal to what the writer would have made, from the backfill migration — and the daily tenant
+ * level, from its own backfill of the hourly one.
  */
 describe('the hourly rollup backfill migration', () => {
   it('fills the hourly rollups from the stored calls exactly as the writer does', async () => {
@@ -43,7 +44,7 @@ describe('the hourly rollup backfill migration', () => {
         endUser: index % 2 ? `u${index % 3}` : null,
         tags: index % 3 ? '{"team":"a"}' : null,
       }));
-      const tables = ['usage_hourly_tenant', 'usage_hourly_model', 'usage_hourly', 'usage_hourly_labels'];
+      const tables = ['usage_hourly_tenant', 'usage_daily_tenant', 'usage_hourly_model', 'usage_hourly', 'usage_hourly_labels'];
       const dump = (client: Database.Database) => tables.map((table) => client.prepare(`SELECT * FROM ${table} ORDER BY 1, 2, 3`).all());
 
       const fresh = new Database(':memory:');
@@ -54,10 +55,15 @@ describe('the hourly rollup backfill migration', () => {
 
       const upgraded = new Database(':memory:');
       migrate(drizzle(upgraded), { migrationsFolder: before });
+      // Today's writer also adds to the daily tenant level, which a later migration creates and
+      // backfills from the hourly one: give it the table while it writes, then take it away.
+      const dailyTable = readFileSync('drizzle/0010_usage_daily_tenant.sql', 'utf8').split('--> statement-breakpoint')[0];
+      upgraded.exec(dailyTable);
       const oldWriter = new LedgerWriter(upgraded, { flushMs: 1_000, batchSize: 1_000 });
       for (const row of rows) oldWriter.append(row as never);
       await oldWriter.close();
-      for (const table of tables) upgraded.exec(`DELETE FROM ${table}`);
+      upgraded.exec('DROP TABLE usage_daily_tenant');
+      for (const table of tables.filter((name) => name !== 'usage_daily_tenant')) upgraded.exec(`DELETE FROM ${table}`);
       migrate(drizzle(upgraded), { migrationsFolder: 'drizzle' });
       expect(dump(upgraded)).toEqual(dump(fresh));
       expect((dump(fresh)[0] as unknown[]).length).toBeGreaterThan(0);

@@ -19,6 +19,8 @@ export const tenants = sqliteTable('tenants', {
   timeZone: text('time_zone').notNull().default('UTC'),
   /** `reject` or `allow` calls to models without a price; null: reject when the tenant has a cost quota. */
   unpricedModels: text('unpriced_models'),
+  /** false: this tenant's bodies are never captured, whatever `logs.bodyCapture` lists. */
+  allowBodyCapture: integer('allow_body_capture', { mode: 'boolean' }).notNull().default(true),
   /** `config` rows are rewritten from the configuration file at every start. */
   source: text('source').notNull().default('api'),
   createdAt: integer('created_at').notNull(),
@@ -233,6 +235,17 @@ export const usageHourlyTenant = sqliteTable(
   'usage_hourly_tenant',
   { hour: integer('hour').notNull(), tenantId: text('tenant_id').notNull(), ...usageFigures() },
   (table) => [primaryKey({ columns: [table.hour, table.tenantId] })],
+);
+
+/**
+ * Usage per UTC day and tenant: the hourly tenant level summed by day (`day` is the epoch ms of a
+ * UTC midnight), so a report by tenant whose periods start at UTC midnights (days, weeks, months
+ * in UTC) adds up one row per tenant and day instead of 24.
+ */
+export const usageDailyTenant = sqliteTable(
+  'usage_daily_tenant',
+  { day: integer('day').notNull(), tenantId: text('tenant_id').notNull(), ...usageFigures() },
+  (table) => [primaryKey({ columns: [table.day, table.tenantId] })],
 );
 
 /** Usage per hour and model, across tenants: cost and tokens by model for everyone, in few rows. */

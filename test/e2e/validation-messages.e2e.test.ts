@@ -57,7 +57,7 @@ describe('plain-words 400s', () => {
   it('admin: an unknown field is named with the closest allowed one and the whole list', async () => {
     const error = await badRequest('/admin/tenants', { id: 'acme', quota: { requestsPerMinute: 5 } }, admin);
     expect(error.message).toBe(
-      'Invalid request: The body has an unknown key "quota". Did you mean "quotas"? Allowed: id, quotas, models, services, timeZone, unpricedModels.',
+      'Invalid request: The body has an unknown key "quota". Did you mean "quotas"? Allowed: id, quotas, models, services, timeZone, unpricedModels, allowBodyCapture.',
     );
   });
 

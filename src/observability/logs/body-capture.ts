@@ -2,8 +2,9 @@
  * @module observability/logs/body-capture
  * Debugging aid, off by default: the request and response bodies of the listed tenants' calls,
  * each cut to `maxBytes`, with the configured patterns and every known secret replaced by
- * `[redacted]`, written to the access log as a `body capture` line. Never for a tenant whose
- * configuration says `allowBodyCapture: false`, whatever the list says. A streamed answer is read
+ * `[redacted]`, written to the access log as a `body capture` line. Never for a tenant that
+ * disallows it (`allowBodyCapture: false`, in the configuration file or set through the admin API
+ * or CLI: the tenant record says), whatever the list says. A streamed answer is read
  * from a copy of the stream as it goes to the client, up to the cap.
  */
 import type { TollgateConfig } from '../../../schemas/config.js';
@@ -24,7 +25,7 @@ export class BodyCapture {
   private readonly maxBytes: number;
 
   constructor(
-    private readonly config: TollgateConfig,
+    config: TollgateConfig,
     private readonly sink: LineSink,
   ) {
     const capture = config.logs.bodyCapture;
@@ -33,8 +34,8 @@ export class BodyCapture {
     this.maxBytes = capture.maxBytes;
   }
 
-  wants(tenantId: string): boolean {
-    return this.tenants.has(tenantId) && this.config.tenants[tenantId]?.allowBodyCapture !== false;
+  wants(tenant: { id: string; allowBodyCapture: boolean }): boolean {
+    return tenant.allowBodyCapture && this.tenants.has(tenant.id);
   }
 
   /** Reads both bodies (the response from a copy) and writes one line; never throws. */

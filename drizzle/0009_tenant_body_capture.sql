@@ -1,0 +1,1 @@
+ALTER TABLE `tenants` ADD `allow_body_capture` integer DEFAULT true NOT NULL;
