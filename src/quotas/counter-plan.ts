@@ -5,9 +5,12 @@
  * counter that would overflow, so the longest-lived windows come first — a client told "your daily
  * budget is spent" learns more than one told "retry in 1 s" by the concurrency limit.
  *
- * Key layout (before the backend's prefix): `q:{scope}:{id}:{metric}:{windowId}`, scope `t`
- * (tenant) or `k` (API key), id URI-encoded (key ids may hold `:`), metric req | tok | cost | conc,
- * window id from `windows.ts` or `c:<bucket>` for concurrency.
+ * Key layout (before the backend's prefix): `q:{t:<tenant>}:t:{metric}:{windowId}` for a tenant's
+ * counters and `q:{t:<tenant>}:k:<key>:{metric}:{windowId}` for its keys'; ids URI-encoded (key ids
+ * may hold `:`, and an encoded id holds no brace), metric req | tok | cost | conc, window id from
+ * `windows.ts` or `c:<bucket>` for concurrency. `{t:<tenant>}` is a Redis Cluster hash tag: every
+ * counter one reservation touches — every window of the tenant and of its key — lies in one slot,
+ * so the reserve script runs on one node, atomically, as on a single server.
  */
 import type { QuotaCounter, QuotaDemand, QuotaLimits, QuotaSubject } from './types.js';
 import { dayWindow, minuteWindow, monthWindow, type QuotaWindow } from './windows.js';
@@ -47,21 +50,24 @@ const rules: LimitRule[] = [
   { limit: 'concurrentRequests', metric: 'conc', kind: 'concurrency' },
 ];
 
-export function counterKey(scope: QuotaScope, id: string, metric: QuotaMetric, windowId: string): string {
-  return `q:${scope === 'tenant' ? 't' : 'k'}:${encodeURIComponent(id)}:${metric}:${windowId}`;
+/** The counter's key; `keyId` for a key's counters, omitted for the tenant's own. */
+export function counterKey(tenantId: string, keyId: string | undefined, metric: QuotaMetric, windowId: string): string {
+  const owner = keyId === undefined ? 't' : `k:${encodeURIComponent(keyId)}`;
+  return `q:{t:${encodeURIComponent(tenantId)}}:${owner}:${metric}:${windowId}`;
 }
 
 export function planCounters(subject: QuotaSubject, demand: QuotaDemand, now: number, options: CounterPlanOptions): PlannedCounter[] {
-  const scopes: Array<{ scope: QuotaScope; id: string; limits: QuotaLimits }> = [
-    { scope: 'tenant', id: subject.tenantId, limits: subject.tenantLimits },
-    { scope: 'key', id: subject.keyId, limits: subject.keyLimits },
+  const scopes: Array<{ scope: QuotaScope; keyId: string | undefined; limits: QuotaLimits }> = [
+    { scope: 'tenant', keyId: undefined, limits: subject.tenantLimits },
+    { scope: 'key', keyId: subject.keyId, limits: subject.keyLimits },
   ];
   const counters: PlannedCounter[] = [];
   for (const rule of rules) {
-    for (const { scope, id, limits } of scopes) {
+    for (const { scope, keyId, limits } of scopes) {
       const limit = limits[rule.limit];
       if (limit === undefined || limit === null) continue;
-      counters.push(plan(rule, scope, id, limit, subject.timeZone, demand, now, options));
+      const key = (windowId: string) => counterKey(subject.tenantId, keyId, rule.metric, windowId);
+      counters.push(plan(rule, scope, key, limit, subject.timeZone, demand, now, options));
     }
   }
   return counters;
@@ -70,7 +76,7 @@ export function planCounters(subject: QuotaSubject, demand: QuotaDemand, now: nu
 function plan(
   rule: LimitRule,
   scope: QuotaScope,
-  id: string,
+  key: (windowId: string) => string,
   limit: number,
   timeZone: string,
   demand: QuotaDemand,
@@ -84,8 +90,8 @@ function plan(
     const bucket = Math.floor(now / bucketMs);
     const window = { id: `c:${bucket}`, startMs: bucket * bucketMs, endMs: (bucket + 1) * bucketMs };
     return {
-      key: counterKey(scope, id, metric, window.id),
-      countAlso: [counterKey(scope, id, metric, `c:${bucket - 1}`)],
+      key: key(window.id),
+      countAlso: [key(`c:${bucket - 1}`)],
       limit,
       amount,
       // Counted as the current bucket, then as the previous one: it must outlive the next bucket.
@@ -97,7 +103,7 @@ function plan(
     };
   }
   const window = windowFor(kind, now, timeZone);
-  return { key: counterKey(scope, id, metric, window.id), limit, amount, ttlMs: window.endMs - now + options.expirySlackMs, scope, metric, kind, window };
+  return { key: key(window.id), limit, amount, ttlMs: window.endMs - now + options.expirySlackMs, scope, metric, kind, window };
 }
 
 function windowFor(kind: 'minute' | 'day' | 'month', now: number, timeZone: string): QuotaWindow {

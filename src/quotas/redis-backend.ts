@@ -9,13 +9,13 @@
  *
  * Keys are `${keyPrefix}${counter.key}`; see docs/quotas.md for the layout.
  */
-import { Redis } from 'ioredis';
+import { Cluster } from 'ioredis';
+import { createRedisConnection, type RedisConnection, type RedisTarget } from '../redis/redis-connection.js';
 import { adjustScript, parseReserveReply, reserveArguments, reserveScript } from './redis-scripts.js';
 import { ThrottledWarning } from './throttled-warning.js';
 import type { QuotaBackend, QuotaCounter, ReserveOutcome } from './types.js';
 
-export interface RedisQuotaBackendOptions {
-  url: string;
+export interface RedisQuotaBackendOptions extends RedisTarget {
   /** Prepended to every key, e.g. `tollgate:`. Processes that share quotas must share it. */
   keyPrefix: string;
   /** How long a reservation waits for a connection being opened; 500 ms by default. */
@@ -30,7 +30,7 @@ interface QuotaScriptCommands {
 }
 
 export class RedisQuotaBackend implements QuotaBackend {
-  private readonly redis: Redis & QuotaScriptCommands;
+  private readonly redis: RedisConnection & QuotaScriptCommands;
   private readonly keyPrefix: string;
   private readonly connectTimeoutMs: number;
   private readonly connectionWarning = new ThrottledWarning('quota Redis connection error');
@@ -41,19 +41,13 @@ export class RedisQuotaBackend implements QuotaBackend {
   constructor(options: RedisQuotaBackendOptions) {
     this.keyPrefix = options.keyPrefix;
     this.connectTimeoutMs = options.connectTimeoutMs ?? 500;
-    const redis = new Redis(options.url, {
-      lazyConnect: true,
-      enableOfflineQueue: false,
-      connectTimeout: this.connectTimeoutMs,
-      commandTimeout: options.commandTimeoutMs ?? 500,
-      maxRetriesPerRequest: 0,
-      autoResendUnfulfilledCommands: false,
-      // Commands issued in the same tick (reservations and settlements of concurrent calls) go
-      // out as one pipeline: one socket write and one read for many calls instead of one each.
-      // Each command keeps its own reply and error, and none is ever re-sent.
-      enableAutoPipelining: true,
-      // Keep reconnecting in the background, at most every 2 s; requests meanwhile fail fast.
-      retryStrategy: (attempt) => Math.min(attempt * 100, 2_000),
+    // Commands issued in the same tick (reservations and settlements of concurrent calls) go out
+    // as one pipeline: one socket write and one read for many calls instead of one each. Each
+    // command keeps its own reply and error, and none is ever re-sent.
+    const redis = createRedisConnection(options, {
+      connectTimeoutMs: this.connectTimeoutMs,
+      commandTimeoutMs: options.commandTimeoutMs,
+      autoPipelining: true,
     });
     // Without a listener ioredis prints every connection error to the console.
     redis.on('error', (error: Error) => {
@@ -63,7 +57,7 @@ export class RedisQuotaBackend implements QuotaBackend {
     redis.on('ready', () => (this.lastError = undefined));
     redis.defineCommand('quotaReserve', { lua: reserveScript });
     redis.defineCommand('quotaAdjust', { lua: adjustScript });
-    this.redis = redis as Redis & QuotaScriptCommands;
+    this.redis = redis as RedisConnection & QuotaScriptCommands;
   }
 
   async reserve(counters: QuotaCounter[]): Promise<ReserveOutcome> {
@@ -84,7 +78,9 @@ export class RedisQuotaBackend implements QuotaBackend {
   async read(keys: string[]): Promise<Array<number | null>> {
     if (keys.length === 0) return [];
     await this.ensureReady();
-    const values = await this.redis.mget(...keys.map((key) => this.keyPrefix + key));
+    const names = keys.map((key) => this.keyPrefix + key);
+    // MGET must name keys of one slot on a cluster; single GETs are pipelined per node instead.
+    const values = this.redis instanceof Cluster ? await Promise.all(names.map((name) => this.redis.get(name))) : await this.redis.mget(...names);
     return values.map((value) => (value === null ? null : Number(value)));
   }
 
