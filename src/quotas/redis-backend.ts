@@ -90,11 +90,19 @@ export class RedisQuotaBackend implements QuotaBackend {
     await this.redis.ping();
   }
 
-  /** Connects and pings, so a Redis that is down at start-up is reported then, not on the first call. */
+  /**
+   * Connects and pings, so a Redis that is down at start-up is reported then, not on the first call.
+   * On a cluster it pings every master and loads the scripts there: a node's connection otherwise
+   * opens on its first command, and a burst of first reservations would queue behind that
+   * connection and the scripts' first load, and time out.
+   */
   async probe(): Promise<string | undefined> {
     try {
       await this.ensureReady();
       await this.redis.ping();
+      if (this.redis instanceof Cluster) {
+        await Promise.all(this.redis.nodes('master').map((node) => Promise.all([node.ping(), node.script('LOAD', reserveScript), node.script('LOAD', adjustScript)])));
+      }
       return undefined;
     } catch (error) {
       return this.lastError ?? (error as Error).message;
