@@ -119,7 +119,12 @@ export class ClusterJobs {
       return;
     }
     if (renewed === undefined && this.now() < job.validUntil) return;
-    logger.warn('cluster job stopped on this instance: its lease was lost', { job: job.name, token, instance: holder, reason: renewed === false ? 'taken or expired' : 'Redis unreachable' });
+    logger.warn('cluster job stopped on this instance', {
+      job: job.name,
+      token,
+      instance: holder,
+      reason: renewed === false ? 'its lease expired or was taken' : 'Redis unreachable: its lease may have expired',
+    });
     job.token = undefined;
     const running = job.running;
     job.running = undefined;
