@@ -1,121 +1,114 @@
 /**
  * @module storage/sole-instance
  * Without Redis, quota counters live in the gateway's own memory. Two gateways serving one SQLite
- * file would each count only the requests they saw — every limit, money included, multiplied by
- * the number of processes, silently. So `tollgate serve` without Redis claims the database file:
- * a second gateway on the same file refuses to start and says why (use Redis, or one
- * `tollgate serve --workers N`, whose workers share counters through the primary).
+ * file each count only the requests they see — every limit, money included, multiplied by the
+ * number of gateways — and nothing used to say so. Now each `tollgate serve` without Redis
+ * registers itself beside the database (`<database>.instances/<host>.<pid>`, touched every few
+ * seconds), and while any other live gateway is registered there every one of them logs an error
+ * saying so, at start-up and then every `checkEveryMs`.
  *
- * The claim is a file beside the database, `<database>.instance`, created exclusively and touched
- * every few seconds. A claim is stale, and taken over, when it has not been touched for
- * `staleAfterMs` or when its process is gone (same host): a crashed gateway never blocks a restart.
- * The CLI does not claim: it changes rows, it counts no requests.
+ * Why a loud error and not a refusal to start: a deploy that starts the new gateway before the old
+ * one has drained, or a second gateway started to try `--workers` beside a running one, would be
+ * refused for a state that lasts seconds or is a deliberate experiment; the error names the fix.
+ * Workers of `tollgate serve --workers N` share their primary's counters and do not register; the
+ * CLI changes rows and counts no requests, so it does not either.
+ *
+ * A registration is stale, and ignored, when it has not been touched for `staleAfterMs` or when
+ * its process is gone (same host): a killed gateway never causes a false alarm for long.
  */
-import { readFileSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { logger } from '../logging/logger.js';
 
-export interface InstanceClaim {
-  /** Gives the file up (at shutdown: a gateway that drains counts nothing new). */
-  release(): void;
-}
-
-export interface ClaimHolder {
+export interface ServingGateway {
   pid: number;
   host: string;
   startedAt: string;
 }
 
-/** Thrown when another live gateway holds the claim. */
-export class DatabaseInUseError extends Error {
-  constructor(
-    readonly path: string,
-    readonly holder: ClaimHolder,
-  ) {
-    super(
-      `another Tollgate (pid ${holder.pid} on ${holder.host}, since ${holder.startedAt}) serves ${path} without Redis. ` +
-        'Two gateways without Redis would each keep their own quota counters, so every limit — spending limits too — ' +
-        'would be multiplied by the number of gateways. Configure `redis` in every gateway (they then share counters), ' +
-        'or run one `tollgate serve --workers N` instead; or stop the other gateway.',
-    );
-  }
+export interface InstanceRegistration {
+  /** The other live gateways registered on this database now. */
+  others(): ServingGateway[];
+  /** Removes this gateway's registration (at shutdown: a draining gateway admits nothing new). */
+  release(): void;
 }
 
 const touchEveryMs = 5_000;
 const staleAfterMs = 20_000;
+const checkEveryMs = 10_000;
+/** More files than this in the folder are not read: a folder filled by accident cannot stall start-up. */
+const maxRegistrations = 256;
 
-export function claimDatabase(databasePath: string): InstanceClaim {
-  const path = `${databasePath}.instance`;
-  const mine: ClaimHolder = { pid: process.pid, host: hostname(), startedAt: new Date().toISOString() };
-  if (!createClaim(path, mine)) {
-    const holder = liveHolder(path);
-    if (holder) throw new DatabaseInUseError(databasePath, holder);
-    // Stale: take it over. Two gateways doing this at the same instant could both succeed; the
-    // claim guards against a forgotten second instance, not against a simultaneous double start.
-    removeIfPresent(path);
-    if (!createClaim(path, mine)) throw new DatabaseInUseError(databasePath, liveHolder(path) ?? mine);
-  }
-  const timer = setInterval(() => {
+export function registerInstance(databasePath: string): InstanceRegistration {
+  const folder = `${databasePath}.instances`;
+  const me: ServingGateway = { pid: process.pid, host: hostname(), startedAt: new Date().toISOString() };
+  const ownFile = join(folder, `${encodeURIComponent(me.host)}.${me.pid}`);
+  mkdirSync(folder, { recursive: true });
+  writeFileSync(ownFile, `${JSON.stringify(me)}\n`);
+  const others = () => liveRegistrations(folder).filter((entry) => entry.file !== ownFile).map((entry) => entry.gateway);
+  const touch = setInterval(() => {
     const now = new Date();
     try {
-      utimesSync(path, now, now);
+      utimesSync(ownFile, now, now);
     } catch {
-      // Removed by hand: the next gateway may start; nothing to do here.
+      writeFileSync(ownFile, `${JSON.stringify(me)}\n`); // removed by hand: register again
     }
   }, touchEveryMs);
-  timer.unref();
+  touch.unref();
+  const check = setInterval(() => warnIfShared(databasePath, others()), checkEveryMs);
+  check.unref();
+  warnIfShared(databasePath, others());
   let released = false;
   return {
+    others,
     release() {
       if (released) return;
       released = true;
-      clearInterval(timer);
-      if (readHolder(path)?.pid === process.pid) removeIfPresent(path);
+      clearInterval(touch);
+      clearInterval(check);
+      try {
+        unlinkSync(ownFile);
+      } catch {
+        // already gone
+      }
     },
   };
 }
 
-function removeIfPresent(path: string): void {
-  try {
-    unlinkSync(path);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
+function warnIfShared(databasePath: string, others: ServingGateway[]): void {
+  if (others.length === 0) return;
+  logger.error(
+    'QUOTAS ARE NOT SHARED: another gateway serves this database without Redis, so each enforces every limit (spending limits too) on its own and the fleet admits that many times the limit. Configure `redis` in every gateway, or run one `tollgate serve --workers N` instead.',
+    { database: databasePath, others: others.map((other) => `pid ${other.pid} on ${other.host} since ${other.startedAt}`) },
+  );
 }
 
-function createClaim(path: string, holder: ClaimHolder): boolean {
+function liveRegistrations(folder: string): Array<{ file: string; gateway: ServingGateway }> {
+  let names: string[];
   try {
-    writeFileSync(path, `${JSON.stringify(holder)}\n`, { flag: 'wx' });
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw error;
-  }
-}
-
-/**
- * The holder of the claim at `path` if it may be alive; undefined when the claim is stale. A claim
- * being written right now reads as empty: fresh, so it counts as held.
- */
-function liveHolder(path: string): ClaimHolder | undefined {
-  let touchedAt: number;
-  try {
-    touchedAt = statSync(path).mtimeMs;
+    names = readdirSync(folder).slice(0, maxRegistrations);
   } catch {
-    return undefined;
+    return [];
   }
-  if (Date.now() - touchedAt > staleAfterMs) return undefined;
-  const holder = readHolder(path) ?? { pid: 0, host: 'another host or a gateway starting now', startedAt: 'just now' };
-  if (holder.host === hostname() && !processExists(holder.pid)) return undefined;
-  return holder;
+  const live: Array<{ file: string; gateway: ServingGateway }> = [];
+  for (const name of names) {
+    const file = join(folder, name);
+    const gateway = liveGateway(file);
+    if (gateway) live.push({ file, gateway });
+  }
+  return live;
 }
 
-function readHolder(path: string): ClaimHolder | undefined {
+function liveGateway(file: string): ServingGateway | undefined {
   try {
-    const parsed = JSON.parse(readFileSync(path, 'utf8').slice(0, 1_000)) as Partial<ClaimHolder>;
+    if (Date.now() - statSync(file).mtimeMs > staleAfterMs) return undefined;
+    const parsed = JSON.parse(readFileSync(file, 'utf8').slice(0, 1_000)) as Partial<ServingGateway>;
     if (typeof parsed.pid !== 'number' || typeof parsed.host !== 'string') return undefined;
+    if (parsed.host === hostname() && !processExists(parsed.pid)) return undefined;
     return { pid: parsed.pid, host: parsed.host, startedAt: String(parsed.startedAt ?? 'unknown') };
   } catch {
-    return undefined;
+    return undefined; // being written, or not ours
   }
 }
 

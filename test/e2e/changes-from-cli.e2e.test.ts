@@ -1,8 +1,7 @@
 /**
  * A key, a revocation or a tenant change made by another process — the CLI beside a running
  * gateway, or a second gateway's admin API on the same database — is in force for the very next
- * request: no waiting for a refresh timer. Two gateways on one file share Redis (without it the
- * second would refuse to start: see sole-instance.e2e.test.ts).
+ * request: no waiting for a refresh timer.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,15 +9,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { outputOf, runCli } from '../helpers/run-cli.js';
 import { spawnGateway, type SpawnedGateway } from '../helpers/spawn-gateway.js';
-import { deleteKeys, requireRedis, testRedisUrl } from '../quotas/redis-availability.js';
 
 const adminKey = 'tg_changes_admin_key_0123456789';
 let dataDir: string;
 let configPath: string;
 let first: SpawnedGateway;
 let second: SpawnedGateway;
-const prefix = `tollgate-changes-${process.pid}-${Date.now()}:`;
-await requireRedis('two gateways seeing each other\'s changes');
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'tollgate-changes-'));
@@ -26,7 +22,6 @@ beforeAll(async () => {
 providers: { demo: { type: mock } }
 models: { demo: { provider: demo, model: echo }, other: { provider: demo, model: lorem } }
 storage: { sqlite: ./tollgate.db, ledgerFlushMs: 20 }
-redis: { url: "${testRedisUrl}", keyPrefix: "${prefix}" }
 `;
   configPath = join(dataDir, 'tollgate.yaml');
   first = await spawnGateway(configPath, yaml, { TOLLGATE_ADMIN_KEY: adminKey });
@@ -34,7 +29,6 @@ redis: { url: "${testRedisUrl}", keyPrefix: "${prefix}" }
 }, 60_000);
 afterAll(async () => {
   await Promise.all([first?.stop(), second?.stop()]);
-  await deleteKeys(prefix);
 });
 
 const cli = (...args: string[]) => runCli([...args, '--config', configPath]);

@@ -1,13 +1,15 @@
 /**
  * Without Redis a gateway's quota counters are its own, so a second gateway on the same SQLite file
- * would multiply every limit: it refuses to start and says why. A gateway that stopped (or was
- * killed) leaves no obstacle, and with Redis two gateways share the file happily.
+ * multiplies every limit. Both say so, loudly (an error at the second one's start-up, and on the
+ * first within its next check), naming each other and the fix. A gateway that was killed causes no
+ * alarm, and gateways sharing Redis cause none.
  */
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawnGateway, type SpawnedGateway } from '../helpers/spawn-gateway.js';
+import { waitFor } from '../helpers/wait-for.js';
 import { deleteKeys, requireRedis, testRedisUrl } from '../quotas/redis-availability.js';
 
 const gateways: SpawnedGateway[] = [];
@@ -31,43 +33,45 @@ async function start(folder: string, name: string, redis = ''): Promise<SpawnedG
   return gateway;
 }
 
+const alarms = (gateway: SpawnedGateway) =>
+  gateway
+    .log()
+    .split('\n')
+    .filter((line) => line.includes('QUOTAS ARE NOT SHARED'))
+    .map((line) => JSON.parse(line) as { level: string; message: string; others: string[] });
+
 describe('one SQLite file, no Redis', () => {
-  it('refuses a second gateway, naming the first and the two ways out', async () => {
+  it('makes both gateways say, as errors, that quotas are not shared', async () => {
     const folder = mkdtempSync(join(tmpdir(), 'tollgate-sole-'));
     const first = await start(folder, 'a.yaml');
-    expect(existsSync(join(folder, 'tollgate.db.instance'))).toBe(true);
-    const refusal = await start(folder, 'b.yaml').then(
-      () => 'started',
-      (error: Error) => error.message,
-    );
-    expect(refusal).toContain('exited with 1 before listening');
-    expect(refusal).toContain(`another Tollgate (pid ${first.process.pid}`);
-    expect(refusal).toContain('Configure `redis`');
-    expect(refusal).toContain('--workers N');
-    // The first one is untouched.
-    expect((await fetch(`${first.url}/readyz`)).status).toBe(200);
+    expect(alarms(first)).toEqual([]);
+    const second = await start(folder, 'b.yaml');
+    const [atStart] = alarms(second);
+    expect(atStart).toMatchObject({ level: 'error', others: [expect.stringContaining(`pid ${first.process.pid} on `)] });
+    expect(atStart.message).toContain('Configure `redis`');
+    expect(atStart.message).toContain('--workers N');
+    const [onFirst] = await waitFor(() => alarms(first), (found) => found.length > 0, 30_000);
+    expect(onFirst.others).toEqual([expect.stringContaining(`pid ${second.process.pid} on `)]);
 
-    expect(await first.stop('SIGTERM')).toBe(0);
-    expect(existsSync(join(folder, 'tollgate.db.instance'))).toBe(false);
-    const after = await start(folder, 'b.yaml');
-    expect((await fetch(`${after.url}/readyz`)).status).toBe(200);
+    // A gateway that stops takes its registration with it.
+    expect(await second.stop('SIGTERM')).toBe(0);
+    expect(readdirSync(join(folder, 'tollgate.db.instances'))).toEqual([`${encodeURIComponent(hostname())}.${first.process.pid}`]);
   }, 120_000);
 
-  it('lets a gateway start after the previous one was killed', async () => {
+  it('raises no alarm for a gateway that was killed', async () => {
     const folder = mkdtempSync(join(tmpdir(), 'tollgate-sole-killed-'));
     const killed = await start(folder, 'a.yaml');
     await killed.stop('SIGKILL');
-    expect(existsSync(join(folder, 'tollgate.db.instance'))).toBe(true);
     const next = await start(folder, 'a.yaml');
-    expect((await fetch(`${next.url}/readyz`)).status).toBe(200);
+    expect(alarms(next)).toEqual([]);
   }, 120_000);
 
-  it('lets gateways with Redis share the file', async (context) => {
+  it('raises none for gateways that share Redis', async (context) => {
     if (!(await requireRedis('gateways sharing a file through Redis'))) return context.skip();
     const folder = mkdtempSync(join(tmpdir(), 'tollgate-sole-redis-'));
     const redis = `redis: { url: "${testRedisUrl}", keyPrefix: "${prefix}" }`;
     const [a, b] = [await start(folder, 'a.yaml', redis), await start(folder, 'b.yaml', redis)];
-    for (const gateway of [a, b]) expect((await fetch(`${gateway.url}/readyz`)).status).toBe(200);
-    expect(existsSync(join(folder, 'tollgate.db.instance'))).toBe(false);
+    expect([...alarms(a), ...alarms(b)]).toEqual([]);
+    expect(existsSync(join(folder, 'tollgate.db.instances'))).toBe(false);
   }, 120_000);
 });
