@@ -2,13 +2,14 @@
  * Three gateway processes sharing one configuration, one database and one Redis behave as one:
  * a key revoked, a tenant's quota changed or a prompt published through one of them is in force on
  * the others for the next request, each of the others having received the change notice over Redis
- * pub/sub; and the once-per-cluster jobs (alert checks, retention) run on exactly one of them, move
+ * pub/sub (and a key revoked with the `tollgate` command reaches all three the same way); and the once-per-cluster jobs (alert checks, retention) run on exactly one of them, move
  * to another when that one dies, and carry a larger fencing token each time they move.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/run-cli.js';
 import { spawnGateway, type SpawnedGateway } from '../helpers/spawn-gateway.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { deleteKeys, requireRedis, testRedisUrl } from '../quotas/redis-availability.js';
@@ -17,6 +18,7 @@ const adminKey = 'tg_agree_admin_key_0123456789ab';
 const prefix = `tollgate-agree-${process.pid}-${Date.now()}:`;
 const redisRuns = await requireRedis('three gateways agreeing through Redis');
 const gateways: SpawnedGateway[] = [];
+let configPath: string;
 
 const yaml = (dataDir: string) => `
 server: { host: 127.0.0.1 }
@@ -29,6 +31,7 @@ redis: { url: "${testRedisUrl}", keyPrefix: "${prefix}", jobLeaseMs: 4000 }
 beforeAll(async () => {
   if (!redisRuns) return;
   const dataDir = mkdtempSync(join(tmpdir(), 'tollgate-agree-'));
+  configPath = join(dataDir, 'a.yaml');
   for (const name of ['a', 'b', 'c']) gateways.push(await spawnGateway(join(dataDir, `${name}.yaml`), yaml(dataDir), { TOLLGATE_ADMIN_KEY: adminKey }));
 }, 180_000);
 
@@ -104,6 +107,15 @@ describe.runIf(redisRuns)('three gateways, one Redis', () => {
     });
     await waitFor(() => [a, b].map((gateway) => noticesOf(gateway, 'prompts')), (heard) => heard.every((count, index) => count > heardBefore[index]));
     for (const gateway of [a, b]) expect((await send(gateway, 'POST', '/v1/prompts/shout', key, { text: 'hi' })).status).toBe(200);
+  }, 60_000);
+
+  it('a key revoked with the tollgate command is refused everywhere, each gateway having heard of it over Redis', async () => {
+    const created = await admin(gateways[0], 'POST', '/tenants/acme/keys', { name: 'cli' });
+    const heardBefore = gateways.map((gateway) => noticesOf(gateway, 'keys'));
+    const revoked = await runCli(['keys', 'revoke', created.id, '--config', configPath]);
+    expect(revoked.code, revoked.stderr).toBe(0);
+    for (const gateway of gateways) expect((await chat(gateway, created.key)).status).toBe(401);
+    await waitFor(() => gateways.map((gateway) => noticesOf(gateway, 'keys')), (heard) => heard.every((count, index) => count > heardBefore[index]));
   }, 60_000);
 
   it('runs each once-per-cluster job on exactly one gateway, and moves it when that gateway dies', async () => {
