@@ -14,9 +14,15 @@ export type ChangeKind = (typeof changeKinds)[number];
 type Listener = (kind: ChangeKind) => void;
 const listeners = new Set<Listener>();
 
-/** Says that this process changed state of `kind` in the database (after the change is written). */
+/**
+ * Says that this process changed state of `kind` in the database. Listeners hear of it once the
+ * current synchronous work is done — so a call made inside a (synchronous) SQLite transaction is
+ * heard after the commit, and no other instance is told before it can read the change.
+ */
 export function announceChange(kind: ChangeKind): void {
-  for (const listener of listeners) listener(kind);
+  queueMicrotask(() => {
+    for (const listener of listeners) listener(kind);
+  });
 }
 
 /** Calls `listener` on every announcement; returns the function that stops it. */
