@@ -6,16 +6,19 @@
  * budget is spent" learns more than one told "retry in 1 s" by the concurrency limit.
  *
  * Key layout (before the backend's prefix): `q:{t:<tenant>}:t:{metric}:{windowId}` for a tenant's
- * counters and `q:{t:<tenant>}:k:<key>:{metric}:{windowId}` for its keys'; ids URI-encoded (key ids
- * may hold `:`, and an encoded id holds no brace), metric req | tok | cost | conc, window id from
- * `windows.ts` or `c:<bucket>` for concurrency. `{t:<tenant>}` is a Redis Cluster hash tag: every
- * counter one reservation touches — every window of the tenant and of its key — lies in one slot,
- * so the reserve script runs on one node, atomically, as on a single server.
+ * counters, `q:{t:<tenant>}:k:<key>:{metric}:{windowId}` for its keys' and
+ * `q:{s:<service>}:s:{metric}:{windowId}` for a REST service's own (`quotas` in `services:`); ids
+ * URI-encoded (key ids may hold `:`, and an encoded id holds no brace), metric req | tok | cost |
+ * conc, window id from `windows.ts` or `c:<bucket>` for concurrency. `{t:<tenant>}` is a Redis
+ * Cluster hash tag: every counter of a tenant and its keys lies in one slot, so the reserve script
+ * runs on one node, atomically, as on a single server. A service's counters are shared by every
+ * tenant, so they have a tag of their own: on a cluster, a call that meets both a service quota and
+ * tenant or key quotas names two slots, which one script cannot (see docs/quotas.md).
  */
 import type { QuotaCounter, QuotaDemand, QuotaLimits, QuotaSubject } from './types.js';
 import { dayWindow, minuteWindow, monthWindow, type QuotaWindow } from './windows.js';
 
-export type QuotaScope = 'tenant' | 'key';
+export type QuotaScope = 'tenant' | 'key' | 'service';
 export type QuotaMetric = 'req' | 'tok' | 'cost' | 'conc';
 export type WindowKind = 'minute' | 'day' | 'month' | 'concurrency';
 
@@ -56,17 +59,25 @@ export function counterKey(tenantId: string, keyId: string | undefined, metric: 
   return `q:{t:${encodeURIComponent(tenantId)}}:${owner}:${metric}:${windowId}`;
 }
 
+/** A REST service's own counter (shared by every tenant calling it). */
+export function serviceCounterKey(service: string, metric: QuotaMetric, windowId: string): string {
+  return `q:{s:${encodeURIComponent(service)}}:s:${metric}:${windowId}`;
+}
+
 export function planCounters(subject: QuotaSubject, demand: QuotaDemand, now: number, options: CounterPlanOptions): PlannedCounter[] {
-  const scopes: Array<{ scope: QuotaScope; keyId: string | undefined; limits: QuotaLimits }> = [
-    { scope: 'tenant', keyId: undefined, limits: subject.tenantLimits },
-    { scope: 'key', keyId: subject.keyId, limits: subject.keyLimits },
+  type KeyOf = (metric: QuotaMetric, windowId: string) => string;
+  const scopes: Array<{ scope: QuotaScope; keyOf: KeyOf; limits: QuotaLimits }> = [
+    { scope: 'tenant', keyOf: (metric, windowId) => counterKey(subject.tenantId, undefined, metric, windowId), limits: subject.tenantLimits },
+    { scope: 'key', keyOf: (metric, windowId) => counterKey(subject.tenantId, subject.keyId, metric, windowId), limits: subject.keyLimits },
   ];
+  const service = subject.service;
+  if (service) scopes.push({ scope: 'service', keyOf: (metric, windowId) => serviceCounterKey(service.name, metric, windowId), limits: service.limits });
   const counters: PlannedCounter[] = [];
   for (const rule of rules) {
-    for (const { scope, keyId, limits } of scopes) {
+    for (const { scope, keyOf, limits } of scopes) {
       const limit = limits[rule.limit];
       if (limit === undefined || limit === null) continue;
-      const key = (windowId: string) => counterKey(subject.tenantId, keyId, rule.metric, windowId);
+      const key = (windowId: string) => keyOf(rule.metric, windowId);
       counters.push(plan(rule, scope, key, limit, subject.timeZone, demand, now, options));
     }
   }

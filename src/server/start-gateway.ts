@@ -32,6 +32,7 @@ import { AuditTrail } from '../audit/audit-trail.js';
 import { auditConfigSync, auditPromptReloads } from '../audit/audit-config.js';
 import { Readiness } from '../observability/health/readiness.js';
 import { describeRedisTarget, redisPassword, redisTargetUrls } from '../redis/redis-url.js';
+import { ServiceRegistry } from '../proxy/service-registry.js';
 import { openDatabase, type TollgateDatabase } from '../storage/database.js';
 import { createApp } from './app.js';
 import { ConnectionTracker } from './connection-tracker.js';
@@ -137,6 +138,7 @@ export async function createServices(config: TollgateConfig, options: Omit<Start
     () => subscriptions.refreshIfChanged(),
     () => library.reloadDatabase(),
   ], prices);
+  const proxy = new ServiceRegistry(config.services, observability);
   const services: GatewayServices = {
     config,
     models: new ModelRegistry(config, providers),
@@ -145,6 +147,7 @@ export async function createServices(config: TollgateConfig, options: Omit<Start
     keyStore,
     metering,
     prompts: { library, subscriptions },
+    proxy,
     adminKey,
     observability,
     audit,
@@ -171,6 +174,7 @@ export async function createServices(config: TollgateConfig, options: Omit<Start
     await quotas.close();
     audit.close();
     await Promise.allSettled([...providers.values()].map((provider) => provider.close?.()));
+    await proxy.close();
     closeReadConnections(config.storage.sqlite);
     database.$client.close();
     await observability.close();
