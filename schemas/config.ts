@@ -271,17 +271,35 @@ export const storageSchema = z.strictObject({
   ledgerJournal: z.union([z.string().min(1), z.literal(false)]).optional(),
 });
 
-export const redisSchema = z.strictObject({
-  url: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL'),
-  keyPrefix: z.string().default('tollgate:'),
-  /** What quotas do while Redis cannot be reached, for request/token limits and for money. */
-  onUnavailable: z
-    .strictObject({
-      rateLimits: z.enum(['failOpen', 'failClosed']).default('failOpen'),
-      money: z.enum(['failOpen', 'failClosed']).default('failClosed'),
-    })
-    .default({ rateLimits: 'failOpen', money: 'failClosed' }),
-});
+const redisUrl = z.string().max(2_048).regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL');
+
+export const redisSchema = z
+  .strictObject({
+    /** One Redis server (or a proxy in front of several). */
+    url: redisUrl.optional(),
+    /**
+     * A Redis Cluster, by the URLs of some of its nodes (any masters or replicas: the rest are found
+     * from them). Credentials and TLS come from the first URL. Exactly one of `url` and `cluster`.
+     */
+    cluster: z.array(redisUrl).min(1).max(64).optional(),
+    /** Braces would move keys off their tenant's hash slot (see docs/quotas.md), so they are refused. */
+    keyPrefix: z.string().max(200).regex(/^[^{}]*$/, 'must not contain { or }: they would change which cluster slot a key lands in').default('tollgate:'),
+    /**
+     * Once-per-cluster jobs (alert checks, retention) run on the instance holding the job's lease
+     * in Redis; a holder that dies is replaced after this long.
+     */
+    jobLeaseMs: z.number().int().min(1_000).max(600_000).default(15_000),
+    /** What quotas do while Redis cannot be reached, for request/token limits and for money. */
+    onUnavailable: z
+      .strictObject({
+        rateLimits: z.enum(['failOpen', 'failClosed']).default('failOpen'),
+        money: z.enum(['failOpen', 'failClosed']).default('failClosed'),
+      })
+      .default({ rateLimits: 'failOpen', money: 'failClosed' }),
+  })
+  .refine((redis) => (redis.url === undefined) !== (redis.cluster === undefined), {
+    message: 'give either `url` (one Redis server) or `cluster` (the URLs of Redis Cluster nodes), not both and not neither',
+  });
 
 export const promptsSchema = z.strictObject({
   /** Prompt template files (one YAML file per prompt version); a relative path is relative to the configuration file's folder. */

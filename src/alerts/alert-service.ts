@@ -1,9 +1,10 @@
 /**
  * @module alerts/alert-service
  * Checks budgets and spend every `checkIntervalMs`, records the alerts they call for, and sends
- * each to the webhook with retries. Every gateway process runs one; the database makes that safe:
- * an alert is recorded by exactly one of them (unique `dedupe_key`) and each delivery attempt is
- * claimed by one (a lease), with exponential backoff between attempts. The timer is unref'd and
+ * each to the webhook with retries. With Redis one gateway of the cluster runs it at a time (the
+ * `alerts` job of `coordination/cluster-jobs.ts`); without, every gateway process runs one. The
+ * database makes either safe: an alert is recorded by exactly one of them (unique `dedupe_key`)
+ * and each delivery attempt is claimed by one (a lease), with exponential backoff between attempts. The timer is unref'd and
  * never blocks shutdown for longer than a delivery's timeout.
  */
 import { randomUUID } from 'node:crypto';

@@ -252,6 +252,11 @@ export class KeyStore {
     this.load();
   }
 
+  /** Re-reads tenants and keys now: another instance said it changed them (`coordination/change-notices.ts`). */
+  reload(): void {
+    this.load();
+  }
+
   /** Reloads when another process changed tenants or keys since the last read; see the module header. */
   refreshIfChanged(): boolean {
     if (!this.changes.changed()) return false;

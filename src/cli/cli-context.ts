@@ -17,6 +17,8 @@ import type { TollgateConfig } from '../../schemas/config.js';
 import { appendAuditEvent, type AuditEvent } from '../audit/audit-store.js';
 import { cliActor } from '../audit/audit-trail.js';
 import type { z } from 'zod';
+import type { RedisConfig } from '../../schemas/config.js';
+import { onLocalChange, type ChangeKind } from '../coordination/local-changes.js';
 
 export interface CliContext {
   config: TollgateConfig;
@@ -44,8 +46,25 @@ export function configPathFrom(option: string | undefined): string {
   return option ?? process.env.TOLLGATE_CONFIG ?? 'tollgate.yaml';
 }
 
+/** What commands in this process changed, and the Redis to tell the gateways on (see `announceCliChanges`). */
+const cliChanges = { redis: undefined as RedisConfig | undefined, kinds: new Set<ChangeKind>() };
+
+/**
+ * Tells running gateways on other machines what this command changed (gateways on this database
+ * file see it on their next request anyway). Bounded: a Redis that does not answer costs 2 s at
+ * most, and the gateways then see the change at their periodic check.
+ */
+export async function announceCliChanges(): Promise<void> {
+  if (!cliChanges.redis || cliChanges.kinds.size === 0) return;
+  const { publishChanges } = await import('../coordination/publish-changes.js');
+  if (!(await publishChanges(cliChanges.redis, cliChanges.kinds))) {
+    process.stderr.write('tollgate: warning: Redis did not answer; running gateways apply this change within about a second instead of at once\n');
+  }
+}
+
 export function openCliContext(configOption: string | undefined): CliContext {
   const config = loadConfigFile(configPathFrom(configOption));
+  cliChanges.redis = config.redis;
   const database = openDatabase(config.storage.sqlite);
   const keyStore = new KeyStore(database);
   try {
@@ -55,6 +74,8 @@ export function openCliContext(configOption: string | undefined): CliContext {
     if (!(error instanceof ConfigConflictError)) throw error;
     process.stderr.write(`tollgate: warning: ${error.message}\n  (the configuration's tenants were not synced; \`tollgate serve\` refuses to start until this is resolved)\n`);
   }
+  // After the sync: gateways sync the file themselves; only the command's own changes are news.
+  onLocalChange((kind) => cliChanges.kinds.add(kind));
   const actor = cliActor();
   return { config, database, keyStore, audit: (event) => appendAuditEvent(database, { ...actor, ...event }), close: () => database.$client.close() };
 }

@@ -13,7 +13,7 @@ import { ConfigConflictError } from '../auth/config-conflicts.js';
 import { ConfigError } from '../config/load-config.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import { logger } from '../logging/logger.js';
-import { CommandError, UsageError } from './cli-context.js';
+import { announceCliChanges, CommandError, UsageError } from './cli-context.js';
 import { keysCommand } from './keys-command.js';
 import { pricesCommand } from './prices-command.js';
 import { tenantsCommand } from './tenants-command.js';
@@ -55,8 +55,10 @@ async function main(argv: string[]): Promise<number | undefined> {
 process.on('unhandledRejection', (reason) => logger.error('unhandled rejection', { error: String(reason) }));
 
 main(process.argv.slice(2)).then(
-  (code) => {
-    if (code !== undefined) process.exit(code);
+  async (code) => {
+    if (code === undefined) return; // serving
+    await announceCliChanges();
+    process.exit(code);
   },
   (error: unknown) => {
     if (error instanceof UsageError) {

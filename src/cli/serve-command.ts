@@ -13,6 +13,8 @@ import { runPrimary, type ListeningMessage } from './cluster.js';
 import { missingGatewayFlags } from './runtime-flags.js';
 import { shareWithPrimary } from '../observability/metrics/cluster-metrics.js';
 import { serveUsage } from './usage-text.js';
+import { registerInstance, type InstanceRegistration } from '../storage/sole-instance.js';
+import type { TollgateConfig } from '../../schemas/config.js';
 
 /** Resolves when the server is listening; the process then lives until a signal stops it. */
 export async function serveCommand(argv: string[]): Promise<number | undefined> {
@@ -34,6 +36,7 @@ export async function serveCommand(argv: string[]): Promise<number | undefined> 
   if (!Number.isInteger(workers) || workers < 1 || workers > 256) {
     throw new ConfigError('--workers', [`workers must be an integer from 1 to 256, got "${values.workers}"`]);
   }
+  const registration = registerWithoutRedis(config);
   if (workers > 1 && cluster.isPrimary) {
     runPrimary(config, workers, configPath);
     return undefined;
@@ -65,6 +68,7 @@ export async function serveCommand(argv: string[]): Promise<number | undefined> 
     if (stopping) return;
     stopping = true;
     logger.info('shutting down', { signal });
+    registration?.release();
     gateway.close().then(
       () => {
         if (!cluster.isWorker) logger.info('stopped', { signal });
@@ -79,4 +83,16 @@ export async function serveCommand(argv: string[]): Promise<number | undefined> 
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
   return undefined;
+}
+
+/**
+ * Without Redis, this process's quota counters are its own: register beside the database so that a
+ * second gateway on it is reported loudly by both (see storage/sole-instance.ts). Workers of
+ * `--workers N` share their primary's counters and its registration.
+ */
+function registerWithoutRedis(config: TollgateConfig): InstanceRegistration | undefined {
+  if (config.redis || config.storage.sqlite === ':memory:' || cluster.isWorker) return undefined;
+  const registration = registerInstance(config.storage.sqlite);
+  process.once('exit', () => registration.release());
+  return registration;
 }

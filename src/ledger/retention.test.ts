@@ -54,7 +54,7 @@ describe('retention', () => {
     vi.spyOn(logger, 'info').mockImplementation(() => undefined);
     const now = Date.now();
     await seed(db, 20, 5, now);
-    const retention = startRetention(db, 30, 30);
+    const retention = startRetention(db, 30, { intervalMs: 30 });
     await vi.waitFor(() => expect(callCount(db)).toBe(5), { timeout: 2000, interval: 10 });
     db.$client.prepare('INSERT INTO calls (id, time, kind, status, latency_ms) VALUES (?, ?, ?, ?, ?)').run('late_old', now - 90 * dayMs, 'chat', 200, 1);
     await vi.waitFor(() => expect(callCount(db)).toBe(5), { timeout: 2000, interval: 10 });

@@ -30,7 +30,15 @@ export function deleteCallsOlderThan(db: TollgateDatabase, cutoffMs: number): nu
  * Runs `deleteCallsOlderThan(now - retentionDays)` soon after start and then every `intervalMs`,
  * yielding to the event loop between batches so that requests and the ledger writer go on.
  */
-export function startRetention(db: TollgateDatabase, retentionDays: number, intervalMs = 3_600_000): RetentionHandle {
+export interface RetentionOptions {
+  /** How often it runs; hourly by default. */
+  intervalMs?: number;
+  /** Checked before each batch: false stops the run (this instance no longer holds the job's lease). */
+  held?: () => boolean;
+}
+
+export function startRetention(db: TollgateDatabase, retentionDays: number, options: RetentionOptions = {}): RetentionHandle {
+  const { intervalMs = 3_600_000, held = () => true } = options;
   if (!(retentionDays > 0 && Number.isFinite(retentionDays))) throw new RangeError('retentionDays must be a positive number');
   if (!(intervalMs > 0 && Number.isFinite(intervalMs))) throw new RangeError('intervalMs must be a positive number');
   let stopped = false;
@@ -42,7 +50,7 @@ export function startRetention(db: TollgateDatabase, retentionDays: number, inte
     let deleted = 0;
     try {
       for (;;) {
-        if (stopped || !db.$client.open) break;
+        if (stopped || !held() || !db.$client.open) break;
         const changes = deleteBatch(db.$client, cutoff);
         deleted += changes;
         if (changes < deleteBatchSize) break;

@@ -15,6 +15,7 @@ import type { TollgateDatabase } from '../storage/database.js';
 import { prices } from '../storage/schema.js';
 import { writeTransaction } from '../storage/write-transaction.js';
 import { parseLiteLlmFile, readLiteLlmEntry } from './litellm-format.js';
+import { announceChange } from '../coordination/local-changes.js';
 
 export interface ImportPricesOptions {
   /** Epoch milliseconds from which the imported prices apply; default 0, i.e. always. */
@@ -65,5 +66,6 @@ export function importPrices(db: TollgateDatabase, fileText: string, options: Im
         .run();
     }
   });
+  announceChange('prices');
   return { imported: rows.length, skipped };
 }

@@ -14,6 +14,7 @@ import type { GatewayEnv } from '../server/gateway-env.js';
 import { readJsonBody } from '../server/read-request.js';
 import { promptVersions } from '../storage/schema.js';
 import { publishPrompt } from './publish-prompt.js';
+import { announceChange } from '../coordination/local-changes.js';
 
 export function registerPromptAdminRoutes(app: Hono<GatewayEnv>): void {
   app.post('/admin/prompts', async (context) => {
@@ -26,6 +27,7 @@ export function registerPromptAdminRoutes(app: Hono<GatewayEnv>): void {
     }
     const definition = publishPrompt({ database: services.database, catalog: services.prompts.library, config: services.config }, caller, body);
     services.prompts.library.reloadDatabase();
+    announceChange('prompts');
     return context.json(definition, 201);
   });
 
@@ -43,6 +45,7 @@ export function registerPromptAdminRoutes(app: Hono<GatewayEnv>): void {
       .where(and(eq(promptVersions.name, version.definition.name), eq(promptVersions.version, version.definition.version)))
       .run();
     services.prompts.library.reloadDatabase();
+    announceChange('prompts');
     return context.json({ name: version.definition.name, version: version.definition.version, deprecated: true });
   });
 

@@ -7,6 +7,7 @@
 import { and, eq } from 'drizzle-orm';
 import type { TollgateDatabase } from '../storage/database.js';
 import { promptSubscriptions } from '../storage/schema.js';
+import { announceChange } from '../coordination/local-changes.js';
 
 export type SubscriptionStatus = 'pending' | 'approved' | 'rejected';
 
@@ -45,6 +46,7 @@ export class Subscriptions {
       .onConflictDoUpdate({ target: [promptSubscriptions.name, promptSubscriptions.tenantId], set: { status: 'pending', requestedAt: now, decidedAt: null } })
       .run();
     this.load();
+    announceChange('subscriptions');
     return this.byKey.get(key(name, tenantId))!;
   }
 
@@ -56,7 +58,13 @@ export class Subscriptions {
       .where(and(eq(promptSubscriptions.name, name), eq(promptSubscriptions.tenantId, tenantId)))
       .run();
     this.load();
+    if (result.changes > 0) announceChange('subscriptions');
     return result.changes > 0 ? this.byKey.get(key(name, tenantId)) : undefined;
+  }
+
+  /** Re-reads every subscription now: another instance said it changed one. */
+  reload(): void {
+    this.load();
   }
 
   refreshIfChanged(): void {

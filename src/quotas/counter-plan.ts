@@ -5,9 +5,15 @@
  * counter that would overflow, so the longest-lived windows come first — a client told "your daily
  * budget is spent" learns more than one told "retry in 1 s" by the concurrency limit.
  *
- * Key layout (before the backend's prefix): `q:{scope}:{id}:{metric}:{windowId}`, scope `t`
- * (tenant), `k` (API key) or `s` (REST service), id URI-encoded (key ids may hold `:`), metric req | tok | cost | conc,
- * window id from `windows.ts` or `c:<bucket>` for concurrency.
+ * Key layout (before the backend's prefix): `q:{t:<tenant>}:t:{metric}:{windowId}` for a tenant's
+ * counters, `q:{t:<tenant>}:k:<key>:{metric}:{windowId}` for its keys' and
+ * `q:{s:<service>}:s:{metric}:{windowId}` for a REST service's own (`quotas` in `services:`); ids
+ * URI-encoded (key ids may hold `:`, and an encoded id holds no brace), metric req | tok | cost |
+ * conc, window id from `windows.ts` or `c:<bucket>` for concurrency. `{t:<tenant>}` is a Redis
+ * Cluster hash tag: every counter of a tenant and its keys lies in one slot, so the reserve script
+ * runs on one node, atomically, as on a single server. A service's counters are shared by every
+ * tenant, so they have a tag of their own: on a cluster, a call that meets both a service quota and
+ * tenant or key quotas names two slots, which one script cannot (see docs/quotas.md).
  */
 import type { QuotaCounter, QuotaDemand, QuotaLimits, QuotaSubject } from './types.js';
 import { dayWindow, minuteWindow, monthWindow, type QuotaWindow } from './windows.js';
@@ -47,24 +53,32 @@ const rules: LimitRule[] = [
   { limit: 'concurrentRequests', metric: 'conc', kind: 'concurrency' },
 ];
 
-const scopeLetters: Record<QuotaScope, string> = { tenant: 't', key: 'k', service: 's' };
+/** The counter's key; `keyId` for a key's counters, omitted for the tenant's own. */
+export function counterKey(tenantId: string, keyId: string | undefined, metric: QuotaMetric, windowId: string): string {
+  const owner = keyId === undefined ? 't' : `k:${encodeURIComponent(keyId)}`;
+  return `q:{t:${encodeURIComponent(tenantId)}}:${owner}:${metric}:${windowId}`;
+}
 
-export function counterKey(scope: QuotaScope, id: string, metric: QuotaMetric, windowId: string): string {
-  return `q:${scopeLetters[scope]}:${encodeURIComponent(id)}:${metric}:${windowId}`;
+/** A REST service's own counter (shared by every tenant calling it). */
+export function serviceCounterKey(service: string, metric: QuotaMetric, windowId: string): string {
+  return `q:{s:${encodeURIComponent(service)}}:s:${metric}:${windowId}`;
 }
 
 export function planCounters(subject: QuotaSubject, demand: QuotaDemand, now: number, options: CounterPlanOptions): PlannedCounter[] {
-  const scopes: Array<{ scope: QuotaScope; id: string; limits: QuotaLimits }> = [
-    { scope: 'tenant', id: subject.tenantId, limits: subject.tenantLimits },
-    { scope: 'key', id: subject.keyId, limits: subject.keyLimits },
+  type KeyOf = (metric: QuotaMetric, windowId: string) => string;
+  const scopes: Array<{ scope: QuotaScope; keyOf: KeyOf; limits: QuotaLimits }> = [
+    { scope: 'tenant', keyOf: (metric, windowId) => counterKey(subject.tenantId, undefined, metric, windowId), limits: subject.tenantLimits },
+    { scope: 'key', keyOf: (metric, windowId) => counterKey(subject.tenantId, subject.keyId, metric, windowId), limits: subject.keyLimits },
   ];
-  if (subject.service) scopes.push({ scope: 'service', id: subject.service.name, limits: subject.service.limits });
+  const service = subject.service;
+  if (service) scopes.push({ scope: 'service', keyOf: (metric, windowId) => serviceCounterKey(service.name, metric, windowId), limits: service.limits });
   const counters: PlannedCounter[] = [];
   for (const rule of rules) {
-    for (const { scope, id, limits } of scopes) {
+    for (const { scope, keyOf, limits } of scopes) {
       const limit = limits[rule.limit];
       if (limit === undefined || limit === null) continue;
-      counters.push(plan(rule, scope, id, limit, subject.timeZone, demand, now, options));
+      const key = (windowId: string) => keyOf(rule.metric, windowId);
+      counters.push(plan(rule, scope, key, limit, subject.timeZone, demand, now, options));
     }
   }
   return counters;
@@ -73,7 +87,7 @@ export function planCounters(subject: QuotaSubject, demand: QuotaDemand, now: nu
 function plan(
   rule: LimitRule,
   scope: QuotaScope,
-  id: string,
+  key: (windowId: string) => string,
   limit: number,
   timeZone: string,
   demand: QuotaDemand,
@@ -87,8 +101,8 @@ function plan(
     const bucket = Math.floor(now / bucketMs);
     const window = { id: `c:${bucket}`, startMs: bucket * bucketMs, endMs: (bucket + 1) * bucketMs };
     return {
-      key: counterKey(scope, id, metric, window.id),
-      countAlso: [counterKey(scope, id, metric, `c:${bucket - 1}`)],
+      key: key(window.id),
+      countAlso: [key(`c:${bucket - 1}`)],
       limit,
       amount,
       // Counted as the current bucket, then as the previous one: it must outlive the next bucket.
@@ -100,7 +114,7 @@ function plan(
     };
   }
   const window = windowFor(kind, now, timeZone);
-  return { key: counterKey(scope, id, metric, window.id), limit, amount, ttlMs: window.endMs - now + options.expirySlackMs, scope, metric, kind, window };
+  return { key: key(window.id), limit, amount, ttlMs: window.endMs - now + options.expirySlackMs, scope, metric, kind, window };
 }
 
 function windowFor(kind: 'minute' | 'day' | 'month', now: number, timeZone: string): QuotaWindow {

@@ -9,13 +9,13 @@
  *
  * Keys are `${keyPrefix}${counter.key}`; see docs/quotas.md for the layout.
  */
-import type { Redis } from 'ioredis';
-import { RedisConnection } from '../storage/redis-connection.js';
+import { Cluster } from 'ioredis';
+import { createRedisConnection, type RedisConnection, type RedisTarget } from '../redis/redis-connection.js';
 import { adjustScript, parseReserveReply, reserveArguments, reserveScript } from './redis-scripts.js';
+import { ThrottledWarning } from './throttled-warning.js';
 import type { QuotaBackend, QuotaCounter, ReserveOutcome } from './types.js';
 
-export interface RedisQuotaBackendOptions {
-  url: string;
+export interface RedisQuotaBackendOptions extends RedisTarget {
   /** Prepended to every key, e.g. `tollgate:`. Processes that share quotas must share it. */
   keyPrefix: string;
   /** How long a reservation waits for a connection being opened; 500 ms by default. */
@@ -30,17 +30,34 @@ interface QuotaScriptCommands {
 }
 
 export class RedisQuotaBackend implements QuotaBackend {
-  private readonly connection: RedisConnection;
-  private readonly redis: Redis & QuotaScriptCommands;
+  private readonly redis: RedisConnection & QuotaScriptCommands;
   private readonly keyPrefix: string;
+  private readonly connectTimeoutMs: number;
+  private readonly connectionWarning = new ThrottledWarning('quota Redis connection error');
+  private pendingReady: Promise<void> | undefined;
+  private closed = false;
+  private lastError: string | undefined;
 
   constructor(options: RedisQuotaBackendOptions) {
     this.keyPrefix = options.keyPrefix;
-    this.connection = new RedisConnection({ ...options, purpose: 'quota' });
-    const redis = this.connection.redis;
+    this.connectTimeoutMs = options.connectTimeoutMs ?? 500;
+    // Commands issued in the same tick (reservations and settlements of concurrent calls) go out
+    // as one pipeline: one socket write and one read for many calls instead of one each. Each
+    // command keeps its own reply and error, and none is ever re-sent.
+    const redis = createRedisConnection(options, {
+      connectTimeoutMs: this.connectTimeoutMs,
+      commandTimeoutMs: options.commandTimeoutMs,
+      autoPipelining: true,
+    });
+    // Without a listener ioredis prints every connection error to the console.
+    redis.on('error', (error: Error) => {
+      this.lastError = error.message;
+      this.connectionWarning.warn({ error: error.message });
+    });
+    redis.on('ready', () => (this.lastError = undefined));
     redis.defineCommand('quotaReserve', { lua: reserveScript });
     redis.defineCommand('quotaAdjust', { lua: adjustScript });
-    this.redis = redis as Redis & QuotaScriptCommands;
+    this.redis = redis as RedisConnection & QuotaScriptCommands;
   }
 
   async reserve(counters: QuotaCounter[]): Promise<ReserveOutcome> {
@@ -61,30 +78,77 @@ export class RedisQuotaBackend implements QuotaBackend {
   async read(keys: string[]): Promise<Array<number | null>> {
     if (keys.length === 0) return [];
     await this.ensureReady();
-    const values = await this.redis.mget(...keys.map((key) => this.keyPrefix + key));
+    const names = keys.map((key) => this.keyPrefix + key);
+    // MGET must name keys of one slot on a cluster; single GETs are pipelined per node instead.
+    const values = this.redis instanceof Cluster ? await Promise.all(names.map((name) => this.redis.get(name))) : await this.redis.mget(...names);
     return values.map((value) => (value === null ? null : Number(value)));
   }
 
   /** One PING, for readiness: rejects while Redis cannot be reached. */
-  ping(): Promise<void> {
-    return this.connection.ping();
+  async ping(): Promise<void> {
+    await this.ensureReady();
+    await this.redis.ping();
   }
 
-  /** Connects and pings, so a Redis that is down at start-up is reported then, not on the first call. */
+  /**
+   * Connects and pings, so a Redis that is down at start-up is reported then, not on the first call.
+   * On a cluster it pings every master and loads the scripts there: a node's connection otherwise
+   * opens on its first command, and a burst of first reservations would queue behind that
+   * connection and the scripts' first load, and time out.
+   */
   async probe(): Promise<string | undefined> {
     try {
-      await this.connection.ping();
+      await this.ensureReady();
+      await this.redis.ping();
+      if (this.redis instanceof Cluster) {
+        await Promise.all(this.redis.nodes('master').map((node) => Promise.all([node.ping(), node.script('LOAD', reserveScript), node.script('LOAD', adjustScript)])));
+      }
       return undefined;
     } catch (error) {
-      return this.connection.lastError ?? (error as Error).message;
+      return this.lastError ?? (error as Error).message;
     }
   }
 
-  close(): Promise<void> {
-    return this.connection.close();
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    // QUIT on a connection that is not up would (re)connect first; drop it instead.
+    if (this.redis.status === 'ready') await this.redis.quit().catch(() => this.redis.disconnect());
+    else this.redis.disconnect();
   }
 
-  private ensureReady(): Promise<void> {
-    return this.connection.ready();
+  /**
+   * Resolves when commands can be sent. Waits (bounded) only while a connection is being opened;
+   * while Redis is away and ioredis is between reconnect attempts, fails at once.
+   */
+  private async ensureReady(): Promise<void> {
+    if (this.closed) throw new Error('the Redis quota backend is closed');
+    const status = this.redis.status;
+    if (status === 'ready') return;
+    if (status === 'wait') this.redis.connect().catch(() => undefined); // failures arrive as 'error'/'close' events
+    if (status === 'wait' || status === 'connecting' || status === 'connect') {
+      this.pendingReady ??= this.waitForReady().finally(() => (this.pendingReady = undefined));
+      return this.pendingReady;
+    }
+    throw new Error(`Redis is unavailable (connection ${status})`);
+  }
+
+  /** One shared wait, so a burst of requests adds one listener pair, not hundreds. */
+  private waitForReady(): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const finish = (error?: Error) => {
+        clearTimeout(timer);
+        this.redis.off('ready', onReady);
+        this.redis.off('close', onClose);
+        if (error) reject(error);
+        else resolve();
+      };
+      const onReady = () => finish();
+      const onClose = () => finish(new Error('Redis connection closed while connecting'));
+      const timer = setTimeout(() => finish(new Error(`Redis not ready within ${this.connectTimeoutMs} ms`)), this.connectTimeoutMs);
+      this.redis.once('ready', onReady);
+      this.redis.once('close', onClose);
+    });
   }
 }

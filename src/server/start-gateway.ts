@@ -25,6 +25,7 @@ import { unknownModelProblem } from '../models/known-models.js';
 import { ModelRegistry } from '../models/model-registry.js';
 import { configuredPrices } from '../models/model-group.js';
 import { AlertService } from '../alerts/alert-service.js';
+import { startCoordination } from '../coordination/coordination.js';
 import { closeReadConnections } from '../storage/read-connection.js';
 import { Subscriptions } from '../prompt-api/subscriptions.js';
 import { PromptLibrary } from '../prompts/prompt-library.js';
@@ -35,8 +36,8 @@ import { startMetricsListener, type MetricsListener } from '../observability/met
 import { AuditTrail } from '../audit/audit-trail.js';
 import { auditConfigSync, auditPromptReloads } from '../audit/audit-config.js';
 import { Readiness } from '../observability/health/readiness.js';
+import { describeRedisTarget, redisPassword, redisTargetUrls } from '../redis/redis-url.js';
 import { ServiceRegistry } from '../proxy/service-registry.js';
-import { displayRedisUrl, redisPassword } from '../quotas/redis-url.js';
 import { openDatabase, type TollgateDatabase } from '../storage/database.js';
 import { createApp } from './app.js';
 import { ConnectionTracker } from './connection-tracker.js';
@@ -101,12 +102,11 @@ export async function createServices(config: TollgateConfig, options: Omit<Start
   const ledger =
     config.storage.sqlite === ':memory:' ? new LedgerWriter(database.$client, ledgerOptions) : new LedgerThread({ path: config.storage.sqlite, ...ledgerOptions, journal });
   observability.operations?.watchLedger(ledger);
-  const retention = config.storage.retentionDays ? startRetention(database, config.storage.retentionDays) : undefined;
   warnIfAdminApiDisabled(adminKey, keyStore);
   const openCalls = new OpenCalls();
   // Idempotency records (and the response cache) get a Redis connection of their own: a large
   // answer being written must never queue in front of a quota reservation.
-  const stateRedis = config.redis ? new RedisConnection({ url: config.redis.url, purpose: 'idempotency and cache', commandTimeoutMs: 1_000 }) : undefined;
+  const stateRedis = config.redis ? new RedisConnection({ target: config.redis, purpose: 'idempotency and cache', commandTimeoutMs: 1_000 }) : undefined;
   const sharedState = stateRedis && { connection: stateRedis, keyPrefix: config.redis!.keyPrefix };
   const idempotency = createIdempotencyGate(config.idempotency, sharedState);
   const cache = createCaches(config.cache, config.models, sharedState);
@@ -129,10 +129,24 @@ export async function createServices(config: TollgateConfig, options: Omit<Start
   auditPromptReloads(audit, library);
   const subscriptions = new Subscriptions(database);
   registerSecret(config.alerts.webhook?.secret);
-  const alerts = new AlertService({ client: database.$client, keyStore, config: config.alerts });
-  alerts.start();
-  // Tenants and keys need no timer: the key store checks for changes on every lookup.
+  // Other instances' changes: at once by notice (with Redis), and by the periodic check below.
+  const coordination = await startCoordination(config, {
+    keys: () => keyStore.reload(),
+    prices: () => prices.reload(),
+    prompts: () => library.reloadDatabase(),
+    subscriptions: () => subscriptions.reload(),
+  });
+  // Once per cluster: on the instance holding the job's lease (here, without Redis).
+  coordination.jobs.run('alerts', () => {
+    const alerts = new AlertService({ client: database.$client, keyStore, config: config.alerts });
+    alerts.start();
+    return { stop: () => alerts.close() };
+  });
+  const retentionDays = config.storage.retentionDays;
+  if (retentionDays) coordination.jobs.run('retention', (lease) => startRetention(database, retentionDays, { held: lease.held }));
+  // The key store also checks on every lookup (cheap on SQLite); the timer covers the rest.
   const refresher = startRefresher(database, observability, [
+    () => keyStore.refreshIfChanged(),
     () => subscriptions.refreshIfChanged(),
     () => library.reloadDatabase(),
   ], prices);
@@ -165,8 +179,7 @@ export async function createServices(config: TollgateConfig, options: Omit<Start
     clearInterval(refresher);
     models.close();
     library.close();
-    retention?.stop();
-    await alerts.close();
+    await coordination.close();
     // Calls whose clients left during the drain may still be finishing (their upstream request,
     // a token estimate): wait for their ledger rows, then flush.
     if (!(await openCalls.settled(config.server.shutdownGraceMs))) {
@@ -186,13 +199,13 @@ export async function createServices(config: TollgateConfig, options: Omit<Start
   return { services, providers, close };
 }
 
-/** Says at start-up when the configured Redis does not answer (URL without its password). */
+/** Says at start-up when the configured Redis does not answer (URLs without their passwords). */
 async function reportRedis(redis: NonNullable<TollgateConfig['redis']>, quotas: { probe(): Promise<string | undefined> }): Promise<void> {
-  registerSecret(redisPassword(redis.url));
+  for (const url of redisTargetUrls(redis)) registerSecret(redisPassword(url));
   const problem = await quotas.probe();
   if (problem === undefined) return;
   logger.warn('Redis is configured but unreachable: quotas follow redis.onUnavailable until it answers (see /readyz)', {
-    url: displayRedisUrl(redis.url),
+    url: describeRedisTarget(redis),
     error: problem,
     onUnavailable: redis.onUnavailable,
   });
@@ -215,9 +228,10 @@ async function recoverLedgerJournal(config: TollgateConfig, database: TollgateDa
 }
 
 /**
- * Picks up what another process (the CLI, a second gateway) changed — subscriptions, published
- * prompts, prices — once a second, off the request path: each check is a
- * cheap query, and a reload happens only when something changed.
+ * Picks up what another process (the CLI, another gateway) changed — tenants and keys, subscriptions,
+ * published prompts, prices — once a second, off the request path: each check is a cheap query (a
+ * change counter, a table fingerprint), and a reload happens only when something changed. With
+ * Redis, change notices bring most changes sooner; this check is what catches a notice that was lost.
  */
 function startRefresher(database: TollgateDatabase, observability: Observability, refreshers: Array<() => unknown>, prices: InMemoryPriceBook): NodeJS.Timeout {
   const priceFingerprint = database.$client.prepare('select count(*) || \':\' || coalesce(max(created_at), 0) as fingerprint from prices');

@@ -16,6 +16,7 @@
  * if (keys.changed()) keys.readConsistently(reload);
  */
 import type Database from 'better-sqlite3';
+import { announceChange, type ChangeKind } from '../coordination/local-changes.js';
 
 export class ChangeCounter {
   private readonly dataVersion: Database.Statement;
@@ -26,7 +27,7 @@ export class ChangeCounter {
 
   constructor(
     private readonly client: Database.Database,
-    readonly name: string,
+    readonly name: ChangeKind,
   ) {
     this.dataVersion = client.prepare('PRAGMA data_version').pluck();
     this.readVersion = client.prepare('select version from change_counters where name = ?').pluck();
@@ -58,9 +59,13 @@ export class ChangeCounter {
     return result;
   }
 
-  /** Call inside the transaction that makes the change. */
+  /**
+   * Call inside the transaction that makes the change. Also announces it to the other instances
+   * (`coordination/change-notices.ts`); the notice goes out after the synchronous transaction ends.
+   */
   bump(): void {
     this.bumpVersion.run(this.name);
+    announceChange(this.name);
   }
 
   private current(): number {

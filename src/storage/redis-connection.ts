@@ -7,11 +7,12 @@
  * of a command (a quota script replayed after a reconnect would charge twice). It keeps
  * reconnecting in the background, at most every 2 s.
  */
-import { Redis } from 'ioredis';
+import { createRedisConnection, type RedisConnection as RedisClient, type RedisTarget } from '../redis/redis-connection.js';
 import { ThrottledWarning } from '../quotas/throttled-warning.js';
 
 export interface RedisConnectionOptions {
-  url: string;
+  /** One server (`url`) or a cluster (`cluster`), as configured under `redis`. */
+  target: RedisTarget;
   /** Named in the throttled connection warning, e.g. `quota`. */
   purpose: string;
   /** How long a command waits for a connection being opened; 500 ms by default. */
@@ -21,7 +22,7 @@ export interface RedisConnectionOptions {
 }
 
 export class RedisConnection {
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   private readonly connectTimeoutMs: number;
   private readonly connectionWarning: ThrottledWarning;
   private pendingReady: Promise<void> | undefined;
@@ -31,18 +32,12 @@ export class RedisConnection {
   constructor(options: RedisConnectionOptions) {
     this.connectTimeoutMs = options.connectTimeoutMs ?? 500;
     this.connectionWarning = new ThrottledWarning(`${options.purpose} Redis connection error`);
-    this.redis = new Redis(options.url, {
-      lazyConnect: true,
-      enableOfflineQueue: false,
-      connectTimeout: this.connectTimeoutMs,
-      commandTimeout: options.commandTimeoutMs ?? 500,
-      maxRetriesPerRequest: 0,
-      autoResendUnfulfilledCommands: false,
-      // Commands issued in the same tick (reservations and settlements of concurrent calls) go
-      // out as one pipeline: one socket write and one read for many calls instead of one each.
-      // Each command keeps its own reply and error, and none is ever re-sent.
-      enableAutoPipelining: true,
-      retryStrategy: (attempt) => Math.min(attempt * 100, 2_000),
+    // Commands issued in the same tick go out as one pipeline; none is ever re-sent (see
+    // src/redis/redis-connection.ts for the fail-fast settings, shared with the quota backend).
+    this.redis = createRedisConnection(options.target, {
+      connectTimeoutMs: this.connectTimeoutMs,
+      commandTimeoutMs: options.commandTimeoutMs,
+      autoPipelining: true,
     });
     // Without a listener ioredis prints every connection error to the console.
     this.redis.on('error', (error: Error) => {

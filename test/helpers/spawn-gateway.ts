@@ -65,7 +65,8 @@ export async function spawnGateway(
     log: () => stderr,
     stdout: () => stdout,
     stop: async (signal = 'SIGTERM') => {
-      if (child.exitCode !== null) return child.exitCode;
+      // A process killed by a signal has no exit code, but it has exited all the same.
+      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
       const exited = once(child, 'exit');
       child.kill(signal);
       const [code] = await exited;

@@ -135,7 +135,7 @@ export function describeQuotaService(name: string, harness: BackendHarness): voi
         await reservation.settle({ tokens: 300, costNanoUsd: 2_500 });
         const next = await quotas.reserve(subject, noCost, t0);
         expect(next.headers).toMatchObject({ 'x-ratelimit-remaining-tokens': '700', 'x-ratelimit-remaining-requests': '8' });
-        const costKey = counterKey('tenant', subject.tenantId, 'cost', dayWindow(t0, 'UTC').id);
+        const costKey = counterKey(subject.tenantId, undefined, 'cost', dayWindow(t0, 'UTC').id);
         expect(await backend.read([costKey])).toEqual([2_500]);
       });
 
@@ -167,7 +167,7 @@ export function describeQuotaService(name: string, harness: BackendHarness): voi
         await first.settle({ tokens: 40, costNanoUsd: 0 });
         await first.settle({ tokens: 0, costNanoUsd: 0 });
         await first.release();
-        const key = counterKey('tenant', subject.tenantId, 'tok', minuteWindow(t0).id);
+        const key = counterKey(subject.tenantId, undefined, 'tok', minuteWindow(t0).id);
         expect(await backend.read([key])).toEqual([140]);
         const second = await quotas.reserve(subject, { tokens: 10, costNanoUsd: 0 }, t0);
         await second.release();
@@ -183,7 +183,7 @@ export function describeQuotaService(name: string, harness: BackendHarness): voi
         const early = await quotas.reserve(subject, { tokens: 500, costNanoUsd: 0 }, t0);
         await quotas.reserve(subject, { tokens: 500, costNanoUsd: 0 }, t0 + 30_000);
         await early.settle({ tokens: 900, costNanoUsd: 0 });
-        const keyOf = (now: number) => counterKey('tenant', subject.tenantId, 'tok', minuteWindow(now).id);
+        const keyOf = (now: number) => counterKey(subject.tenantId, undefined, 'tok', minuteWindow(now).id);
         expect(await backend.read([keyOf(t0), keyOf(t0 + 30_000)])).toEqual([900, 500]);
       });
 
@@ -299,7 +299,7 @@ export function describeQuotaService(name: string, harness: BackendHarness): voi
         expect(refused).toHaveLength(150);
         for (const { reason } of refused) expect(reason).toMatchObject({ status: 429, code: 'insufficient_quota' });
         await Promise.all(granted.map((result) => result.value.settle({ tokens: 10, costNanoUsd: worstCase })));
-        const [spent] = await backend.read([counterKey('tenant', subject.tenantId, 'cost', dayWindow(t0, 'UTC').id)]);
+        const [spent] = await backend.read([counterKey(subject.tenantId, undefined, 'cost', dayWindow(t0, 'UTC').id)]);
         expect(spent).toBe(50 * worstCase);
       }
 

@@ -24,7 +24,7 @@ describe.runIf(redisRuns)('Redis quota backend', () => {
   describeBackendContract('redis', harness);
   describeQuotaService('redis', harness);
 
-  it('lays keys out as {prefix}q:{scope}:{id}:{metric}:{window}, each with a TTL', async () => {
+  it('lays keys out under the tenant\'s hash tag, {prefix}q:{t:<tenant>}:t|k:<key>:{metric}:{window}, each with a TTL', async () => {
     const backend = harness.create();
     const quotas = serviceOn(backend);
     const subject = makeSubject(
@@ -39,8 +39,8 @@ describe.runIf(redisRuns)('Redis quota backend', () => {
     await reservation.settle({ tokens: 50, costNanoUsd: 2_000 });
     await backend.close();
 
-    const tenantPart = `${prefix}q:t:${subject.tenantId}`;
-    const keyPart = `${prefix}q:k:${encodeURIComponent(subject.keyId)}`;
+    const tenantPart = `${prefix}q:{t:${subject.tenantId}}:t`;
+    const keyPart = `${prefix}q:{t:${subject.tenantId}}:k:${encodeURIComponent(subject.keyId)}`;
     expect(subject.keyId).toContain(':');
     const keys = await keysWithTtl(`${prefix}q:`);
     const mine = [...keys.keys()].filter((key) => key.startsWith(tenantPart) || key.startsWith(keyPart)).sort();

@@ -1,0 +1,65 @@
+/**
+ * @module test/quotas/redis-cluster-backend.test
+ * The quota suites on a real three-master Redis Cluster started for this file (test/helpers/
+ * redis-cluster.ts), plus what only a cluster shows: every counter of a tenant and its keys lies in
+ * one hash slot, and tenants spread over the masters. Fails when `redis-server` is missing unless
+ * TOLLGATE_SKIP_REDIS=1.
+ */
+import { Cluster } from 'ioredis';
+import { afterAll, describe, expect, it } from 'vitest';
+import { RedisQuotaBackend } from '../../src/quotas/redis-backend.js';
+import { hasRedisServer, startRedisCluster } from '../helpers/redis-cluster.js';
+import { describeBackendContract } from './backend-contract-suite.js';
+import { makeSubject, serviceOn } from './helpers.js';
+import { describeQuotaService } from './quota-service-suite.js';
+
+if (!hasRedisServer && process.env.TOLLGATE_SKIP_REDIS !== '1') {
+  throw new Error('Redis Cluster tests: `redis-server`/`redis-cli` are not on PATH; install them or set TOLLGATE_SKIP_REDIS=1 to skip on purpose.');
+}
+const cluster = hasRedisServer ? await startRedisCluster() : undefined;
+afterAll(() => cluster?.stop());
+
+const prefix = 'tollgate-cluster-test:';
+const create = () => new RedisQuotaBackend({ cluster: cluster!.urls, keyPrefix: prefix });
+
+describe.runIf(cluster)('Redis Cluster quota backend', () => {
+  // The contract's own keys are arbitrary names reserved together: one hash tag in the prefix puts
+  // them in one slot, as the gateway's tenant tag does for real counters.
+  describeBackendContract('redis cluster', { create: () => new RedisQuotaBackend({ cluster: cluster!.urls, keyPrefix: `${prefix}{contract}:` }), shared: true });
+  describeQuotaService('redis cluster', { create, shared: true });
+
+  it('keeps every counter of a tenant and its key in one slot, and spreads tenants over the masters', async () => {
+    const backend = create();
+    const quotas = serviceOn(backend);
+    const limits = { tenant: { requestsPerMinute: 10, tokensPerDay: 10_000, costPerDayNanoUsd: 10_000, costPerMonthNanoUsd: 100_000 }, key: { concurrentRequests: 3, tokensPerMinute: 1000 } };
+    const subjects = Array.from({ length: 12 }, () => makeSubject(limits));
+    for (const subject of subjects) await (await quotas.reserve(subject, { tokens: 10, costNanoUsd: 10 })).settle({ tokens: 10, costNanoUsd: 10 });
+    await backend.close();
+
+    const client = new Cluster(cluster!.urls.map((url) => ({ host: '127.0.0.1', port: Number(new URL(url).port) })));
+    try {
+      await new Promise((resolve) => client.once('ready', resolve));
+      const slotsOf = new Map<string, Set<number>>();
+      for (const node of client.nodes('master')) {
+        let cursor = '0';
+        do {
+          const [next, keys] = await node.scan(cursor, 'MATCH', `${prefix}q:*`, 'COUNT', 500);
+          for (const key of keys) {
+            const tenant = /\{t:([^}]+)\}/.exec(key)![1];
+            if (!subjects.some((subject) => subject.tenantId === tenant)) continue; // the suites' own
+            const slots = slotsOf.get(tenant) ?? new Set<number>();
+            slots.add(Number(await node.call('cluster', 'keyslot', key)));
+            slotsOf.set(tenant, slots);
+          }
+          cursor = next;
+        } while (cursor !== '0');
+      }
+      expect(slotsOf.size).toBe(subjects.length);
+      for (const slots of slotsOf.values()) expect(slots.size).toBe(1);
+      const masters = new Set([...slotsOf.values()].map(([slot]) => Math.floor((slot * 3) / 16_384)));
+      expect(masters.size).toBeGreaterThan(1);
+    } finally {
+      client.disconnect();
+    }
+  });
+});
