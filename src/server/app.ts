@@ -22,7 +22,6 @@ import { observeRequests } from '../observability/observe-requests.js';
 import { auditChanges } from '../audit/audit-changes.js';
 import { traced } from '../observability/tracing/traced-middleware.js';
 import { registerMetricsRoute } from '../observability/metrics/metrics-endpoint.js';
-import { registerMethodGuards } from './method-guards.js';
 import { registerProtocolErrorShapes } from './protocol-errors.js';
 import { registerAnthropicMessages } from './routes/anthropic-messages.js';
 import { registerResponses } from './routes/responses.js';
@@ -70,14 +69,14 @@ export function createApp(services: GatewayServices): Hono<GatewayEnv> {
     if (echoed) context.res.headers.set('x-client-request-id', echoed);
   });
 
-  app.use(routeGuard(app));
   app.use(observeRequests());
 
   registerHealth(app);
   registerMetricsRoute(app, services.observability);
   registerOpenApiRoutes(app, { visiblePrompts: promptsVisibleTo });
+  // After the error shapes, so a wrong URL or method is answered in the client's protocol.
   registerProtocolErrorShapes(app);
-  registerMethodGuards(app);
+  app.use(routeGuard(app));
   app.use('/v1/*', traced('auth', requireTenant()));
   app.use('/v1beta/*', traced('auth', requireTenant({ queryKey: true })));
   app.use('/v1/prompts/*', auditChanges());
