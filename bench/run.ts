@@ -49,6 +49,7 @@
  * --reports-only    only the reports benchmark (bench/lib/reports-bench.ts): seeds the rollups of
  *                   ten million ledger rows and times a month's report by tenant and day; writes
  *                   docs/benchmarks-reports.md (the full run does it too, after the load tests)
+ * --no-reports      skip the reports benchmark at the end of a full run
  * --reports-rows N  ledger rows the reports benchmark seeds (default 10000000)
  *
  * Environment: TOLLGATE_BENCH_LOADGEN=autocannon forces the fallback load generator;
@@ -90,6 +91,7 @@ const { values } = parseArgs({
     baseline: { type: 'string' },
     'headline-only': { type: 'boolean', default: false },
     scenarios: { type: 'string' },
+    'no-reports': { type: 'boolean', default: false },
     quick: { type: 'boolean', default: false },
     soak: { type: 'string' },
     workers: { type: 'string' },
@@ -235,7 +237,7 @@ async function main(): Promise<void> {
   if (values.soak) await soak(bench, fake.url, Number(values.soak));
   if (values.profile) await profile(bench, fake.url, values['profile-scenario'] as ScenarioId);
   await bench.stop(fake);
-  if (quick) bench.log('reports benchmark skipped (--quick; `npm run bench -- --reports-only` runs it)');
+  if (quick || values['no-reports']) bench.log('reports benchmark skipped (`npm run bench -- --reports-only` runs it)');
   else await reportsPart();
 }
 

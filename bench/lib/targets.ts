@@ -82,7 +82,10 @@ export function evaluateTargets(results: Results): TargetCheck[] {
     if (fixed && base) {
       const added50 = fixed.result.p50 - base.p50;
       const added99 = fixed.result.p99 - base.p99;
-      const contended = fixed.usage.otherCores > 0.3 ? `; other load on the machine: ${fmt(fixed.usage.otherCores, 2)} cores` : '';
+      const chat = roundRow(results, 'chat', id);
+      const capacity = chat ? 1e6 / chat.cpuUsPerRequest : NaN;
+      const overCapacity = fixed.result.rate > capacity * 0.8 ? `; ${fmt(fixed.result.rate)} req/s is ${pct(fixed.result.rate / capacity)} of the one-core capacity its CPU µs/req allows here, so this measures queueing` : '';
+      const contended = (fixed.usage.otherCores > 0.3 ? `; other load on the machine: ${fmt(fixed.usage.otherCores, 2)} cores` : '') + overCapacity;
       const gc = fixed.usage.gc ? `; GC: ${fixed.usage.gc.over3ms} pauses ≥ 3 ms, longest ${fmt(fixed.usage.gc.maxMs, 1)} ms` : '';
       checks.push({
         target: `Added latency at ${results.settings.rate} req/s, p50 ≤ ${latencyTargets.p50Ms} ms over direct`,
