@@ -121,8 +121,6 @@ export interface Results {
   idle?: Array<{ label: string; rssMb: number; peakMb: number }>;
   /** Which load generator saturated (wrk, or autocannon where wrk is missing). */
   loadGenerator: string;
-  /** `serve --workers N` alternating with one process in the same placement. */
-  alternations: Alternation[];
   /** Observability on against off, in alternating blocks (bench/lib/observability-cost.ts). */
   observability: ObservabilityCostRow[];
   cluster: { available: boolean; note: string; workers?: number; alternation?: Alternation & { cpuUs: [number, number] } };
