@@ -4,5 +4,6 @@
  */
 import { registerScenarios } from '../lib/scenarios.js';
 import { builtinScenarios } from './builtin.js';
+import { restProxyScenario } from './rest-proxy.js';
 
-registerScenarios([...builtinScenarios]);
+registerScenarios([...builtinScenarios, restProxyScenario]);
