@@ -1,31 +1,46 @@
 /**
- * bench/run.ts — `npm run bench`: Tollgate against the runtime's floor and the upstream's limit.
+ * bench/run.ts — `npm run bench`: Tollgate against the thinnest Node proxy, nginx and Portkey.
  *
- * Starts the fake upstream (bench/fake-upstream.ts) and this load generator on one core, and on
- * the other, one at a time: a plain Node proxy with no features (bench/plain-proxy.ts), Tollgate
- * with every feature on (auth, quotas, metering, the SQLite ledger) and in-process quota counters,
- * and the same with Redis counters. Every scenario runs against each of them plus the fake called
- * directly. Prints the tables and writes docs/benchmarks.md (keeping its "Hot path and profile"
- * section, which people edit). The parts live in bench/lib/ (bench.ts holds the shared steps).
+ * Starts the fake upstream (bench/fake-upstream.ts) and the load generator (wrk, else autocannon)
+ * on one core, and on the other, all at once (each idle while another is measured): the thin
+ * floor (bench/thin-proxy.ts), Tollgate with every feature on (auth, quotas, metering, the SQLite
+ * ledger, metrics, access log) and in-process quota counters, the same with Redis counters, nginx
+ * (`proxy_pass`, the native ceiling) and the Portkey gateway (installed outside the project at
+ * bench time: bench/lib/peers.ts). Each throughput scenario (bench/scenarios/) runs in rounds of
+ * short blocks, floor first then every other target (bench/lib/rounds.ts): the ratios to the
+ * floor are per round (median and spread), and CPU µs per request comes from /proc for every
+ * target. Then: added latency at a fixed rate and streamed time to first byte against the fake
+ * called directly, memory idle and under load, the ledger count, what observability costs,
+ * `serve --workers N` against one process, and optionally a soak and a CPU profile. Prints the
+ * tables and writes docs/benchmarks.md (keeping its hand-written "Hot path and profile" part).
  *
- *   npm run bench [-- --quick] [--duration S] [--soak S] [--workers N] [--no-redis] [--profile]
+ *   npm run bench [-- --quick] [--rounds N] [--block S] [--soak S] [--workers N] [--no-redis] [--profile]
  *
- * --duration S      seconds of the headline measurement (non-streamed chat); other scenarios and
- *                   the fixed-rate runs get 40% of it (default 8, --quick 2)
- * --quick           short runs (about a minute, plus the build): a smoke test, low precision
+ * --quick           short runs (two rounds of 1 s blocks, chat/stream/Anthropic only): a smoke test
+ * --rounds N        rounds of alternating blocks per scenario (default 5, --quick 2)
+ * --block S         seconds per block, whole seconds for wrk (default 3, --quick 1)
+ * --duration S      seconds of the profile's measurements (default 8, --quick 2)
  * --soak S          then S seconds of mixed load on a fresh gateway, sampling RSS every 5 s
- * --workers N       cluster-mode rows with `serve --workers N` (default: the core count when the
- *                   CLI has --workers, none with --quick; 0 skips)
+ * --workers N       `serve --workers N` against one process (default 2 when the CLI has --workers,
+ *                   none with --quick; 0 skips)
  * --no-redis        skip the Redis-backed gateway
+ * --no-peers        skip nginx and Portkey
+ * --plain           also the older plain proxy (bench/plain-proxy.ts: headers copied, body piped)
+ * --baseline DIR    also Tollgate from another build, DIR beside dist/ (`cp -r dist dist-before`,
+ *                   make the change, `npm run bench -- --baseline dist-before`): a change's before
+ *                   and after in the same rounds, on the same machine load
+ * --scenarios A,B   only these throughput scenarios (e.g. chat,stream)
+ * --headline-only   the throughput rounds, latency and streams only (no observability, cluster or
+ *                   reports parts)
  * --profile         then a CPU profile of the gateway: at saturation under non-streamed chat
  *                   (--profile-scenario stream|anthropic|prompt|large for another), then at the fixed
  *                   rate with an event-loop monitor: what ran while requests waited
  * --profile-only    only the profile: prints it and rewrites just the profile part of the report
- * --connections N   autocannon connections for the throughput runs (default 32)
+ * --connections N   connections for the throughput runs (default 32)
  * --rate N          the fixed rate of the added-latency runs (default 1000 req/s)
  * --out FILE        where to write the report (default docs/benchmarks.md; "-" for none)
  * --keep            keep the temporary folder (configs, SQLite ledgers, profiles)
- * --node-flags "F"  extra Node/V8 flags for Tollgate and the plain proxy alike, to try runtime
+ * --node-flags "F"  extra Node/V8 flags for Tollgate and the thin floor alike, to try runtime
  *                   settings (e.g. "--max-semi-space-size=8"); Tollgate's own come first, so these win
  * --no-gateway-flags  start Tollgate without its V8 settings (src/cli/runtime-flags.ts), to see
  *                   what they change
@@ -34,17 +49,23 @@
  * --reports-only    only the reports benchmark (bench/lib/reports-bench.ts): seeds the rollups of
  *                   ten million ledger rows and times a month's report by tenant and day; writes
  *                   docs/benchmarks-reports.md (the full run does it too, after the load tests)
+ * --no-reports      skip the reports benchmark at the end of a full run
  * --reports-rows N  ledger rows the reports benchmark seeds (default 10000000)
+ *
+ * Environment: TOLLGATE_BENCH_LOADGEN=autocannon forces the fallback load generator;
+ * TOLLGATE_BENCH_PEERS_DIR moves the peers' install folder; TOLLGATE_BENCH_REDIS_URL.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { Bench, fullPlan, shortPlan } from './lib/bench.js';
+import { Bench } from './lib/bench.js';
+import { headline } from './lib/headline.js';
 import { clusterRows } from './lib/cluster-rows.js';
 import { describeMachine } from './lib/machine.js';
-import { helperPids } from './lib/measure.js';
+import { configureWrk, helperPids, loadGenerator } from './lib/measure.js';
+import './scenarios/index.js';
 import { hasTaskset, pinSelf } from './lib/processes.js';
 import { profile } from './lib/profile-run.js';
 import { redisAnswers } from './lib/redis.js';
@@ -63,6 +84,14 @@ const { values } = parseArgs({
   args: argv,
   options: {
     duration: { type: 'string' },
+    rounds: { type: 'string' },
+    block: { type: 'string' },
+    'no-peers': { type: 'boolean', default: false },
+    plain: { type: 'boolean', default: false },
+    baseline: { type: 'string' },
+    'headline-only': { type: 'boolean', default: false },
+    scenarios: { type: 'string' },
+    'no-reports': { type: 'boolean', default: false },
     quick: { type: 'boolean', default: false },
     soak: { type: 'string' },
     workers: { type: 'string' },
@@ -99,11 +128,14 @@ const settings: Settings = {
   startWarmS: quick ? 1 : 2,
   warmS: quick ? 0.3 : 0.5,
   connections: Number(values.connections),
+  rounds: Number(values.rounds ?? (quick ? 2 : 5)),
+  blockS: Math.max(1, Math.round(Number(values.block ?? (quick ? 1 : 3)))),
   rate: Number(values.rate),
   fixedS: Math.max(1, durationS * 0.4),
   fixedWarmS: quick ? 0.5 : 1,
-  streamRate: 200,
-  streamS: quick ? 1 : 1.5,
+  // Well under any target's capacity on a busy machine: time to first byte, not a queue.
+  streamRate: 50,
+  streamS: quick ? 2 : 4,
   pacedCount: quick ? 3 : 6,
   pinned,
   gatewayCpus: pinned ? '0' : 'any',
@@ -126,9 +158,10 @@ const results: Results = {
   streams: [],
   paced: [],
   instances: [],
-  alternations: [],
+  rounds: [],
+  loadGenerator,
   observability: [],
-  cluster: { available: false, note: '', rows: [] },
+  cluster: { available: false, note: '' },
 };
 const tmp = mkdtempSync(join(tmpdir(), 'tollgate-bench-'));
 const bench = new Bench(settings, results, {
@@ -139,6 +172,7 @@ const bench = new Bench(settings, results, {
   gatewayFlags: settings.gatewayFlags,
   keep: values.keep,
 });
+configureWrk({ threads: pinned ? cores - 1 : cores, scriptDir: tmp });
 process.on('exit', () => bench.killAll());
 process.on('SIGINT', () => {
   bench.killAll();
@@ -163,7 +197,7 @@ async function main(): Promise<void> {
   if (pinned && !pinSelf(settings.loadCpus)) results.notes.push('Could not pin the load generator; it floats over every core.');
   if (!pinned) results.notes.push(hasTaskset ? 'One core only: nothing is pinned.' : '`taskset` not found: nothing is pinned.');
   if (!existsSync(join(repoRoot, 'dist/src/cli/main.js'))) throw new Error('dist/src/cli/main.js is missing: run `npm run build` first (npm run bench does).');
-  await bench.waitForQuiet(quick ? 3 : 20);
+  await bench.waitForQuiet(quick ? 3 : 10);
 
   bench.log('starting the fake upstream');
   const fake = await bench.start({
@@ -187,33 +221,14 @@ async function main(): Promise<void> {
     await bench.stop(fake);
     return;
   }
-  bench.log('direct: the fake upstream alone');
-  await bench.suite(bench.direct, fullPlan(['chat', 'stream', 'anthropic', 'large', 'rest', 'cache-hit']));
-
-  bench.log('plain proxy');
-  const proxy = await bench.start({
-    name: 'plain proxy',
-    nodeArgs: ['--trace-gc', ...bench.options.nodeFlags, transpileForNode(repoRoot, 'bench/plain-proxy.ts'), '--upstream', fake.url],
-    cpus: pinned ? settings.gatewayCpus : undefined,
-    cwd: repoRoot,
-    listening: /"message":"plain proxy listening","url":"([^"]+)"/,
-  });
-  bench.plain = bench.target('plain', 'Plain Node proxy (the floor)', 'plain', proxy);
-  await bench.suite(bench.plain, fullPlan(['chat', 'stream', 'anthropic', 'large', 'rest', 'cache-hit']));
-
   const redisUp = !values['no-redis'] && (await redisAnswers(bench.options.redisUrl));
   if (values['no-redis']) results.notes.push('Redis-backed gateway skipped (--no-redis).');
   else if (!redisUp) results.notes.push(`Redis-backed gateway skipped: nothing answered PING at ${bench.options.redisUrl}.`);
-  const all = fullPlan(['chat', 'stream', 'anthropic', 'prompt', 'large', 'rest', 'cache-hit']);
-  bench.log('Tollgate, in-process counters');
-  await bench.gatewaySuite({ id: 'tollgate', label: 'Tollgate, in-process counters', redis: false }, fake.url, all);
-  if (redisUp) {
-    bench.log('Tollgate, Redis counters');
-    await bench.gatewaySuite({ id: 'tollgate-redis', label: 'Tollgate, Redis counters', redis: true }, fake.url, quick ? shortPlan : all);
+  await headline(bench, bench.direct, { redis: redisUp, peers: !values['no-peers'], plain: values.plain, baseline: values.baseline, scenarios: values.scenarios?.split(',').filter(Boolean) });
+  if (values['headline-only']) {
+    await bench.stop(fake);
+    return;
   }
-
-  await bench.stop(proxy);
-  bench.plain = undefined;
 
   bench.log('observability: what metrics and tracing cost');
   await observabilityCost(bench, fake.url);
@@ -222,7 +237,8 @@ async function main(): Promise<void> {
   if (values.soak) await soak(bench, fake.url, Number(values.soak));
   if (values.profile) await profile(bench, fake.url, values['profile-scenario'] as ScenarioId);
   await bench.stop(fake);
-  await reportsPart();
+  if (quick || values['no-reports']) bench.log('reports benchmark skipped (`npm run bench -- --reports-only` runs it)');
+  else await reportsPart();
 }
 
 main()

@@ -8,30 +8,17 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { writeGatewayConfig, type WrittenConfig } from './gateway-config.js';
 import { countLedger } from './ledger.js';
-import { maxThroughput } from './load.js';
-import { alternate, measureFixedRate, measureStreams, measureThroughput, type Target, type ThroughputRow } from './measure.js';
+import { mustRequestOf, requestOf, saturate, type Target } from './measure.js';
 import { busiestProcesses, busyFractions, cpuJiffies, freePort, sampleProcess, startProcess, type Started } from './processes.js';
 import { deleteRedisPrefix } from './redis.js';
 import type { InstanceReport, Results, Settings } from './results.js';
-import { requestFor, scenarioTitles, type ScenarioId } from './scenarios.js';
-
-export interface Plan {
-  throughput: ScenarioId[];
-  streams: ScenarioId[];
-  paced: ScenarioId[];
-}
-
-export const fullPlan = (throughput: ScenarioId[]): Plan => ({ throughput, streams: ['stream', 'anthropic-stream'], paced: ['paced', 'anthropic-paced'] });
-/** --quick: the second gateway variant gets the headline measurements only. */
-export const shortPlan: Plan = { throughput: ['chat'], streams: ['stream'], paced: ['paced'] };
+import { allScenarios, scenario as scenarioOf, type ScenarioId } from './scenarios.js';
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class Bench {
   /** The fake upstream called directly: the baseline the fixed-rate runs are paired with. */
   direct?: Target;
-  /** The plain proxy, kept running for the alternating throughput comparison. */
-  plain?: Target;
   private readonly running = new Set<Started>();
 
   constructor(
@@ -63,17 +50,31 @@ export class Bench {
   }
 
   target(id: string, label: string, kind: Target['kind'], started: Started, tree = false): Target {
-    return { id, label, kind, url: started.url, pid: started.pid, tree, sent: 0, peakRssMb: 0, gcPauses: started.gcPauses };
+    return {
+      id,
+      label,
+      kind,
+      url: started.url,
+      pid: started.pid,
+      tree,
+      sent: 0,
+      unsure: 0,
+      peakRssMb: 0,
+      gcPauses: started.gcPauses,
+      idleRssMb: sampleProcess(started.pid, tree).rssMb,
+    };
   }
 
+  /** The bench's gateway configuration, plus what every registered scenario needs, plus `extra`. */
   config(label: string, fakeUrl: string, redis = false, extra?: Record<string, unknown>): WrittenConfig {
     const { tmp, repoRoot, redisUrl } = this.options;
-    return writeGatewayConfig({ dir: tmp, repoRoot, fakeUrl, label, redisUrl: redis ? redisUrl : undefined, extra });
+    const fromScenarios = Object.assign({}, ...allScenarios().map((scenario) => scenario.gatewayConfig?.(fakeUrl) ?? {}));
+    return writeGatewayConfig({ dir: tmp, repoRoot, fakeUrl, label, redisUrl: redis ? redisUrl : undefined, extra: { ...fromScenarios, ...extra } });
   }
 
   async startTollgate(
     config: WrittenConfig,
-    options: { cpus?: string; workers?: number; profileDir?: string; profileIntervalUs?: number; env?: Record<string, string> } = {},
+    options: { cpus?: string; workers?: number; profileDir?: string; profileIntervalUs?: number; env?: Record<string, string>; build?: string } = {},
   ): Promise<Started> {
     const port = await freePort();
     const monitor = pathToFileURL(join(this.options.repoRoot, 'bench/lib/loop-monitor.mjs')).href;
@@ -83,7 +84,7 @@ export class Bench {
     const workers = options.workers ? ['--workers', String(options.workers)] : [];
     return this.start({
       name: 'tollgate',
-      nodeArgs: ['--trace-gc', ...profiling, ...this.options.gatewayFlags, ...this.options.nodeFlags, 'dist/src/cli/main.js', 'serve', '--config', config.path, '--port', String(port), ...workers],
+      nodeArgs: ['--trace-gc', ...profiling, ...this.options.gatewayFlags, ...this.options.nodeFlags, `${options.build ?? 'dist'}/src/cli/main.js`, 'serve', '--config', config.path, '--port', String(port), ...workers],
       cpus: options.cpus,
       cwd: this.options.repoRoot,
       env: options.env,
@@ -135,74 +136,19 @@ export class Bench {
   /** A fresh process is slow for its first seconds (JIT, heap growth: page faults are dear here). */
   async warmUp(subject: Target): Promise<void> {
     this.log(`  ${subject.id}: ${this.settings.startWarmS} s of warm-up`);
-    const warm = await maxThroughput(subject.url, requestFor('chat', subject.kind), { connections: this.settings.connections, durationS: this.settings.startWarmS });
-    subject.sent += warm.sent;
+    await saturate(subject, mustRequestOf(subject, 'chat'), { connections: this.settings.connections, durationS: this.settings.startWarmS });
   }
 
   /** One request first: a 4xx from a misconfigured bench must not pass for throughput. */
   async sanityCheck(subject: Target, scenario: ScenarioId): Promise<void> {
-    const request = requestFor(scenario, subject.kind);
+    const request = requestOf(subject, scenario);
+    if (!request) return;
     const response = await fetch(subject.url + request.path, { method: request.method, headers: request.headers, body: request.body });
     const text = await response.text();
     subject.sent++;
     if (response.status !== 200) throw new Error(`${subject.label}, ${scenario}: HTTP ${response.status}: ${text.slice(0, 500)}`);
-    if (subject.kind === 'tollgate' && !response.headers.get('x-tollgate-cost-usd') && !text.includes('x-tollgate-cost-usd')) {
+    if (subject.kind === 'tollgate' && !scenarioOf(scenario).unmetered && !response.headers.get('x-tollgate-cost-usd') && !text.includes('x-tollgate-cost-usd')) {
       throw new Error(`${subject.label}, ${scenario}: no x-tollgate-cost-usd: is metering on?`);
     }
-  }
-
-  /** Every measurement for one target. `afterChat` runs right after the headline throughput run. */
-  async suite(subject: Target, plan: Plan, afterChat?: (row: ThroughputRow) => Promise<void>): Promise<void> {
-    const { settings, results } = this;
-    for (const scenario of new Set([...plan.throughput, ...plan.streams, ...plan.paced])) await this.sanityCheck(subject, scenario);
-    await this.warmUp(subject);
-    for (const scenario of plan.throughput) {
-      this.log(`  ${subject.id}: max throughput, ${scenarioTitles[scenario]}`);
-      const row = await measureThroughput(subject, scenario, {
-        durationS: scenario === 'chat' ? settings.durationS : settings.secondaryS,
-        warmS: settings.warmS,
-        connections: settings.connections,
-      });
-      results.throughput.push(row);
-      if (row.result.non2xx > 0 || row.result.errors > 0) {
-        results.notes.push(`${subject.label}, ${scenario}: ${row.result.non2xx} non-2xx and ${row.result.errors} errors (${JSON.stringify(row.result.statusCodes)}).`);
-      }
-      if (scenario === 'chat' && afterChat) await afterChat(row);
-    }
-    this.log(`  ${subject.id}: ${settings.rate} req/s fixed rate${subject.kind === 'direct' ? '' : ', paired with the fake called directly'}`);
-    const fixed = { rate: settings.rate, durationS: settings.fixedS, warmS: settings.fixedWarmS, connections: settings.connections };
-    const baseline = subject.kind === 'direct' || !this.direct ? undefined : (await measureFixedRate(this.direct, 'chat', fixed)).result;
-    results.fixedRate.push({ ...(await measureFixedRate(subject, 'chat', fixed)), baseline });
-    for (const scenario of plan.streams) {
-      this.log(`  ${subject.id}: time to first byte, ${scenarioTitles[scenario]}`);
-      const probe = { rate: settings.streamRate, durationS: settings.streamS, connections: settings.connections };
-      results.streams.push(await measureStreams(subject, scenario, probe, 5));
-    }
-    for (const scenario of plan.paced) {
-      this.log(`  ${subject.id}: chunk timing, ${scenarioTitles[scenario]}`);
-      results.paced.push(await measureStreams(subject, scenario, { count: settings.pacedCount }, 2));
-    }
-  }
-
-  /** A gateway variant: start it, run the suite, check its ledger kept up, stop it. */
-  async gatewaySuite(variant: { id: string; label: string; redis: boolean }, fakeUrl: string, plan: Plan): Promise<void> {
-    const config = this.config(variant.id, fakeUrl, variant.redis);
-    const gateway = await this.startTollgate(config, { cpus: this.settings.pinned ? this.settings.gatewayCpus : undefined });
-    const subject = this.target(variant.id, variant.label, 'tollgate', gateway);
-    const instance: Partial<InstanceReport> = { startRssMb: sampleProcess(gateway.pid).rssMb };
-    await this.suite(subject, plan, async (row) => {
-      instance.topRate = row.result.rps;
-      instance.backlogAtEnd = subject.sent - countLedger(config.sqlite).rows;
-      await sleep(1000);
-      instance.backlogAfter1s = subject.sent - countLedger(config.sqlite).rows;
-    });
-    if (this.plain && !this.settings.quick) {
-      const blocks = 4;
-      const blockS = 1.5;
-      this.log(`  ${subject.id}: non-streamed chat alternating with the plain proxy, ${blocks} × ${blockS} s each`);
-      const options = { blocks, blockS, warmS: this.settings.warmS, connections: this.settings.connections };
-      this.results.alternations.push(await alternate(this.plain, subject, 'chat', options));
-    }
-    this.results.instances.push({ ...(await this.stopTollgate(gateway, subject, config)), ...instance });
   }
 }

@@ -6,6 +6,7 @@
 import { busyFractions, clockTicks, cpuJiffies, sampleProcess, type GcPause } from './processes.js';
 import { fixedRate, maxThroughput, streamProbe, type FixedRateResult, type HttpRequest, type StreamSample, type ThroughputResult } from './load.js';
 import { requestFor, type ScenarioId, type TargetKind } from './scenarios.js';
+import { hasWrk, wrkThroughput } from './wrk.js';
 
 export interface Target {
   id: string;
@@ -18,6 +19,15 @@ export interface Target {
   tree: boolean;
   /** Every request sent to it, warm-ups included: what its ledger must hold. */
   sent: number;
+  /**
+   * Requests that may or may not have reached it: wrk stops with a request in flight on each
+   * connection and does not count them. The ledger holds between `sent` and `sent + unsure` rows.
+   */
+  unsure: number;
+  /** Headers added to every request (Portkey's custom host). */
+  headers?: Record<string, string>;
+  /** VmRSS once started, before any load (MB, tree summed). */
+  idleRssMb?: number;
   /** The highest resident set (MB, tree summed) sampled while under load. */
   peakRssMb: number;
   /** GC pauses, when the process runs with --trace-gc. */
@@ -58,7 +68,7 @@ function ownCpuSeconds(target: Target): number {
 
 const busySeconds = (jiffies: ReturnType<typeof cpuJiffies>) => jiffies.reduce((sum, core) => sum + core.busy, 0) / clockTicks;
 
-async function withUsage<T>(target: Target, run: () => Promise<T>, requestsOf: (result: T) => number): Promise<T & { usage: Usage }> {
+export async function withUsage<T>(target: Target, run: () => Promise<T>, requestsOf: (result: T) => number): Promise<T & { usage: Usage }> {
   const before = sampleProcess(target.pid, target.tree);
   const jiffies = cpuJiffies();
   const ownBefore = ownCpuSeconds(target);
@@ -101,22 +111,51 @@ function summariseGc(pauses: GcPause[]): GcSummary {
 
 export type ThroughputRow = { scenario: ScenarioId; target: Target; result: ThroughputResult; usage: Usage };
 
+/** The scenario's request for this target (its extra headers added), or undefined when it is not measured on it. */
+export function requestOf(target: Target, scenario: ScenarioId): HttpRequest | undefined {
+  const request = requestFor(scenario, target.kind);
+  if (!request || !target.headers) return request;
+  return { ...request, headers: { ...request.headers, ...target.headers } };
+}
+
+export function mustRequestOf(target: Target, scenario: ScenarioId): HttpRequest {
+  const request = requestOf(target, scenario);
+  if (!request) throw new Error(`scenario "${scenario}" has no request for ${target.label}`);
+  return request;
+}
+
+/** Which load generator saturates: wrk where installed (TOLLGATE_BENCH_LOADGEN=autocannon to force the fallback). */
+export const loadGenerator: 'wrk' | 'autocannon' = hasWrk && process.env.TOLLGATE_BENCH_LOADGEN !== 'autocannon' ? 'wrk' : 'autocannon';
+let wrkOptions = { threads: 1, scriptDir: '' };
+export function configureWrk(options: { threads: number; scriptDir: string }): void {
+  wrkOptions = options;
+}
+
+/** Saturation for `durationS` with the chosen load generator; counts what it sent into the target. */
+export async function saturate(target: Target, request: HttpRequest, options: { connections: number; durationS: number }): Promise<ThroughputResult> {
+  if (loadGenerator === 'wrk') {
+    const result = await wrkThroughput(target.url, request, { ...options, ...wrkOptions });
+    target.sent += result.completed;
+    target.unsure += options.connections;
+    return result;
+  }
+  const result = await maxThroughput(target.url, request, options);
+  target.sent += result.sent;
+  return result;
+}
+
 export async function measureThroughput(
   target: Target,
   scenario: ScenarioId,
   options: { durationS: number; warmS: number; connections: number; request?: HttpRequest },
 ): Promise<ThroughputRow> {
-  const request = options.request ?? requestFor(scenario, target.kind);
-  if (options.warmS > 0) {
-    const warm = await maxThroughput(target.url, request, { connections: options.connections, durationS: options.warmS });
-    target.sent += warm.sent;
-  }
+  const request = options.request ?? mustRequestOf(target, scenario);
+  if (options.warmS > 0) await saturate(target, request, { connections: options.connections, durationS: options.warmS });
   const measured = await withUsage(
     target,
-    () => maxThroughput(target.url, request, { connections: options.connections, durationS: options.durationS }),
+    () => saturate(target, request, { connections: options.connections, durationS: options.durationS }),
     (result) => result.completed,
   );
-  target.sent += measured.sent;
   const { usage, ...result } = measured;
   return { scenario, target, result, usage };
 }
@@ -129,7 +168,7 @@ export async function measureFixedRate(
   scenario: ScenarioId,
   options: { rate: number; durationS: number; warmS: number; connections: number },
 ): Promise<FixedRateRow> {
-  const request = requestFor(scenario, target.kind);
+  const request = mustRequestOf(target, scenario);
   if (options.warmS > 0) {
     const warm = await fixedRate(target.url, request, { ...options, durationS: options.warmS });
     target.sent += warm.sent;
@@ -148,7 +187,7 @@ export async function measureStreams(
   options: { rate: number; durationS: number; connections: number } | { count: number },
   warmCount: number,
 ): Promise<StreamRow> {
-  const request = requestFor(scenario, target.kind);
+  const request = mustRequestOf(target, scenario);
   // A few to warm the path up, not counted.
   const warm = await streamProbe(target.url, request, { count: warmCount });
   const samples = await streamProbe(target.url, request, options);
@@ -178,15 +217,11 @@ export async function alternate(
 ): Promise<Alternation> {
   const totals = { a: { completed: 0, seconds: 0 }, b: { completed: 0, seconds: 0 } };
   const ratios: number[] = [];
-  for (const target of [a, b]) {
-    const warm = await maxThroughput(target.url, requestFor(scenario, target.kind), { connections: options.connections, durationS: options.warmS });
-    target.sent += warm.sent;
-  }
+  for (const target of [a, b]) await saturate(target, mustRequestOf(target, scenario), { connections: options.connections, durationS: options.warmS });
   for (let block = 0; block < options.blocks; block++) {
     const rps: number[] = [];
     for (const [key, target] of [['a', a], ['b', b]] as const) {
-      const result = await maxThroughput(target.url, requestFor(scenario, target.kind), { connections: options.connections, durationS: options.blockS });
-      target.sent += result.sent;
+      const result = await saturate(target, mustRequestOf(target, scenario), { connections: options.connections, durationS: options.blockS });
       totals[key].completed += result.completed;
       totals[key].seconds += result.durationS;
       rps.push(result.rps);

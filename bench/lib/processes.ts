@@ -35,22 +35,25 @@ export interface Started {
 
 export interface StartOptions {
   name: string;
-  /** Arguments after `node`. */
+  /** Arguments after `node` (after `program` when given). */
   nodeArgs: string[];
+  /** Another program than node (e.g. nginx). */
+  program?: string;
   /** `taskset -c` CPU list, when taskset exists. */
   cpus?: string;
   cwd: string;
   env?: Record<string, string>;
-  /** Matches the line announcing the URL; group 1 is the URL. */
-  listening: RegExp;
+  /** Matches the line announcing the URL (group 1 is the URL), or the URL itself when it is known up front. */
+  listening: RegExp | { url: string };
   /** Polled until it answers 200. */
   readyPath?: string;
   timeoutMs?: number;
 }
 
 export async function startProcess(options: StartOptions): Promise<Started> {
-  const command = options.cpus && hasTaskset ? 'taskset' : process.execPath;
-  const args = options.cpus && hasTaskset ? ['-c', options.cpus, process.execPath, ...options.nodeArgs] : options.nodeArgs;
+  const program = options.program ?? process.execPath;
+  const command = options.cpus && hasTaskset ? 'taskset' : program;
+  const args = options.cpus && hasTaskset ? ['-c', options.cpus, program, ...options.nodeArgs] : options.nodeArgs;
   const child = spawn(command, args, { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const keep = (chunk: Buffer) => {
@@ -74,8 +77,14 @@ export async function startProcess(options: StartOptions): Promise<Started> {
   const timeoutMs = options.timeoutMs ?? 30_000;
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${options.name} did not start within ${timeoutMs} ms:\n${output}`)), timeoutMs);
+    const listening = options.listening;
+    if (!(listening instanceof RegExp)) {
+      clearTimeout(timer);
+      resolve(listening.url);
+      return;
+    }
     const check = () => {
-      const match = options.listening.exec(output);
+      const match = listening.exec(output);
       if (!match) return;
       clearTimeout(timer);
       child.stdout!.off('data', check);

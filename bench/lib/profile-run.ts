@@ -6,14 +6,14 @@
  * rate is 30% of what it manages while profiled (at most --rate): a busy stretch is then one long
  * task, not a queue of short ones.
  */
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Bench } from './bench.js';
-import { fixedRate, maxThroughput } from './load.js';
-import { measureFixedRate, measureThroughput } from './measure.js';
+import { fixedRate } from './load.js';
+import { loadGenerator, measureFixedRate, measureThroughput, saturate } from './measure.js';
 import { formatProfile, Profile, type Window } from './profile-summary.js';
-import { requestFor, scenarioTitles, type ScenarioId } from './scenarios.js';
+import { mustRequest, titleOf, type ScenarioId } from './scenarios.js';
 
 const intervalUs = Number(process.env.TOLLGATE_BENCH_PROF_INTERVAL_US ?? 1000);
 
@@ -32,8 +32,8 @@ export async function profile(bench: Bench, fakeUrl: string, scenario: ScenarioI
   const subject = bench.target('profile', 'Tollgate under --cpu-prof', 'tollgate', gateway);
   await bench.sanityCheck(subject, scenario);
   await bench.warmUp(subject);
-  const request = requestFor(scenario, 'tollgate');
-  await maxThroughput(subject.url, request, { connections: settings.connections, durationS: settings.warmS });
+  const request = mustRequest(scenario, 'tollgate');
+  await saturate(subject, request, { connections: settings.connections, durationS: 1 });
   const nowUs = () => Number(process.hrtime.bigint() / 1000n);
   const saturation: Window = [nowUs(), 0];
   const row = await measureThroughput(subject, scenario, { durationS: settings.durationS, warmS: 0, connections: settings.connections });
@@ -45,7 +45,10 @@ export async function profile(bench: Bench, fakeUrl: string, scenario: ScenarioI
   steady[1] = nowUs();
   await bench.stop(gateway);
 
-  const file = readdirSync(dir).find((name) => name.endsWith('.cpuprofile'));
+  // One file per thread (the ledger's worker too): the main thread's is the largest.
+  const file = readdirSync(dir)
+    .filter((name) => name.endsWith('.cpuprofile'))
+    .sort((a, b) => statSync(join(dir, b)).size - statSync(join(dir, a)).size)[0];
   if (!file) {
     results.notes.push('The profiled gateway wrote no .cpuprofile.');
     return;
@@ -68,8 +71,8 @@ export async function profile(bench: Bench, fakeUrl: string, scenario: ScenarioI
   results.profile = {
     command:
       `${settings.pinned ? `taskset -c ${settings.gatewayCpus} ` : ''}node --trace-gc --cpu-prof --cpu-prof-dir=DIR --cpu-prof-interval=${intervalUs} ` +
-      `--import ./bench/lib/loop-monitor.mjs ${[...settings.gatewayFlags, settings.nodeFlags].filter(Boolean).join(' ')} dist/src/cli/main.js serve --config CONFIG --port PORT; autocannon (${settings.connections} connections) ` +
-      `for ${settings.durationS} s of "${scenarioTitles[scenario]}" after ${settings.startWarmS + settings.warmS} s of warm-up, then ${rate} req/s of the same ` +
+      `--import ./bench/lib/loop-monitor.mjs ${[...settings.gatewayFlags, settings.nodeFlags].filter(Boolean).join(' ')} dist/src/cli/main.js serve --config CONFIG --port PORT; ${loadGenerator} (${settings.connections} connections) ` +
+      `for ${settings.durationS} s of "${titleOf(scenario)}" after ${settings.startWarmS + settings.warmS} s of warm-up, then ${rate} req/s of the same ` +
       `(30% of the profiled capacity, at most ${settings.rate}) for ${settings.durationS} s; SIGTERM; the summaries come from ` +
       "`bench/lib/profile-summary.ts` restricted to each phase's time window",
     scenario,

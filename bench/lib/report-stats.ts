@@ -3,7 +3,7 @@
  * rows: lookups by scenario and target, streaming percentiles, and per-chunk delays.
  */
 import { median, percentile } from './load.js';
-import type { StreamRow, Target, ThroughputRow } from './measure.js';
+import type { StreamRow, ThroughputRow } from './measure.js';
 import type { Results } from './results.js';
 import { pacedChunks } from './gateway-config.js';
 import type { ScenarioId } from './scenarios.js';
@@ -23,15 +23,7 @@ export function table(head: string[], rows: string[][], align?: string[]): strin
 
 export function throughputOf(results: Results, scenario: ScenarioId, targetId: string): ThroughputRow | undefined {
   const found = results.throughput.find((row) => row.scenario === scenario && row.target.id === targetId);
-  // The prompt call's upstream work is one small chat completion: direct and plain compare with chat.
-  if (!found && scenario === 'prompt' && (targetId === 'direct' || targetId === 'plain')) return throughputOf(results, 'chat', targetId);
   return found;
-}
-
-export function targetsIn(results: Results): Target[] {
-  const seen = new Map<string, Target>();
-  for (const row of results.throughput) if (!seen.has(row.target.id)) seen.set(row.target.id, row.target);
-  return [...seen.values()];
 }
 
 export function streamStats(row: StreamRow | undefined) {

@@ -5,6 +5,7 @@
 import type { LedgerCount } from './ledger.js';
 import type { Alternation, FixedRateRow, StreamRow, Target, ThroughputRow } from './measure.js';
 import type { ProfileSummary } from './profile-summary.js';
+import type { RoundRow } from './rounds.js';
 
 export interface Machine {
   cpu: string;
@@ -25,6 +26,9 @@ export interface Settings {
   /** Before each throughput measurement. */
   warmS: number;
   connections: number;
+  /** Rounds of alternating saturation blocks, and each block's length (s). */
+  rounds: number;
+  blockS: number;
   rate: number;
   fixedS: number;
   fixedWarmS: number;
@@ -57,15 +61,6 @@ export interface InstanceReport {
   droppedLogged?: { count: number; reasons: string[] };
   /** Keys left in Redis under the instance's prefix (deleted after the run). */
   redisKeys?: number;
-}
-
-export interface ClusterRow {
-  workers: number;
-  backend: string;
-  row: ThroughputRow;
-  instance: InstanceReport;
-  /** The single-process run it compares with. */
-  single?: ThroughputRow;
 }
 
 export interface SoakReport {
@@ -120,11 +115,15 @@ export interface Results {
   streams: StreamRow[];
   paced: StreamRow[];
   instances: InstanceReport[];
-  /** Non-streamed chat, plain proxy and each gateway in alternating blocks: the headline ratio. */
-  alternations: Alternation[];
+  /** Every target against the thin floor, scenario by scenario, in rounds of blocks: the headline. */
+  rounds: RoundRow[];
+  /** Every target's resident set once started (idle) and its highest sample under load, MB. */
+  idle?: Array<{ label: string; rssMb: number; peakMb: number }>;
+  /** Which load generator saturated (wrk, or autocannon where wrk is missing). */
+  loadGenerator: string;
   /** Observability on against off, in alternating blocks (bench/lib/observability-cost.ts). */
   observability: ObservabilityCostRow[];
-  cluster: { available: boolean; note: string; rows: ClusterRow[] };
+  cluster: { available: boolean; note: string; workers?: number; alternation?: Alternation & { cpuUs: [number, number] } };
   soak?: SoakReport;
   profile?: ProfileReport;
 }

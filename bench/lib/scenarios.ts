@@ -1,98 +1,80 @@
 /**
- * bench/lib/scenarios.ts — the requests each scenario sends, per kind of target.
+ * bench/lib/scenarios.ts — what a scenario is, and the registry `bench/run.ts` reads.
  *
- * Tollgate gets OpenAI-shaped requests with the tenant key (and the prompt API call); the fake
- * upstream called directly and the plain proxy get what Tollgate itself sends upstream for that
- * scenario (OpenAI chat for OpenAI-compatible, an Anthropic Messages request for the translated
- * scenario), so "vs direct" and "vs plain proxy" compare the same upstream work.
+ * A scenario says what each kind of target is sent for the same piece of upstream work:
+ *  - `tollgate`: the request a client sends the gateway (with the bench tenant's key);
+ *  - `upstream`: what Tollgate itself sends upstream for it — the thin floor, nginx and the plain
+ *    proxy get this (and the fake called directly), so "vs floor" compares the same upstream work;
+ *  - `portkey`: the Portkey gateway's request (omit: Portkey is not measured on it).
+ * The built-in scenarios are in bench/scenarios/builtin.ts. To add one, write a file in
+ * bench/scenarios/ that exports a `Scenario` (use the helpers below) and list it in
+ * bench/scenarios/index.ts; `throughput: true` puts it in the alternating throughput rounds, and
+ * `target` (a share of the floor's throughput) makes it a checked target in the report.
  */
-import { benchKey, benchModels, pacedChunkDelayMs, pacedChunks, pacedUpstreamModel } from './gateway-config.js';
 import type { HttpRequest } from './load.js';
-import { cacheHitModel, cacheHitTitle } from './cache-hit-scenario.js';
-import { restRequest } from './rest-scenario.js';
 
-export type TargetKind = 'direct' | 'plain' | 'tollgate';
-export type ScenarioId = 'chat' | 'stream' | 'anthropic' | 'prompt' | 'large' | 'anthropic-stream' | 'paced' | 'anthropic-paced' | 'rest' | 'cache-hit';
+export type TargetKind = 'direct' | 'proxy' | 'portkey' | 'tollgate';
+export type ScenarioId = string;
 
-export const scenarioTitles: Record<ScenarioId, string> = {
-  chat: 'Chat, non-streamed (OpenAI-compatible)',
-  stream: 'Chat, streamed (64 chunks)',
-  anthropic: 'Anthropic translation, non-streamed',
-  prompt: 'Prompt API call (POST /v1/prompts/bench-echo)',
-  large: 'Chat with a 100 KB prompt',
-  'anthropic-stream': 'Anthropic translation, streamed (64 chunks)',
-  paced: `Streamed, ${pacedChunks} chunks ${pacedChunkDelayMs} ms apart (OpenAI-compatible)`,
-  'anthropic-paced': `Streamed, ${pacedChunks} chunks ${pacedChunkDelayMs} ms apart (Anthropic translation)`,
-  rest: 'REST proxy: a service mount passing a small POST through (bench/lib/rest-scenario.ts)',
-  'cache-hit': cacheHitTitle,
-};
-
-const question = 'Say hello to the benchmark in one short sentence.';
-const largeText = makeLargeText(100 * 1024);
-
-function makeLargeText(bytes: number): string {
-  const sentence = 'The quick brown fox jumps over the lazy dog while the gateway meters every token. ';
-  return sentence.repeat(Math.ceil(bytes / sentence.length)).slice(0, bytes);
+export interface Scenario {
+  id: ScenarioId;
+  title: string;
+  tollgate: HttpRequest;
+  upstream?: HttpRequest;
+  portkey?: HttpRequest;
+  /** Measured in the alternating throughput rounds (floor, Tollgate, peers). */
+  throughput?: boolean;
+  /** Rounds on the quick run too (else full runs only). */
+  quick?: boolean;
+  /** The least share of the thin floor's throughput Tollgate must reach (the issue's targets). */
+  target?: number;
+  /** Also on Tollgate with Redis counters (with `redisTarget`, checked there). */
+  redis?: boolean;
+  redisTarget?: number;
+  /** Tollgate's answer carries no `x-tollgate-cost-usd` (a call no price applies to). */
+  unmetered?: boolean;
+  /** Extra gateway configuration this scenario needs (merged into every bench gateway's config). */
+  gatewayConfig?: (fakeUrl: string) => Record<string, unknown>;
 }
 
-function json(path: string, body: unknown, headers: Record<string, string>): HttpRequest {
+export function json(path: string, body: unknown, headers: Record<string, string>): HttpRequest {
   return { method: 'POST', path, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) };
 }
 
-const tollgateHeaders = { authorization: `Bearer ${benchKey}` };
-const anthropicHeaders = { 'x-api-key': 'sk-ant-bench-fake-anthropic-key', 'anthropic-version': '2026-10-21' };
-const upstreamHeaders = { authorization: 'Bearer sk-bench-fake-openai-key' };
+const registry = new Map<ScenarioId, Scenario>();
 
-function openAIChat(model: string, content: string, extra: Record<string, unknown> = {}) {
-  return { model, messages: [{ role: 'user', content }], max_tokens: 64, ...extra };
-}
-const streamed = { stream: true, stream_options: { include_usage: true } };
-
-function anthropicMessages(model: string, extra: Record<string, unknown> = {}) {
-  return { model, max_tokens: 64, messages: [{ role: 'user', content: question }], ...extra };
+export function registerScenarios(list: Scenario[]): void {
+  for (const scenario of list) {
+    if (registry.has(scenario.id)) throw new Error(`bench scenario "${scenario.id}" is registered twice`);
+    registry.set(scenario.id, scenario);
+  }
 }
 
-/** The request for a scenario on a kind of target. */
-export function requestFor(scenario: ScenarioId, kind: TargetKind): HttpRequest {
-  if (scenario === 'rest') return restRequest(kind === 'tollgate' ? benchKey : undefined);
-  if (kind === 'tollgate') {
-    switch (scenario) {
-      case 'chat':
-        return json('/v1/chat/completions', openAIChat(benchModels.openai, question), tollgateHeaders);
-      case 'stream':
-        return json('/v1/chat/completions', openAIChat(benchModels.openai, question, streamed), tollgateHeaders);
-      case 'anthropic':
-        return json('/v1/chat/completions', openAIChat(benchModels.anthropic, question), tollgateHeaders);
-      case 'anthropic-stream':
-        return json('/v1/chat/completions', openAIChat(benchModels.anthropic, question, streamed), tollgateHeaders);
-      case 'prompt':
-        return json('/v1/prompts/bench-echo', { text: question }, tollgateHeaders);
-      case 'large':
-        return json('/v1/chat/completions', openAIChat(benchModels.openai, largeText), tollgateHeaders);
-      case 'paced':
-        return json('/v1/chat/completions', openAIChat(benchModels.openaiPaced, question, streamed), tollgateHeaders);
-      case 'anthropic-paced':
-        return json('/v1/chat/completions', openAIChat(benchModels.anthropicPaced, question, streamed), tollgateHeaders);
-      case 'cache-hit':
-        return json('/v1/chat/completions', openAIChat(cacheHitModel, question), tollgateHeaders);
-    }
-  }
-  switch (scenario) {
-    case 'chat':
-    case 'cache-hit': // what a miss would send upstream
-    case 'prompt': // what the prompt call sends upstream: one small chat completion
-      return json('/v1/chat/completions', openAIChat('bench-upstream', question), upstreamHeaders);
-    case 'stream':
-      return json('/v1/chat/completions', openAIChat('bench-upstream', question, streamed), upstreamHeaders);
-    case 'large':
-      return json('/v1/chat/completions', openAIChat('bench-upstream', largeText), upstreamHeaders);
-    case 'paced':
-      return json('/v1/chat/completions', openAIChat(pacedUpstreamModel, question, streamed), upstreamHeaders);
-    case 'anthropic':
-      return json('/v1/messages', anthropicMessages('claude-bench'), anthropicHeaders);
-    case 'anthropic-stream':
-      return json('/v1/messages', anthropicMessages('claude-bench', { stream: true }), anthropicHeaders);
-    case 'anthropic-paced':
-      return json('/v1/messages', anthropicMessages(pacedUpstreamModel, { stream: true }), anthropicHeaders);
-  }
+export function scenario(id: ScenarioId): Scenario {
+  const found = registry.get(id);
+  if (!found) throw new Error(`no bench scenario "${id}" (registered: ${[...registry.keys()].join(', ')})`);
+  return found;
+}
+
+export function allScenarios(): Scenario[] {
+  return [...registry.values()];
+}
+
+export function titleOf(id: ScenarioId): string {
+  return registry.get(id)?.title ?? id;
+}
+
+/** The request for a scenario on a kind of target; undefined when that kind is not measured on it. */
+export function requestFor(id: ScenarioId, kind: TargetKind): HttpRequest | undefined {
+  const found = scenario(id);
+  if (kind === 'tollgate') return found.tollgate;
+  if (kind === 'portkey') return found.portkey;
+  return found.upstream;
+}
+
+/** As `requestFor`, for callers that only ever ask for what a scenario must have. */
+export function mustRequest(id: ScenarioId, kind: TargetKind): HttpRequest {
+  const request = requestFor(id, kind);
+  if (!request) throw new Error(`bench scenario "${id}" has no request for ${kind} targets`);
+  return request;
 }

@@ -8,7 +8,7 @@ import { countLedger } from './ledger.js';
 import { maxThroughput } from './load.js';
 import { sampleProcess } from './processes.js';
 import type { SoakReport } from './results.js';
-import { requestFor, type ScenarioId } from './scenarios.js';
+import { mustRequest, type ScenarioId } from './scenarios.js';
 
 export const soakMix: ScenarioId[] = ['chat', 'stream', 'anthropic', 'prompt', 'chat', 'large'];
 
@@ -27,7 +27,7 @@ export async function soak(bench: Bench, fakeUrl: string, seconds: number): Prom
     // Rows can run ahead of the responses the client has processed: clamp at 0.
     samples.push({ atS: (Date.now() - began) / 1000, rssMb, ledgerBacklog: Math.max(0, responses - countLedger(config.sqlite).rows) });
   }, 5000);
-  const mix = soakMix.map((scenario) => requestFor(scenario, 'tollgate'));
+  const mix = soakMix.map((scenario) => mustRequest(scenario, 'tollgate'));
   const result = await maxThroughput(subject.url, mix, { connections: settings.connections, durationS: seconds, onResponse: () => responses++ });
   clearInterval(timer);
   subject.sent += result.sent;

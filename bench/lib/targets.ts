@@ -1,12 +1,19 @@
 /**
  * bench/lib/targets.ts — the issue's targets, each checked against this run with PASS/FAIL and
- * the margin: throughput vs the plain proxy, added latency at the fixed rate, streaming time to
- * first byte and held-back chunks, memory, and whether the ledger keeps up.
+ * the margin: throughput against the thin floor per scenario, against Portkey, added latency at
+ * the fixed rate, streamed time to first byte, held-back chunks, memory (under load, idle, over a
+ * soak), `serve --workers N` against one process, and whether the ledger keeps up.
+ *
+ * Throughput targets are judged on the CPU ratio (the floor's CPU µs per request over Tollgate's):
+ * on a machine whose cores are shared with other work, a process's CPU time per request is steady
+ * where its req/s is not, and with a core to itself each would reach the throughput its CPU cost
+ * allows. The median req/s ratio of the alternating blocks is shown beside it.
  */
 import { pacedChunkDelayMs, pacedChunks } from './gateway-config.js';
-import { fmt, gatewayIds, pacedStats, pct, signed, spare, streamStats, throughputOf } from './report-stats.js';
+import { fmt, gatewayIds, pacedStats, pct, signed, spare, streamStats } from './report-stats.js';
 import type { InstanceReport, Results } from './results.js';
-import type { ScenarioId } from './scenarios.js';
+import type { RoundRow } from './rounds.js';
+import { allScenarios, type ScenarioId } from './scenarios.js';
 
 export interface TargetCheck {
   target: string;
@@ -16,74 +23,96 @@ export interface TargetCheck {
   margin: string;
 }
 
+export const latencyTargets = { p50Ms: 0.3, p99Ms: 2, ttfbMs: 0.5 };
+export const memoryTargets = { loadMb: 150, idleMb: 80 };
+export const portkeyMultiple = 12;
+export const workersMultiple = 1.8;
+
+const spread = (ratios: number[]) => (ratios.length > 0 ? `${pct(Math.min(...ratios))}–${pct(Math.max(...ratios))}` : '–');
+const points = (value: number) => `${(Math.abs(value) * 100).toFixed(0)} points`;
+
+export function roundRow(results: Results, scenario: ScenarioId, targetId: string): RoundRow | undefined {
+  return results.rounds.find((row) => row.scenario === scenario && row.target.id === targetId);
+}
+
+function floorCheck(results: Results, scenario: ScenarioId, title: string, targetId: string, share: number): TargetCheck | undefined {
+  const row = roundRow(results, scenario, targetId);
+  const floor = roundRow(results, scenario, 'floor');
+  if (!row || !floor) return undefined;
+  return {
+    target: `${title} ≥ ${share} × the thin floor`,
+    subject: row.target.label,
+    measured:
+      `CPU ${fmt(row.cpuUsPerRequest)} vs ${fmt(floor.cpuUsPerRequest)} µs/req = ${row.cpuRatio.toFixed(2)} ×; ` +
+      `req/s ${fmt(row.rps)} vs ${fmt(floor.rps)}, median of ${row.ratios.length} rounds ${row.medianRatio.toFixed(2)} × (${spread(row.ratios)})`,
+    pass: Number.isFinite(row.cpuRatio) ? row.cpuRatio >= share : undefined,
+    margin: row.cpuRatio >= share ? `${points(row.cpuRatio - share)} to spare` : `short by ${points(share - row.cpuRatio)}`,
+  };
+}
+
 export function evaluateTargets(results: Results): TargetCheck[] {
   const checks: TargetCheck[] = [];
-  for (const row of results.observability) {
-    if (row.target === undefined) continue;
-    const ratio = row.onRps / row.offRps;
-    checks.push({
-      target: `Throughput with ${row.label} ≥ ${pct(row.target)} of all off`,
-      subject: 'Tollgate',
-      measured: `${fmt(row.onRps)} vs ${fmt(row.offRps)} req/s = ${pct(ratio)} (blocks ${row.ratios.map(pct).join(', ')})`,
-      pass: Number.isFinite(ratio) ? ratio >= row.target : undefined,
-      margin: ratio >= row.target ? `${((ratio - row.target) * 100).toFixed(1)} points to spare` : `short by ${((row.target - ratio) * 100).toFixed(1)} points`,
-    });
+  for (const scenario of allScenarios()) {
+    if (scenario.target !== undefined) checks.push(floorCheck(results, scenario.id, scenario.title, 'tollgate', scenario.target)!);
+    if (scenario.redisTarget !== undefined) checks.push(floorCheck(results, scenario.id, `${scenario.title}, Redis counters`, 'tollgate-redis', scenario.redisTarget)!);
   }
-  const plainChat = throughputOf(results, 'chat', 'plain');
-  const directFixed = results.fixedRate.find((row) => row.target.id === 'direct');
+  const portkey = roundRow(results, 'chat', 'portkey');
+  const tollgate = roundRow(results, 'chat', 'tollgate');
+  if (portkey && tollgate) {
+    const cpuMultiple = portkey.cpuUsPerRequest / tollgate.cpuUsPerRequest;
+    const perRound = tollgate.blocks.map((block, index) => block.rps / (portkey.blocks[index]?.rps ?? NaN));
+    checks.push({
+      target: `Non-streamed chat ≥ ${portkeyMultiple} × Portkey's throughput`,
+      subject: tollgate.target.label,
+      measured:
+        `CPU ${fmt(portkey.cpuUsPerRequest)} (Portkey) vs ${fmt(tollgate.cpuUsPerRequest)} µs/req = ${cpuMultiple.toFixed(1)} ×; ` +
+        `req/s ${fmt(tollgate.rps)} vs ${fmt(portkey.rps)}, per round ${perRound.map((value) => value.toFixed(1)).join(', ')} ×`,
+      pass: Number.isFinite(cpuMultiple) ? cpuMultiple >= portkeyMultiple : undefined,
+      margin: cpuMultiple >= portkeyMultiple ? `${(cpuMultiple - portkeyMultiple).toFixed(1)} × to spare` : `short by ${(portkeyMultiple - cpuMultiple).toFixed(1)} ×`,
+    });
+  } else if (tollgate) {
+    checks.push({ target: `Non-streamed chat ≥ ${portkeyMultiple} × Portkey's throughput`, subject: tollgate.target.label, measured: 'Portkey not measured in this run (see the notes)', pass: undefined, margin: '–' });
+  }
   const holdBackLimitMs = pacedChunkDelayMs / 2;
   for (const id of gatewayIds) {
-    const chat = throughputOf(results, 'chat', id);
-    if (!chat) continue;
-    const label = chat.target.label;
-    // The alternating blocks when there are some (drift cancels out), else the two separate runs.
-    const paired = results.alternations.find((alternation) => alternation.b.id === id);
-    const ratio = paired ? paired.bRps / paired.aRps : plainChat ? chat.result.rps / plainChat.result.rps : NaN;
-    const contended = chat.usage.otherCores > 0.3 ? ` (**other load: ${fmt(chat.usage.otherCores, 2)} cores**)` : '';
-    const separate = plainChat ? `; separate runs: ${pct(chat.result.rps / plainChat.result.rps)}${contended}` : '';
-    checks.push({
-      target: 'Non-streamed throughput ≥ 60% of the plain proxy',
-      subject: label,
-      measured: paired
-        ? `alternating: ${fmt(paired.bRps)} vs ${fmt(paired.aRps)} req/s = ${pct(ratio)} (blocks ${paired.ratios.map(pct).join(', ')})${separate}`
-        : `${fmt(chat.result.rps)} vs ${fmt(plainChat?.result.rps ?? NaN)} req/s = ${pct(ratio)}`,
-      pass: Number.isFinite(ratio) ? ratio >= 0.6 : undefined,
-      margin: !Number.isFinite(ratio) ? '–' : ratio >= 0.6 ? `${((ratio - 0.6) * 100).toFixed(0)} points to spare` : `short by ${((0.6 - ratio) * 100).toFixed(0)} points`,
-    });
     const fixed = results.fixedRate.find((row) => row.target.id === id);
-    const base = fixed?.baseline ?? directFixed?.result;
+    const label = fixed?.target.label ?? results.instances.find((instance) => instance.target.id === id)?.target.label;
+    if (!label) continue;
+    const base = fixed?.baseline;
     if (fixed && base) {
       const added50 = fixed.result.p50 - base.p50;
       const added99 = fixed.result.p99 - base.p99;
-      const contended = fixed.usage.otherCores > 0.3 ? `; **other load on the machine: ${fmt(fixed.usage.otherCores, 2)} cores**` : '';
-      const share = ` (${pct(fixed.result.rate / chat.result.rps)} of its max throughput${contended})`;
+      const chat = roundRow(results, 'chat', id);
+      const capacity = chat ? 1e6 / chat.cpuUsPerRequest : NaN;
+      const overCapacity = fixed.result.rate > capacity * 0.8 ? `; ${fmt(fixed.result.rate)} req/s is ${pct(fixed.result.rate / capacity)} of the one-core capacity its CPU µs/req allows here, so this measures queueing` : '';
+      const contended = (fixed.usage.otherCores > 0.3 ? `; other load on the machine: ${fmt(fixed.usage.otherCores, 2)} cores` : '') + overCapacity;
       const gc = fixed.usage.gc ? `; GC: ${fixed.usage.gc.over3ms} pauses ≥ 3 ms, longest ${fmt(fixed.usage.gc.maxMs, 1)} ms` : '';
       checks.push({
-        target: `Added latency at ${results.settings.rate} req/s, p50 ≤ 0.5 ms`,
+        target: `Added latency at ${results.settings.rate} req/s, p50 ≤ ${latencyTargets.p50Ms} ms over direct`,
         subject: label,
-        measured: `${fmt(fixed.result.p50, 3)} − ${fmt(base.p50, 3)} = ${fmt(added50, 3)} ms${share}`,
-        pass: added50 <= 0.5,
-        margin: spare(0.5 - added50, 'ms', 3),
+        measured: `${fmt(fixed.result.p50, 3)} − ${fmt(base.p50, 3)} = ${fmt(added50, 3)} ms${contended}`,
+        pass: added50 <= latencyTargets.p50Ms,
+        margin: spare(latencyTargets.p50Ms - added50, 'ms', 3),
       });
       checks.push({
-        target: `Added latency at ${results.settings.rate} req/s, p99 ≤ 3 ms`,
+        target: `Added latency at ${results.settings.rate} req/s, p99 ≤ ${latencyTargets.p99Ms} ms over direct`,
         subject: label,
-        measured: `${fmt(fixed.result.p99, 3)} − ${fmt(base.p99, 3)} = ${fmt(added99, 3)} ms${share}${gc}`,
-        pass: added99 <= 3,
-        margin: spare(3 - added99, 'ms', 3),
+        measured: `${fmt(fixed.result.p99, 3)} − ${fmt(base.p99, 3)} = ${fmt(added99, 3)} ms${contended}${gc}`,
+        pass: added99 <= latencyTargets.p99Ms,
+        margin: spare(latencyTargets.p99Ms - added99, 'ms', 3),
       });
     }
     for (const scenario of ['stream', 'anthropic-stream'] as ScenarioId[]) {
       const mine = streamStats(results.streams.find((row) => row.scenario === scenario && row.target.id === id));
-      const base = streamStats(results.streams.find((row) => row.scenario === scenario && row.target.id === 'direct'));
-      if (mine.count === 0 || base.count === 0) continue;
-      const added = mine.ttfbP50 - base.ttfbP50;
+      const direct = streamStats(results.streams.find((row) => row.scenario === scenario && row.target.id === 'direct'));
+      if (mine.count === 0 || direct.count === 0) continue;
+      const added = mine.ttfbP50 - direct.ttfbP50;
       checks.push({
-        target: `Streaming: added time to first byte ≤ 1 ms (p50; ${scenario === 'stream' ? 'OpenAI-compatible' : 'Anthropic translation'})`,
+        target: `Streamed time to first byte ≤ ${latencyTargets.ttfbMs} ms over direct (p50; ${scenario === 'stream' ? 'OpenAI-compatible' : 'Anthropic translation'})`,
         subject: label,
-        measured: `${fmt(mine.ttfbP50, 3)} − ${fmt(base.ttfbP50, 3)} = ${fmt(added, 3)} ms (p99 added ${fmt(mine.ttfbP99 - base.ttfbP99, 2)} ms)`,
-        pass: added <= 1,
-        margin: spare(1 - added, 'ms', 3),
+        measured: `${fmt(mine.ttfbP50, 3)} − ${fmt(direct.ttfbP50, 3)} = ${fmt(added, 3)} ms (p99 added ${signed(mine.ttfbP99 - direct.ttfbP99, 2)} ms)`,
+        pass: added <= latencyTargets.ttfbMs,
+        margin: spare(latencyTargets.ttfbMs - added, 'ms', 3),
       });
     }
     for (const row of results.paced.filter((other) => other.target.id === id)) {
@@ -100,16 +129,38 @@ export function evaluateTargets(results: Results): TargetCheck[] {
     }
     const instance = results.instances.find((other) => other.target.id === id);
     if (instance) {
-      const peak = Math.max(instance.target.peakRssMb, instance.hwmMb);
+      const chat = roundRow(results, 'chat', id);
+      const underChat = chat ? results.throughput.find((row) => row.scenario === 'chat' && row.target === chat.target)?.usage.rssMaxMb ?? NaN : NaN;
       checks.push({
-        target: 'RSS ≤ 150 MB under load',
+        target: `Peak RSS ≤ ${memoryTargets.loadMb} MB under chat load (${results.settings.connections} connections)`,
         subject: label,
-        measured: `peak VmRSS sampled ${fmt(instance.target.peakRssMb)} MB, VmHWM ${fmt(instance.hwmMb)} MB`,
-        pass: peak <= 150,
-        margin: spare(150 - peak, 'MB', 0),
+        measured: `highest VmRSS sampled during the chat rounds ${fmt(underChat)} MB (over the whole run: ${fmt(instance.target.peakRssMb)} MB sampled, VmHWM ${fmt(instance.hwmMb)} MB, 100 KB prompts included)`,
+        pass: Number.isFinite(underChat) ? underChat <= memoryTargets.loadMb : undefined,
+        margin: spare(memoryTargets.loadMb - underChat, 'MB', 0),
+      });
+      const idle = instance.startRssMb ?? NaN;
+      checks.push({
+        target: `RSS ≤ ${memoryTargets.idleMb} MB idle after start`,
+        subject: label,
+        measured: `VmRSS once ready ${fmt(idle)} MB`,
+        pass: Number.isFinite(idle) ? idle <= memoryTargets.idleMb : undefined,
+        margin: spare(memoryTargets.idleMb - idle, 'MB', 0),
       });
       checks.push(ledgerCheck(instance));
     }
+  }
+  const cluster = results.cluster.alternation;
+  if (cluster) {
+    const multiple = cluster.bRps / cluster.aRps;
+    checks.push({
+      target: `serve --workers ${results.cluster.workers} ≥ ${workersMultiple} × one worker`,
+      subject: 'Tollgate, unpinned (load generator and fake pinned to core ' + results.settings.loadCpus + ')',
+      measured:
+        `${fmt(cluster.bRps)} vs ${fmt(cluster.aRps)} req/s = ${multiple.toFixed(2)} × (blocks ${cluster.ratios.map((ratio) => ratio.toFixed(2)).join(', ')}); ` +
+        `CPU ${fmt(cluster.cpuUs[1])} vs ${fmt(cluster.cpuUs[0])} µs/req`,
+      pass: Number.isFinite(multiple) ? multiple >= workersMultiple : undefined,
+      margin: multiple >= workersMultiple ? `${(multiple - workersMultiple).toFixed(2)} × to spare` : `short by ${(workersMultiple - multiple).toFixed(2)} ×`,
+    });
   }
   if (results.soak) {
     const soak = results.soak;
@@ -121,48 +172,48 @@ export function evaluateTargets(results: Results): TargetCheck[] {
       pass: flat,
       margin: spare(soak.firstHalfMaxMb * 1.05 - soak.secondHalfMaxMb, 'MB', 1),
     });
+    const max = Math.max(soak.firstHalfMaxMb, soak.secondHalfMaxMb, soak.instance.hwmMb);
     checks.push({
-      target: 'RSS ≤ 150 MB over the soak',
+      target: `RSS ≤ ${memoryTargets.loadMb} MB over the soak`,
       subject: soak.instance.target.label,
       measured: `max ${fmt(Math.max(soak.firstHalfMaxMb, soak.secondHalfMaxMb))} MB, VmHWM ${fmt(soak.instance.hwmMb)} MB`,
-      pass: Math.max(soak.firstHalfMaxMb, soak.secondHalfMaxMb, soak.instance.hwmMb) <= 150,
-      margin: spare(150 - Math.max(soak.firstHalfMaxMb, soak.secondHalfMaxMb, soak.instance.hwmMb), 'MB', 0),
+      pass: max <= memoryTargets.loadMb,
+      margin: spare(memoryTargets.loadMb - max, 'MB', 0),
     });
     checks.push({
       target: 'Ledger keeps up over the soak (largest backlog ≤ 1 s of traffic; every row written)',
       subject: soak.instance.target.label,
       measured: `largest backlog ${soak.maxBacklog} rows at ${fmt(soak.rps)} req/s; ${soak.instance.ledger.rows} rows for ${soak.instance.target.sent} requests`,
-      pass: soak.maxBacklog <= soak.rps && soak.instance.ledger.rows === soak.instance.target.sent,
+      pass: soak.maxBacklog <= soak.rps && ledgerHolds(soak.instance),
       margin: '–',
     });
   } else {
-    checks.push({
-      target: 'RSS flat over a 10-minute run',
-      subject: '–',
-      measured: 'not measured in this run: `npm run bench -- --soak 600`',
-      pass: undefined,
-      margin: '–',
-    });
+    checks.push({ target: 'RSS flat over a 10-minute soak', subject: '–', measured: 'not measured in this run: `npm run bench -- --soak 600`', pass: undefined, margin: '–' });
   }
-  return checks;
+  return checks.filter(Boolean);
+}
+
+/** Every request sent is one row; wrk's requests cut off in flight (at most one per connection per run) may be rows or not. */
+function ledgerHolds(instance: InstanceReport): boolean {
+  const { rows } = instance.ledger;
+  return rows >= instance.target.sent && rows <= instance.target.sent + instance.target.unsure;
 }
 
 function ledgerCheck(instance: InstanceReport): TargetCheck {
   const rows = instance.ledger.rows;
-  const sent = instance.target.sent;
+  const { sent, unsure } = instance.target;
   const topRate = instance.topRate ?? NaN;
   const keepsUp = (instance.backlogAtEnd ?? Infinity) <= topRate * 0.5 && (instance.backlogAfter1s ?? Infinity) <= 0;
   return {
     target: 'Ledger keeps up at the top rate (backlog ≤ 0.5 s of traffic, 0 after 1 s; one row per request)',
     subject: instance.target.label,
-    measured: `backlog ${instance.backlogAtEnd ?? '–'} → ${instance.backlogAfter1s ?? '–'} rows at ${fmt(topRate)} req/s; ${rows} rows for ${sent} requests`,
-    pass: keepsUp && rows === sent,
-    margin:
-      rows === sent
-        ? '–'
-        : `${Math.abs(rows - sent)} rows ${rows < sent ? 'missing' : 'too many'}` +
-          (instance.droppedLogged?.count
-            ? `; the gateway logged ${instance.droppedLogged.count} "ledger row dropped" (${instance.droppedLogged.reasons.join(', ')})`
-            : ''),
+    measured:
+      `backlog ${instance.backlogAtEnd ?? '–'} → ${instance.backlogAfter1s ?? '–'} rows at ${fmt(topRate)} req/s; ` +
+      `${rows} rows for ${sent} requests answered${unsure > 0 ? ` (+ up to ${unsure} cut off in flight by wrk)` : ''}`,
+    pass: keepsUp && ledgerHolds(instance),
+    margin: ledgerHolds(instance)
+      ? '–'
+      : `${rows < sent ? `${sent - rows} rows missing` : `${rows - sent - unsure} rows too many`}` +
+        (instance.droppedLogged?.count ? `; the gateway logged ${instance.droppedLogged.count} "ledger row dropped" (${instance.droppedLogged.reasons.join(', ')})` : ''),
   };
 }

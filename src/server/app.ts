@@ -4,6 +4,7 @@
  * where every error becomes an OpenAI-shaped response.
  */
 import { randomUUID } from 'node:crypto';
+import { ServerResponse } from 'node:http';
 import { Hono } from 'hono';
 import { GatewayError } from '../errors/gateway-error.js';
 import { errorResponse, toGatewayError } from '../errors/render-error.js';
@@ -36,6 +37,12 @@ import { registerServiceMounts, registerServiceRoutes } from '../proxy/service-r
 /** Echo a caller's own request id only if it is short and plain, so it is safe to echo and log. */
 const acceptableClientRequestId = /^[A-Za-z0-9._:-]{1,128}$/;
 
+/** The Node response `@hono/node-server` hands the app as `env.outgoing` (absent under `app.request()`). */
+function nodeResponse(env: unknown): ServerResponse | undefined {
+  const outgoing = (env as { outgoing?: unknown } | undefined)?.outgoing;
+  return outgoing instanceof ServerResponse ? outgoing : undefined;
+}
+
 export function createApp(services: GatewayServices): Hono<GatewayEnv> {
   // strict: false serves `/v1/models/` as `/v1/models`.
   const app = new Hono<GatewayEnv>({ strict: false });
@@ -47,10 +54,21 @@ export function createApp(services: GatewayServices): Hono<GatewayEnv> {
     const requestId = `req_${randomUUID().replaceAll('-', '')}`;
     context.set('requestId', requestId);
     context.set('gateway', services);
+    const clientRequestId = context.req.header('x-request-id');
+    const echoed = clientRequestId && acceptableClientRequestId.test(clientRequestId) ? clientRequestId : undefined;
+    // Behind the Node server the ids go on Node's own response, which merges them into whatever
+    // the route answers: setting them on the route's Response instead turned its plain header
+    // object into a WHATWG Headers (every header validated and copied) on every call.
+    const outgoing = nodeResponse(context.env);
+    if (outgoing) {
+      outgoing.setHeader('x-request-id', requestId);
+      if (echoed) outgoing.setHeader('x-client-request-id', echoed);
+      await next();
+      return;
+    }
     await next();
     context.res.headers.set('x-request-id', requestId);
-    const clientRequestId = context.req.header('x-request-id');
-    if (clientRequestId && acceptableClientRequestId.test(clientRequestId)) context.res.headers.set('x-client-request-id', clientRequestId);
+    if (echoed) context.res.headers.set('x-client-request-id', echoed);
   });
 
   app.use(observeRequests());

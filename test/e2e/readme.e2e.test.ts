@@ -123,7 +123,7 @@ const plans = new Map<string, Plan>([
   ],
   ['npx tollgate serve --workers 2          # node:cluster: N processes share the port', { kind: 'server' }],
   ['node --max-semi-space-size=16 --heap-growing-percent=100 dist/src/cli/main.js serve', { kind: 'server' }],
-  ['npm run bench                 # ~4 minutes; prints the table and rewrites docs/benchmarks.md', { kind: 'skip', reason: 'it takes minutes and wants both cores to itself' }],
+  ['npm run bench                 # ~15 minutes; prints the tables and rewrites docs/benchmarks.md', { kind: 'skip', reason: 'it takes minutes and wants both cores to itself' }],
 ]);
 
 async function freePort(): Promise<number> {
