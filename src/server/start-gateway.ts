@@ -32,6 +32,12 @@ import { auditConfigSync, auditPromptReloads } from '../audit/audit-config.js';
 import { Readiness } from '../observability/health/readiness.js';
 import { displayRedisUrl, redisPassword } from '../quotas/redis-url.js';
 import { openDatabase, type TollgateDatabase } from '../storage/database.js';
+import { sqliteReader, type SqlReader } from '../storage/sql-reader.js';
+import { displayPostgresUrl, openPostgres, type PostgresDatabase } from '../storage/pg/postgres-database.js';
+import { postgresReader } from '../storage/pg/pg-sql-reader.js';
+import { PgLedgerWriter } from '../ledger/pg/pg-ledger-writer.js';
+import { startPgRetention } from '../ledger/pg/pg-retention.js';
+import { ledgerSpoolPath } from '../ledger/pg/ledger-spool.js';
 import { createApp } from './app.js';
 import { ConnectionTracker } from './connection-tracker.js';
 import { startEventLoopWatchdog } from './event-loop-watchdog.js';
@@ -88,14 +94,9 @@ export async function createServices(config: TollgateConfig, options: Omit<Start
   const quotaBackend = options.quotaBackend ?? (await createQuotaBackend(config.redis));
   const quotas = await createQuotaService(config.redis, timedQuotaBackend(quotaBackend, config, observability));
   if (config.redis) await reportRedis(config.redis, quotas);
-  // A database file gets its own writer thread; `:memory:` (tests) can only be written from here.
   const onFlush = observability.operations?.ledgerFlushed;
-  const ledgerOptions = { flushMs: config.storage.ledgerFlushMs, batchSize: config.storage.ledgerBatchSize, onFlush };
-  const journal = await recoverLedgerJournal(config, database);
-  const ledger =
-    config.storage.sqlite === ':memory:' ? new LedgerWriter(database.$client, ledgerOptions) : new LedgerThread({ path: config.storage.sqlite, ...ledgerOptions, journal });
+  const { ledger, ledgerReader, postgres, retention } = await openLedger(config, database, onFlush);
   observability.operations?.watchLedger(ledger);
-  const retention = config.storage.retentionDays ? startRetention(database, config.storage.retentionDays) : undefined;
   warnIfAdminApiDisabled(adminKey, keyStore);
   const openCalls = new OpenCalls();
   const metering: MeteringServices = {
@@ -116,7 +117,7 @@ export async function createServices(config: TollgateConfig, options: Omit<Start
   auditPromptReloads(audit, library);
   const subscriptions = new Subscriptions(database);
   registerSecret(config.alerts.webhook?.secret);
-  const alerts = new AlertService({ client: database.$client, keyStore, config: config.alerts });
+  const alerts = new AlertService({ client: database.$client, ledger: ledgerReader, keyStore, config: config.alerts });
   alerts.start();
   // Tenants and keys need no timer: the key store checks for changes on every lookup.
   const refresher = startRefresher(database, observability, [
@@ -128,6 +129,7 @@ export async function createServices(config: TollgateConfig, options: Omit<Start
     models: new ModelRegistry(config, providers),
     lifecycle: { ready: false },
     database,
+    ledgerReader,
     keyStore,
     metering,
     prompts: { library, subscriptions },
@@ -138,6 +140,7 @@ export async function createServices(config: TollgateConfig, options: Omit<Start
   services.readiness = new Readiness({
     config,
     database,
+    postgres,
     redis: 'ping' in quotaBackend ? (quotaBackend as { ping(): Promise<void> }) : undefined,
     ledger,
     observability,
@@ -160,9 +163,51 @@ export async function createServices(config: TollgateConfig, options: Omit<Start
     await Promise.allSettled([...providers.values()].map((provider) => provider.close?.()));
     closeReadConnections(config.storage.sqlite);
     database.$client.close();
+    await postgres?.$client.end();
     await observability.close();
   };
   return { services, providers, close };
+}
+
+interface OpenedLedger {
+  ledger: LedgerThread | LedgerWriter | PgLedgerWriter;
+  ledgerReader: SqlReader;
+  postgres?: PostgresDatabase;
+  retention?: { stop(): void };
+}
+
+/**
+ * Where the ledger is written and read. PostgreSQL when configured (migrated first; its writer
+ * spools locally through an outage). Otherwise SQLite: a database file gets its own writer thread;
+ * `:memory:` (tests) can only be written from here.
+ */
+async function openLedger(config: TollgateConfig, database: TollgateDatabase, onFlush: ((seconds: number, ok: boolean) => void) | undefined): Promise<OpenedLedger> {
+  const { storage } = config;
+  const ledgerOptions = { flushMs: storage.ledgerFlushMs, batchSize: storage.ledgerBatchSize, onFlush };
+  if (storage.postgres !== undefined) {
+    registerSecret(postgresPassword(storage.postgres));
+    let postgres: PostgresDatabase;
+    try {
+      postgres = await openPostgres(storage.postgres);
+    } catch (error) {
+      throw new Error(`PostgreSQL (${displayPostgresUrl(storage.postgres)}) could not be opened: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    const ledger = new PgLedgerWriter(postgres, { ...ledgerOptions, spoolPath: ledgerSpoolPath(storage) });
+    const retention = storage.retentionDays ? startPgRetention(postgres, storage.retentionDays) : undefined;
+    return { ledger, ledgerReader: postgresReader(postgres), postgres, retention };
+  }
+  const journal = await recoverLedgerJournal(config, database);
+  const ledger = storage.sqlite === ':memory:' ? new LedgerWriter(database.$client, ledgerOptions) : new LedgerThread({ path: storage.sqlite, ...ledgerOptions, journal });
+  const retention = storage.retentionDays ? startRetention(database, storage.retentionDays) : undefined;
+  return { ledger, ledgerReader: sqliteReader(database.$client, storage.sqlite), retention };
+}
+
+function postgresPassword(url: string): string | undefined {
+  try {
+    return decodeURIComponent(new URL(url).password) || undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Says at start-up when the configured Redis does not answer (URL without its password). */

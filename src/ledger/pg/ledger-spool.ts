@@ -9,8 +9,23 @@
  * outage, and a row written here survives the process being killed.
  */
 import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readSync, statSync, truncateSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+import cluster from 'node:cluster';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { StorageConfig } from '../../../schemas/config.js';
 import type { LedgerRow } from '../types.js';
+
+/**
+ * The spool file of this process: `storage.ledgerSpool`, else `<sqlite>.ledger-spool` (a temporary
+ * file when the SQLite database is in memory). A cluster worker gets its own, numbered by its
+ * place, so two processes never append to one file and a replacement worker replays its
+ * predecessor's rows.
+ */
+export function ledgerSpoolPath(storage: Pick<StorageConfig, 'sqlite' | 'ledgerSpool'>): string {
+  const base = storage.ledgerSpool ?? (storage.sqlite === ':memory:' ? join(tmpdir(), `tollgate-${process.pid}.ledger-spool`) : `${storage.sqlite}.ledger-spool`);
+  const slot = process.env.TOLLGATE_WORKER_SLOT;
+  return cluster.isWorker && slot !== undefined ? `${base}.${slot}` : base;
+}
 
 /** One read of the file takes at most this many bytes (a batch ends at the last whole line). */
 const readChunkBytes = 4 * 1024 * 1024;
