@@ -29,13 +29,13 @@ const responseLimitFields = {
 
 /** Fields every HTTP provider accepts. */
 const httpProviderFields = {
-  ...responseLimitFields,
   baseURL: httpUrl,
   apiKey: z.string().min(1).optional(),
   headers: headerMap.default({}),
   timeoutMs: z.number().int().positive().default(600_000),
   maxConnections: z.number().int().positive().default(256),
   directModels,
+  ...responseLimitFields,
 };
 
 export const openAIProviderSchema = z.strictObject({

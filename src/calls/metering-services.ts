@@ -17,7 +17,7 @@ export interface MeteringServices {
   /** Calls that began and have not yet written their ledger row (shutdown waits for them). */
   openCalls: OpenCalls;
   prices: PriceBook;
-  quotas: Pick<QuotaService, 'reserve' | 'windows' | 'largerThanLimit' | 'health'>;
+  quotas: Pick<QuotaService, 'reserve' | 'windows' | 'largerThanLimit'>;
   /** `written()` resolves once the rows appended so far are in the database (for the call log). */
   ledger: { append(row: LedgerRow): void; written?(): Promise<void> };
   quotaSubject(caller: TenantCaller): QuotaSubject;

@@ -101,11 +101,6 @@ export class QuotaService {
     return this.backend.probe?.() ?? Promise.resolve(undefined);
   }
 
-  /** The backend's reachability, for `/readyz`; undefined for in-process counters. */
-  health(): { reachable: boolean; detail: string } | undefined {
-    return this.backend.health?.();
-  }
-
   close(): Promise<void> {
     return this.backend.close();
   }

@@ -105,10 +105,6 @@ export class RedisQuotaBackend implements QuotaBackend {
     }
   }
 
-  health(): { reachable: boolean; detail: string } {
-    const reachable = this.redis.status === 'ready';
-    return { reachable, detail: reachable ? 'ok' : `unreachable (${this.redis.status}${this.lastError ? `: ${this.lastError}` : ''})` };
-  }
 
   async close(): Promise<void> {
     if (this.closed) return;

@@ -84,7 +84,5 @@ export interface QuotaBackend {
    * could not (undefined when it answered). In-process backends leave it out: always reachable.
    */
   probe?(): Promise<string | undefined>;
-  /** For backends that can be unreachable: whether the store answers now, without a round trip. */
-  health?(): { reachable: boolean; detail: string };
   close(): Promise<void>;
 }

@@ -21,7 +21,6 @@ import { observeRequests } from '../observability/observe-requests.js';
 import { auditChanges } from '../audit/audit-changes.js';
 import { traced } from '../observability/tracing/traced-middleware.js';
 import { registerMetricsRoute } from '../observability/metrics/metrics-endpoint.js';
-import { registerMethodGuards } from './method-guards.js';
 import { registerProtocolErrorShapes } from './protocol-errors.js';
 import { registerAnthropicMessages } from './routes/anthropic-messages.js';
 import { registerResponses } from './routes/responses.js';
@@ -52,14 +51,14 @@ export function createApp(services: GatewayServices): Hono<GatewayEnv> {
     if (clientRequestId && acceptableClientRequestId.test(clientRequestId)) context.res.headers.set('x-client-request-id', clientRequestId);
   });
 
-  app.use(routeGuard(app));
   app.use(observeRequests());
 
   registerHealth(app);
   registerMetricsRoute(app, services.observability);
   registerOpenApiRoutes(app, { visiblePrompts: promptsVisibleTo });
+  // After the error shapes, so a wrong URL or method is answered in the client's protocol.
   registerProtocolErrorShapes(app);
-  registerMethodGuards(app);
+  app.use(routeGuard(app));
   app.use('/v1/*', traced('auth', requireTenant()));
   app.use('/v1beta/*', traced('auth', requireTenant({ queryKey: true })));
   app.use('/v1/prompts/*', auditChanges());

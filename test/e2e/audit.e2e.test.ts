@@ -64,7 +64,8 @@ describe('audit trail', () => {
     expect(deletion.after).toEqual({ id: 'acme', deleted: true });
 
     // Nothing the database holds is a key in clear.
-    const bytes = readdirSync(dataDir).map((file) => readFileSync(join(dataDir, file)).toString('latin1')).join('');
+    const files = readdirSync(dataDir, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile());
+    const bytes = files.map((file) => readFileSync(join(file.parentPath, file.name)).toString('latin1')).join('');
     expect(bytes.includes(created.body.key)).toBe(false);
   });
 

@@ -85,18 +85,18 @@ describe('numbers', () => {
     expect(await expectClientError('/v1/chat/completions', overflowing)).toMatchObject({ param: 'temperature' });
   });
 
-  it('refuses a worst case beyond exact arithmetic as over budget, with its refusal row in the ledger', async () => {
+  it('refuses a worst case beyond exact arithmetic as a request that can never fit, with its refusal row in the ledger', async () => {
     const response = await postJson(`${gateway.baseURL}/chat/completions`, { model: 'dear', messages: user, max_tokens: 1_000_000, n: 128 }, { authorization: `Bearer ${budgetKey}` });
     const error: any = await response.json();
-    expect(response.status, JSON.stringify(error)).toBe(429);
-    expect(error.error.code).toBe('insufficient_quota');
+    expect(response.status, JSON.stringify(error)).toBe(400);
+    expect(error.error.code).toBe('request_exceeds_limit');
     const requestId = response.headers.get('x-request-id');
     await expect
       .poll(async () => {
         const page: any = await (await fetch(`${gateway.url}/admin/calls?tenant=budget`, { headers: { authorization: `Bearer ${testAdminKey}` } })).json();
         return page.data.find((row: any) => row.id === requestId);
       })
-      .toMatchObject({ status: 429, error_code: 'insufficient_quota', cost_nano_usd: '0' });
+      .toMatchObject({ status: 400, error_code: 'request_exceeds_limit', cost_nano_usd: '0' });
   });
 
   it('refuses a json_schema that asks the mock for four nested arrays of 60 items, quickly and small', async () => {

@@ -86,7 +86,7 @@ providers: { openai: { type: openai, baseURL: "http://127.0.0.1:1/v1", timeoutMS
 models: { fast: { provider: opneai, model: gpt-4o-mini } }
 `);
     expect(problems).toEqual([
-      'providers.openai: has an unknown key "timeoutMS". Did you mean "timeoutMs"? Allowed: type, baseURL, apiKey, headers, timeoutMs, maxConnections, directModels',
+      'providers.openai: has an unknown key "timeoutMS". Did you mean "timeoutMs"? Allowed: type, baseURL, apiKey, headers, timeoutMs, maxConnections, directModels, maxResponseBytes, maxStreamBytes, maxEventBytes',
       'models.fast.provider: names the provider "opneai", which is not configured. Did you mean "openai"? Configured providers: openai.',
     ]);
   });

@@ -22,7 +22,18 @@ export interface SpawnedGateway {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export async function spawnGateway(configPath: string, yaml: string, environment: Record<string, string> = {}, extraArguments: string[] = []): Promise<SpawnedGateway> {
+export interface SpawnOptions {
+  /** Wait for `/readyz` to answer 200 (the default), or only for the listening log line — for a gateway started with a dependency down. */
+  waitForReady?: boolean;
+}
+
+export async function spawnGateway(
+  configPath: string,
+  yaml: string,
+  environment: Record<string, string> = {},
+  extraArguments: string[] = [],
+  options: SpawnOptions = {},
+): Promise<SpawnedGateway> {
   writeFileSync(configPath, yaml);
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--config', configPath, '--port', '0', ...extraArguments], {
     cwd: root,
@@ -47,7 +58,7 @@ export async function spawnGateway(configPath: string, yaml: string, environment
       reject(new Error(`gateway exited with ${code} before listening:\n${stderr}`));
     });
   });
-  await waitUntilReady(url);
+  if (options.waitForReady !== false) await waitUntilReady(url);
   return {
     url,
     process: child,

@@ -25,6 +25,11 @@ export class TimedQuotaBackend implements QuotaBackend {
     return this.timed('read', () => this.backend.read(keys));
   }
 
+  /** Not timed: the start-up reachability check is not a quota command. */
+  probe(): Promise<string | undefined> {
+    return this.backend.probe?.() ?? Promise.resolve(undefined);
+  }
+
   close(): Promise<void> {
     return this.backend.close();
   }
