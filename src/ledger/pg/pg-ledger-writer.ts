@@ -296,6 +296,9 @@ export class PgLedgerWriter {
     await this.partitions.ensure(this.database.$client, valid.map(({ row }) => row.time));
     const client = await this.database.$client.connect();
     let broken: Error | undefined;
+    // The server going away between two statements is reported on the client, not the query.
+    const onError = (error: Error) => (broken ??= error);
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
       const inserted = new Set<string>();
@@ -314,6 +317,7 @@ export class PgLedgerWriter {
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;
     } finally {
+      client.off('error', onError);
       // A connection that failed mid-transaction is closed rather than reused.
       client.release(broken !== undefined && !isRowError(broken) ? broken : undefined);
     }

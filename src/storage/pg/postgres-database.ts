@@ -40,6 +40,8 @@ export function connectPostgres(url: string, options: PostgresOptions = {}): Pos
     connectionString: url,
     max: options.maxConnections ?? 4,
     connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
+    // A server that stops answering mid-query (a network partition) must not hold a flush forever.
+    query_timeout: 30_000,
     idleTimeoutMillis: 30_000,
     application_name: 'tollgate',
   });
@@ -52,6 +54,9 @@ export function connectPostgres(url: string, options: PostgresOptions = {}): Pos
 export async function migratePostgres(database: PostgresDatabase): Promise<{ applied: number }> {
   const folder = postgresMigrationsFolder();
   const client = await database.$client.connect();
+  const ignore = () => {};
+  // A server that goes away mid-migration fails the query; the client's own error event adds nothing.
+  client.on('error', ignore);
   try {
     await client.query('select pg_advisory_lock($1)', [migrationLockKey]);
     try {
@@ -64,6 +69,7 @@ export async function migratePostgres(database: PostgresDatabase): Promise<{ app
       await client.query('select pg_advisory_unlock($1)', [migrationLockKey]);
     }
   } finally {
+    client.off('error', ignore);
     client.release();
   }
 }
