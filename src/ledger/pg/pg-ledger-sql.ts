@@ -15,7 +15,21 @@ export interface Statement {
   values: unknown[];
 }
 
+/** Placeholder lists by shape: a steady load repeats a few batch sizes, and building one is 70,000 strings. */
+const valuesLists = new Map<string, string>();
+
 function valuesList(rowCount: number, width: number): string {
+  const shape = `${rowCount}x${width}`;
+  let text = valuesLists.get(shape);
+  if (text === undefined) {
+    text = buildValuesList(rowCount, width);
+    if (valuesLists.size >= 64) valuesLists.clear();
+    valuesLists.set(shape, text);
+  }
+  return text;
+}
+
+function buildValuesList(rowCount: number, width: number): string {
   const rows: string[] = [];
   for (let row = 0; row < rowCount; row++) {
     const placeholders: string[] = [];
