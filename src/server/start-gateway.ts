@@ -16,6 +16,7 @@ import { resolveAdminKey, warnIfAdminApiDisabled } from '../admin/admin-key.js';
 import { subjectFactory, type MeteringServices } from '../calls/metering-services.js';
 import { OpenCalls } from '../calls/open-calls.js';
 import { LedgerThread, LedgerWriter, replayLedgerJournals, startRetention } from '../ledger/index.js';
+import { readDeadJournals } from '../ledger/replay-journals.js';
 import { costNanoUsd, formatNanoUsd, InMemoryPriceBook, tokenCounterThread, worstCaseCostNanoUsd } from '../metering/index.js';
 import { unknownModelProblem } from '../models/known-models.js';
 import { ModelRegistry } from '../models/model-registry.js';
@@ -192,7 +193,9 @@ async function openLedger(config: TollgateConfig, database: TollgateDatabase, on
     } catch (error) {
       throw new Error(`PostgreSQL (${displayPostgresUrl(storage.postgres)}) could not be opened: ${error instanceof Error ? error.message : String(error)}`);
     }
-    const ledger = new PgLedgerWriter(postgres, { ...ledgerOptions, spoolPath: ledgerSpoolPath(storage) });
+    const journal = journalFolder(storage);
+    const ledger = new PgLedgerWriter(postgres, { ...ledgerOptions, spoolPath: ledgerSpoolPath(storage), journal });
+    if (journal !== undefined) await replayJournalsInto(ledger, journal);
     const retention = storage.retentionDays ? startPgRetention(postgres, storage.retentionDays) : undefined;
     return { ledger, ledgerReader: postgresReader(postgres), postgres, retention };
   }
@@ -227,15 +230,33 @@ async function reportRedis(redis: NonNullable<TollgateConfig['redis']>, quotas: 
  * which died left in it have been written. A replay that fails leaves them for the next start.
  */
 async function recoverLedgerJournal(config: TollgateConfig, database: TollgateDatabase): Promise<string | undefined> {
-  const { sqlite, ledgerJournal } = config.storage;
-  if (sqlite === ':memory:' || ledgerJournal === false) return undefined;
-  const folder = ledgerJournal ?? `${sqlite}.ledger-journal`;
+  const folder = journalFolder(config.storage);
+  if (folder === undefined) return undefined;
   try {
     await replayLedgerJournals(folder, database.$client);
   } catch (error) {
     logger.error('ledger journal replay failed; its rows stay for the next start', { folder, error: String(error) });
   }
   return folder;
+}
+
+/** The crash journal's folder: none for `:memory:` or when turned off. */
+function journalFolder(storage: TollgateConfig['storage']): string | undefined {
+  if (storage.sqlite === ':memory:' || storage.ledgerJournal === false) return undefined;
+  return storage.ledgerJournal ?? `${storage.sqlite}.ledger-journal`;
+}
+
+/**
+ * The rows dead processes left in the journal, through the PostgreSQL writer (which journals them
+ * again): their files go once the writer holds every row committed or spooled.
+ */
+async function replayJournalsInto(ledger: PgLedgerWriter, folder: string): Promise<void> {
+  const journals = readDeadJournals(folder);
+  if (journals.files.length === 0) return;
+  for (const row of journals.rows) ledger.append(row);
+  await ledger.written(30_000);
+  if (ledger.backlog().writer === 0) journals.remove();
+  else logger.warn('ledger journal rows not yet written; the files stay for the next start', { folder, rows: journals.rows.length });
 }
 
 /**

@@ -14,6 +14,11 @@
  * replay on, and when the file is all written it is emptied and rows go straight to the database
  * again. Calls keep being served throughout: only the ledger's rows wait.
  *
+ * Crashes: with a journal folder, each row is also appended to the crash journal
+ * (`ledger-journal.ts`) before its call is answered, as on SQLite; whenever the queue is empty —
+ * every row so far committed or spooled — the journal's closed segments are dropped. A start
+ * replays what dead processes left (`readDeadJournals`).
+ *
  * @example
  * const ledger = new PgLedgerWriter(database, { flushMs: 200, batchSize: 500, spoolPath });
  * ledger.append(row);      // never waits for PostgreSQL
@@ -23,6 +28,7 @@ import { logger } from '../../logging/logger.js';
 import type { PostgresDatabase } from '../../storage/pg/postgres-database.js';
 import { LedgerRowError, toCallParams } from '../call-params.js';
 import { rollupIncrements } from '../rollup-targets.js';
+import { LedgerJournal } from '../ledger-journal.js';
 import { ThrottledErrorLog } from '../throttled-error-log.js';
 import type { LedgerRow } from '../types.js';
 import { LedgerSpool } from './ledger-spool.js';
@@ -36,6 +42,8 @@ export interface PgLedgerWriterOptions {
   spoolPath: string;
   /** Bound on rows held in memory when even the spool cannot be written (default 100,000). */
   maxPendingRows?: number;
+  /** The crash journal's folder; none when absent. */
+  journal?: string;
   /** While PostgreSQL is failing, a write is tried this often (default 1 s). */
   retryMs?: number;
   onFlush?: (seconds: number, ok: boolean) => void;
@@ -59,6 +67,9 @@ export class PgLedgerWriter {
   /** Rows an earlier process left in the spool: replayed before this process's first spooled row. */
   private inheritedRows: number;
   private readonly partitions = new MonthPartitions();
+  private readonly journal: LedgerJournal | undefined;
+  /** Marks in the journal: rows journaled before mark n are all committed or spooled. */
+  private journalMark = 0;
   private readonly timer: NodeJS.Timeout;
   private pumping: Promise<void> | undefined;
   private pumpAgain = false;
@@ -89,6 +100,7 @@ export class PgLedgerWriter {
     this.maxPendingRows = options.maxPendingRows ?? Math.max(defaultMaxPendingRows, options.batchSize);
     this.retryMs = options.retryMs ?? 1_000;
     this.spool = new LedgerSpool(options.spoolPath);
+    this.journal = options.journal === undefined ? undefined : new LedgerJournal(options.journal);
     this.inheritedRows = this.spool.rows;
     if (this.inheritedRows > 0) logger.info('PostgreSQL ledger spool holds rows from an earlier run; replaying them', { path: options.spoolPath, rows: this.inheritedRows });
     this.timer = setInterval(() => this.kick(), options.flushMs);
@@ -124,6 +136,7 @@ export class PgLedgerWriter {
       logger.error('ledger row dropped', { reason: this.closing ? 'writer closed' : 'queue full', dropped_rows: this.dropped, row });
       return;
     }
+    this.journal?.record(JSON.stringify(row));
     this.queue.push(row);
     this.appended += 1;
     if (this.queue.length >= this.options.batchSize && !this.failing) this.kick();
@@ -161,9 +174,14 @@ export class PgLedgerWriter {
     this.closing = true;
     if (this.queue.length > 0) this.spoolQueue();
     if (this.queue.length > 0) {
+      // The journal keeps them for the next start, too.
+      this.journal?.release();
       for (const row of this.queue) logger.error('ledger row not written', { row });
       throw new Error(`${this.queue.length} ledger rows could be written neither to PostgreSQL nor to the spool; each was logged`);
     }
+    // Every row is committed or in the spool: the journal is no longer needed.
+    if (this.dropped > 0) this.journal?.release();
+    else this.journal?.discard();
     if (this.spool.rows > 0) logger.warn('PostgreSQL ledger rows left in the spool for the next start', { path: this.options.spoolPath, rows: this.spool.rows });
   }
 
@@ -195,6 +213,7 @@ export class PgLedgerWriter {
     if (this.failing || this.spool.size > 0) {
       // Order is kept by sending every new row behind the spooled ones.
       this.spoolQueue();
+      this.markJournal();
       if (Date.now() < this.nextAttemptAt) return;
       await this.replay();
       return;
@@ -205,10 +224,20 @@ export class PgLedgerWriter {
         // Back to the head of the queue, then with the rest into the spool, in order.
         this.queue.unshift(...rows);
         this.spoolQueue();
+        this.markJournal();
         return;
       }
       this.settled(rows.length);
     }
+    this.markJournal();
+  }
+
+  /** When the queue is empty, every row journaled so far is committed or spooled: its segments may go. */
+  private markJournal(): void {
+    if (this.journal === undefined || this.queue.length > 0 || this.dropped > 0) return;
+    this.journalMark += 1;
+    this.journal.handedOver(this.journalMark);
+    this.journal.written(this.journalMark);
   }
 
   /** Replays the spool from where the pass stands; empties it once every row is written. */
