@@ -15,8 +15,7 @@ import { KeyStore } from '../auth/key-store.js';
 import { resolveAdminKey, warnIfAdminApiDisabled } from '../admin/admin-key.js';
 import { subjectFactory, type MeteringServices } from '../calls/metering-services.js';
 import { OpenCalls } from '../calls/open-calls.js';
-import { LedgerThread, LedgerWriter, replayLedgerJournals, startRetention } from '../ledger/index.js';
-import { readDeadJournals } from '../ledger/replay-journals.js';
+import { openLedger } from '../ledger/open-ledger.js';
 import { costNanoUsd, formatNanoUsd, InMemoryPriceBook, tokenCounterThread, worstCaseCostNanoUsd } from '../metering/index.js';
 import { unknownModelProblem } from '../models/known-models.js';
 import { ModelRegistry } from '../models/model-registry.js';
@@ -33,12 +32,6 @@ import { auditConfigSync, auditPromptReloads } from '../audit/audit-config.js';
 import { Readiness } from '../observability/health/readiness.js';
 import { displayRedisUrl, redisPassword } from '../quotas/redis-url.js';
 import { openDatabase, type TollgateDatabase } from '../storage/database.js';
-import { sqliteReader, type SqlReader } from '../storage/sql-reader.js';
-import { displayPostgresUrl, openPostgres, type PostgresDatabase } from '../storage/pg/postgres-database.js';
-import { postgresReader } from '../storage/pg/pg-sql-reader.js';
-import { PgLedgerWriter } from '../ledger/pg/pg-ledger-writer.js';
-import { startPgRetention } from '../ledger/pg/pg-retention.js';
-import { ledgerSpoolPath } from '../ledger/pg/ledger-spool.js';
 import { createApp } from './app.js';
 import { ConnectionTracker } from './connection-tracker.js';
 import { startEventLoopWatchdog } from './event-loop-watchdog.js';
@@ -170,49 +163,6 @@ export async function createServices(config: TollgateConfig, options: Omit<Start
   return { services, providers, close };
 }
 
-interface OpenedLedger {
-  ledger: LedgerThread | LedgerWriter | PgLedgerWriter;
-  ledgerReader: SqlReader;
-  postgres?: PostgresDatabase;
-  retention?: { stop(): void };
-}
-
-/**
- * Where the ledger is written and read. PostgreSQL when configured (migrated first; its writer
- * spools locally through an outage). Otherwise SQLite: a database file gets its own writer thread;
- * `:memory:` (tests) can only be written from here.
- */
-async function openLedger(config: TollgateConfig, database: TollgateDatabase, onFlush: ((seconds: number, ok: boolean) => void) | undefined): Promise<OpenedLedger> {
-  const { storage } = config;
-  const ledgerOptions = { flushMs: storage.ledgerFlushMs, batchSize: storage.ledgerBatchSize, onFlush };
-  if (storage.postgres !== undefined) {
-    registerSecret(postgresPassword(storage.postgres));
-    let postgres: PostgresDatabase;
-    try {
-      postgres = await openPostgres(storage.postgres);
-    } catch (error) {
-      throw new Error(`PostgreSQL (${displayPostgresUrl(storage.postgres)}) could not be opened: ${error instanceof Error ? error.message : String(error)}`);
-    }
-    const journal = journalFolder(storage);
-    const ledger = new PgLedgerWriter(postgres, { ...ledgerOptions, spoolPath: ledgerSpoolPath(storage), journal });
-    if (journal !== undefined) await replayJournalsInto(ledger, journal);
-    const retention = storage.retentionDays ? startPgRetention(postgres, storage.retentionDays) : undefined;
-    return { ledger, ledgerReader: postgresReader(postgres), postgres, retention };
-  }
-  const journal = await recoverLedgerJournal(config, database);
-  const ledger = storage.sqlite === ':memory:' ? new LedgerWriter(database.$client, ledgerOptions) : new LedgerThread({ path: storage.sqlite, ...ledgerOptions, journal });
-  const retention = storage.retentionDays ? startRetention(database, storage.retentionDays) : undefined;
-  return { ledger, ledgerReader: sqliteReader(database.$client, storage.sqlite), retention };
-}
-
-function postgresPassword(url: string): string | undefined {
-  try {
-    return decodeURIComponent(new URL(url).password) || undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** Says at start-up when the configured Redis does not answer (URL without its password). */
 async function reportRedis(redis: NonNullable<TollgateConfig['redis']>, quotas: { probe(): Promise<string | undefined> }): Promise<void> {
   registerSecret(redisPassword(redis.url));
@@ -223,40 +173,6 @@ async function reportRedis(redis: NonNullable<TollgateConfig['redis']>, quotas: 
     error: problem,
     onUnavailable: redis.onUnavailable,
   });
-}
-
-/**
- * The crash journal's folder (none for `:memory:` or when turned off), after the rows that processes
- * which died left in it have been written. A replay that fails leaves them for the next start.
- */
-async function recoverLedgerJournal(config: TollgateConfig, database: TollgateDatabase): Promise<string | undefined> {
-  const folder = journalFolder(config.storage);
-  if (folder === undefined) return undefined;
-  try {
-    await replayLedgerJournals(folder, database.$client);
-  } catch (error) {
-    logger.error('ledger journal replay failed; its rows stay for the next start', { folder, error: String(error) });
-  }
-  return folder;
-}
-
-/** The crash journal's folder: none for `:memory:` or when turned off. */
-function journalFolder(storage: TollgateConfig['storage']): string | undefined {
-  if (storage.sqlite === ':memory:' || storage.ledgerJournal === false) return undefined;
-  return storage.ledgerJournal ?? `${storage.sqlite}.ledger-journal`;
-}
-
-/**
- * The rows dead processes left in the journal, through the PostgreSQL writer (which journals them
- * again): their files go once the writer holds every row committed or spooled.
- */
-async function replayJournalsInto(ledger: PgLedgerWriter, folder: string): Promise<void> {
-  const journals = readDeadJournals(folder);
-  if (journals.files.length === 0) return;
-  for (const row of journals.rows) ledger.append(row);
-  await ledger.written(30_000);
-  if (ledger.backlog().writer === 0) journals.remove();
-  else logger.warn('ledger journal rows not yet written; the files stay for the next start', { folder, rows: journals.rows.length });
 }
 
 /**
