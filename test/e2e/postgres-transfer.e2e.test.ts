@@ -84,7 +84,7 @@ describe('tollgate export, migrate and import', () => {
     const again = await runCli(['import', dump, '--config', join(folder, 'postgres.yaml')]);
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/already holds tenants, keys or calls/);
-  });
+  }, 120_000);
 
   it('refuses a PostgreSQL database migrated by a newer Tollgate', async () => {
     const client = new pg.Client({ connectionString: postgres.url });
@@ -98,5 +98,5 @@ describe('tollgate export, migrate and import', () => {
       await client.query("DELETE FROM drizzle.__drizzle_migrations WHERE hash = 'from-the-future'");
       await client.end();
     }
-  });
+  }, 60_000);
 });
