@@ -188,7 +188,7 @@ async function main(): Promise<void> {
     return;
   }
   bench.log('direct: the fake upstream alone');
-  await bench.suite(bench.direct, fullPlan(['chat', 'stream', 'anthropic', 'large']));
+  await bench.suite(bench.direct, fullPlan(['chat', 'stream', 'anthropic', 'large', 'rest']));
 
   bench.log('plain proxy');
   const proxy = await bench.start({
@@ -199,12 +199,12 @@ async function main(): Promise<void> {
     listening: /"message":"plain proxy listening","url":"([^"]+)"/,
   });
   bench.plain = bench.target('plain', 'Plain Node proxy (the floor)', 'plain', proxy);
-  await bench.suite(bench.plain, fullPlan(['chat', 'stream', 'anthropic', 'large']));
+  await bench.suite(bench.plain, fullPlan(['chat', 'stream', 'anthropic', 'large', 'rest']));
 
   const redisUp = !values['no-redis'] && (await redisAnswers(bench.options.redisUrl));
   if (values['no-redis']) results.notes.push('Redis-backed gateway skipped (--no-redis).');
   else if (!redisUp) results.notes.push(`Redis-backed gateway skipped: nothing answered PING at ${bench.options.redisUrl}.`);
-  const all = fullPlan(['chat', 'stream', 'anthropic', 'prompt', 'large']);
+  const all = fullPlan(['chat', 'stream', 'anthropic', 'prompt', 'large', 'rest']);
   bench.log('Tollgate, in-process counters');
   await bench.gatewaySuite({ id: 'tollgate', label: 'Tollgate, in-process counters', redis: false }, fake.url, all);
   if (redisUp) {

@@ -8,6 +8,7 @@ import { usdPerMillionToPicoPerToken, usdToNano } from '../src/metering/decimal.
 import { healthConfigSchema, logsConfigSchema, metricsConfigSchema } from './observability-config.js';
 import { defaultMaxJsonDepth, maxJsonDepthCeiling, maxQuotaCount } from './limits.js';
 import { alertsSchema } from './alerts-config.js';
+import { servicesSchema } from './services-config.js';
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 const headerMap = z.record(z.string(), z.string());
@@ -203,6 +204,8 @@ export const tenantSchema = z.strictObject({
   quotas: quotaLimitsSchema.default({}),
   /** Public model names this tenant may call; omitted means every model. */
   models: z.array(z.string().min(1)).optional(),
+  /** REST services (`services:`) this tenant may call; omitted means every service. */
+  services: z.array(z.string().min(1)).optional(),
   /** Calendar windows (cost per day and month, tokens per day) follow this zone. */
   timeZone: timeZone.default('UTC'),
   /** Calls to models without a price: `reject` (default when the tenant has a cost quota) or `allow`. */
@@ -309,6 +312,8 @@ export const configSchema = z
     responses: responsesSchema.default(responsesSchema.parse({})),
     alerts: alertsSchema.default(alertsSchema.parse({})),
     upstream: upstreamSchema.default({}),
+    /** REST services proxied at a mount path (schemas/services-config.ts). */
+    services: servicesSchema,
   });
 
 export type TollgateConfig = z.infer<typeof configSchema>;

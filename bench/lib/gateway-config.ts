@@ -7,6 +7,7 @@
  */
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { restServiceConfig } from './rest-scenario.js';
 
 export const benchKey = 'tg_bench_load_generator_key_0123456789';
 export const benchModels = {
@@ -65,6 +66,7 @@ export function writeGatewayConfig(options: { dir: string; repoRoot: string; fak
         },
       },
     },
+    services: restServiceConfig(options.fakeUrl),
     storage: { sqlite },
     prompts: { folder: prompts, watch: true },
     ...(options.redisUrl ? { redis: { url: options.redisUrl, keyPrefix: redisPrefix } } : {}),

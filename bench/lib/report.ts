@@ -11,7 +11,7 @@ import type { Results } from './results.js';
 import { scenarioTitles, type ScenarioId } from './scenarios.js';
 import { evaluateTargets } from './targets.js';
 
-const throughputScenarios: ScenarioId[] = ['chat', 'stream', 'anthropic', 'prompt', 'large'];
+const throughputScenarios: ScenarioId[] = ['chat', 'stream', 'anthropic', 'prompt', 'large', 'rest'];
 
 function throughputTables(results: Results): string {
   const targets = targetsIn(results);

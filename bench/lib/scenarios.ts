@@ -8,9 +8,10 @@
  */
 import { benchKey, benchModels, pacedChunkDelayMs, pacedChunks, pacedUpstreamModel } from './gateway-config.js';
 import type { HttpRequest } from './load.js';
+import { restRequest } from './rest-scenario.js';
 
 export type TargetKind = 'direct' | 'plain' | 'tollgate';
-export type ScenarioId = 'chat' | 'stream' | 'anthropic' | 'prompt' | 'large' | 'anthropic-stream' | 'paced' | 'anthropic-paced';
+export type ScenarioId = 'chat' | 'stream' | 'anthropic' | 'prompt' | 'large' | 'anthropic-stream' | 'paced' | 'anthropic-paced' | 'rest';
 
 export const scenarioTitles: Record<ScenarioId, string> = {
   chat: 'Chat, non-streamed (OpenAI-compatible)',
@@ -21,6 +22,7 @@ export const scenarioTitles: Record<ScenarioId, string> = {
   'anthropic-stream': 'Anthropic translation, streamed (64 chunks)',
   paced: `Streamed, ${pacedChunks} chunks ${pacedChunkDelayMs} ms apart (OpenAI-compatible)`,
   'anthropic-paced': `Streamed, ${pacedChunks} chunks ${pacedChunkDelayMs} ms apart (Anthropic translation)`,
+  rest: 'REST proxy: a service mount passing a small POST through (bench/lib/rest-scenario.ts)',
 };
 
 const question = 'Say hello to the benchmark in one short sentence.';
@@ -50,6 +52,7 @@ function anthropicMessages(model: string, extra: Record<string, unknown> = {}) {
 
 /** The request for a scenario on a kind of target. */
 export function requestFor(scenario: ScenarioId, kind: TargetKind): HttpRequest {
+  if (scenario === 'rest') return restRequest(kind === 'tollgate' ? benchKey : undefined);
   if (kind === 'tollgate') {
     switch (scenario) {
       case 'chat':

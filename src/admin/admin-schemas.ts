@@ -12,6 +12,7 @@ export const createTenantSchema = z.strictObject({
   id: z.string().regex(/^[a-zA-Z0-9_.-]{1,64}$/, 'tenant ids use letters, digits, _ . - (at most 64)'),
   quotas: quotaLimitsSchema.optional(),
   models: z.array(z.string().min(1)).nullable().optional(),
+  services: z.array(z.string().min(1)).nullable().optional(),
   timeZone: tenantFields.timeZone.optional(),
   unpricedModels: z.enum(['reject', 'allow']).nullable().optional(),
 });

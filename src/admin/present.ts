@@ -22,6 +22,7 @@ export function presentTenant(tenant: TenantRecord) {
     id: tenant.id,
     quotas: presentQuotas(tenant.quotas),
     models: tenant.models,
+    services: tenant.services,
     timeZone: tenant.timeZone,
     unpricedModels: tenant.unpricedModels,
     source: tenant.source,

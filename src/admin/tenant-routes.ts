@@ -4,6 +4,7 @@
  * `/admin/operators`. A created key is shown once, in the response that creates it.
  */
 import type { Hono } from 'hono';
+import type { TollgateConfig } from '../../schemas/config.js';
 import type { KeyStore } from '../auth/key-store.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import { assertKnownModels } from '../models/known-models.js';
@@ -25,12 +26,24 @@ function parseExpiry(expiresAt: string | undefined): number | null {
   return time;
 }
 
+/** Service names in a tenant or key must be configured services: a 400 naming the first that is not. */
+function assertKnownServices(config: TollgateConfig, names: readonly string[] | null | undefined, param: string): void {
+  const unknown = names?.find((name) => !(name in config.services));
+  if (unknown === undefined) return;
+  const known = Object.keys(config.services);
+  throw new GatewayError(400, `No service \`${unknown}\` is configured; configured services: ${known.length > 0 ? known.join(', ') : 'none'}.`, {
+    code: 'unknown_service',
+    param,
+  });
+}
+
 export function registerTenantRoutes(app: Hono<GatewayEnv>): void {
   app.get('/admin/tenants', (context) => context.json({ data: context.get('gateway').keyStore.listTenants().map(presentTenant) }));
 
   app.post('/admin/tenants', async (context) => {
     const input = validateBody(createTenantSchema, await readJsonBody(context));
     assertKnownModels(context.get('gateway').config, input.models, 'models');
+    assertKnownServices(context.get('gateway').config, input.services, 'services');
     const store = context.get('gateway').keyStore;
     if (store.tenant(input.id)) throw new GatewayError(409, `Tenant \`${input.id}\` already exists.`, { code: 'tenant_exists', param: 'id' });
     return context.json(presentTenant(store.createTenant(input)), 201);
@@ -45,6 +58,7 @@ export function registerTenantRoutes(app: Hono<GatewayEnv>): void {
   app.patch('/admin/tenants/:id', async (context) => {
     const patch = validateBody(updateTenantSchema, await readJsonBody(context));
     assertKnownModels(context.get('gateway').config, patch.models, 'models');
+    assertKnownServices(context.get('gateway').config, patch.services, 'services');
     const store = context.get('gateway').keyStore;
     tenantOrThrow(store, context.req.param('id'));
     return context.json(presentTenant(store.updateTenant(context.req.param('id'), patch)!));
@@ -60,6 +74,7 @@ export function registerTenantRoutes(app: Hono<GatewayEnv>): void {
   app.post('/admin/tenants/:id/keys', async (context) => {
     const input = validateBody(createKeySchema, await readJsonBody(context));
     assertKnownModels(context.get('gateway').config, input.scopes?.models, 'scopes.models');
+    assertKnownServices(context.get('gateway').config, input.scopes?.services, 'scopes.services');
     const store = context.get('gateway').keyStore;
     const tenant = tenantOrThrow(store, context.req.param('id'));
     const { record, key } = store.createKey({ ...input, tenantId: tenant.id, expiresAt: parseExpiry(input.expiresAt) });

@@ -19,7 +19,7 @@ let folder: string;
 let db: TollgateDatabase;
 let receiver: WebhookReceiver;
 
-const tenant: TenantRecord = { id: 'acme', quotas: { costPerMonthUsd: 10 }, models: null, timeZone: 'UTC', unpricedModels: null, source: 'config', createdAt: 0 };
+const tenant: TenantRecord = { id: 'acme', quotas: { costPerMonthUsd: 10 }, models: null, services: null, timeZone: 'UTC', unpricedModels: null, source: 'config', createdAt: 0 };
 const keyStore = { listTenants: () => [tenant], listKeys: (): KeyRecord[] => [] };
 
 function config(overrides: Record<string, unknown> = {}): AlertsConfig {

@@ -33,6 +33,8 @@ export interface TenantRecord {
   id: string;
   quotas: QuotaLimitsConfig;
   models: string[] | null;
+  /** REST services the tenant may call; null means every one. */
+  services: string[] | null;
   timeZone: string;
   unpricedModels: 'reject' | 'allow' | null;
   source: 'config' | 'api';
@@ -58,6 +60,7 @@ export interface NewTenant {
   id: string;
   quotas?: QuotaLimitsConfig;
   models?: string[] | null;
+  services?: string[] | null;
   timeZone?: string;
   unpricedModels?: 'reject' | 'allow' | null;
 }
@@ -127,6 +130,7 @@ export class KeyStore {
       id: input.id,
       quotas: (input.quotas ?? {}) as Record<string, number>,
       models: input.models ?? null,
+      services: input.services ?? null,
       timeZone: input.timeZone ?? 'UTC',
       unpricedModels: input.unpricedModels ?? null,
       source,
@@ -141,6 +145,7 @@ export class KeyStore {
     const values: Partial<typeof tenants.$inferInsert> = { updatedAt: Date.now() };
     if (patch.quotas !== undefined) values.quotas = patch.quotas as Record<string, number>;
     if (patch.models !== undefined) values.models = patch.models;
+    if (patch.services !== undefined) values.services = patch.services;
     if (patch.timeZone !== undefined) values.timeZone = patch.timeZone;
     if (patch.unpricedModels !== undefined) values.unpricedModels = patch.unpricedModels;
     const result = this.write((transaction) => transaction.update(tenants).set(values).where(eq(tenants.id, id)).run());
@@ -204,6 +209,7 @@ export class KeyStore {
         const values = {
           quotas: tenant.quotas as Record<string, number>,
           models: tenant.models ?? null,
+          services: tenant.services ?? null,
           timeZone: tenant.timeZone,
           unpricedModels: tenant.unpricedModels ?? null,
           source: 'config',
@@ -270,6 +276,7 @@ export class KeyStore {
           id: row.id,
           quotas: row.quotas as QuotaLimitsConfig,
           models: row.models ?? null,
+          services: row.services ?? null,
           timeZone: row.timeZone,
           unpricedModels: (row.unpricedModels as TenantRecord['unpricedModels']) ?? null,
           source: row.source as TenantRecord['source'],

@@ -13,7 +13,7 @@ import type { CallKind, InboundProtocol, LedgerRow } from '../ledger/types.js';
 import { logger } from '../logging/logger.js';
 import type { ModelPrice } from '../metering/types.js';
 import { QuotaRefusal } from '../quotas/quota-errors.js';
-import type { Reservation } from '../quotas/types.js';
+import type { QuotaLimits, Reservation } from '../quotas/types.js';
 import type { CallLabels } from './call-labels.js';
 import type { MeteringServices } from './metering-services.js';
 import { reserveWorstCase } from './reserve-worst-case.js';
@@ -42,6 +42,10 @@ export interface CallPlan {
   prompt?: { name: string; version: number };
   /** The REST service of a proxied call (a configured name). */
   service?: string | null;
+  /** A proxied call's method and route template (never the raw path), for the ledger. */
+  request?: { method: string; route: string };
+  /** A proxied service's own limits, reserved alongside the tenant's and the key's. */
+  serviceQuotas?: QuotaLimits;
   /**
    * For calls priced per unit (images, seconds of audio, characters) rather than per token: whether
    * the model has a unit price (the unpriced-model policy applies when not) and the most it can cost.
@@ -59,6 +63,16 @@ export interface CallOutcome {
   cacheHit?: boolean;
   /** The cost of a call priced per unit (see `CallPlan.unitCost`); null when it has no price. */
   costNanoUsd?: number | null;
+  /** Who served the call and how many upstream attempts it took (the router's retries included). */
+  routed?: CallRouting;
+}
+
+export interface CallRouting {
+  /** The target or deployment that served (or last failed); null when no attempt was made. */
+  target: string | null;
+  attempts: number;
+  bytesIn?: number;
+  bytesOut?: number;
 }
 
 export const costHeader = 'x-tollgate-cost-usd';
@@ -180,11 +194,11 @@ export class MeteredCall {
    * Records a call that failed before using anything: releases the reservation, writes the ledger
    * row, and adds the rate-limit and cost headers to the error the client will see.
    */
-  fail(error: GatewayError): void {
+  fail(error: GatewayError, routed?: CallRouting): void {
     if (this.finished) return;
     this.finished = true;
     this.reservation.release().catch((releaseError) => logger.warn('quota release failed', { error: String(releaseError) }));
-    const row = this.row({ status: error.status, usage: zeroUsage(), estimated: false, errorCode: error.code }, 0);
+    const row = this.row({ status: error.status, usage: zeroUsage(), estimated: false, errorCode: error.code, routed }, 0);
     this.services.ledger.append(row);
     this.services.observe?.callFinished(row);
     this.services.openCalls.closed();
@@ -244,6 +258,12 @@ function ledgerRow(plan: CallPlan, startedAt: number, outcome: CallOutcome, cost
     cacheHit: outcome.cacheHit ?? false,
     usageRaw: outcome.usage.raw === undefined ? null : JSON.stringify(outcome.usage.raw),
     service: plan.service ?? null,
+    method: plan.request?.method ?? null,
+    route: plan.request?.route ?? null,
+    target: outcome.routed?.target ?? null,
+    attempts: outcome.routed?.attempts ?? null,
+    bytesIn: outcome.routed?.bytesIn ?? null,
+    bytesOut: outcome.routed?.bytesOut ?? null,
     endUser: plan.labels?.endUser ?? null,
     tags: plan.labels?.tags ?? null,
   };

@@ -16,7 +16,8 @@ import type { CallPlan } from './metered-call.js';
 import type { MeteringServices } from './metering-services.js';
 
 export async function reserveWorstCase(services: MeteringServices, plan: CallPlan, price: ModelPrice | undefined): Promise<Reservation> {
-  const subject = services.quotaSubject(plan.caller);
+  const callerSubject = services.quotaSubject(plan.caller);
+  const subject = plan.serviceQuotas && plan.service ? { ...callerSubject, service: { name: plan.service, limits: plan.serviceQuotas } } : callerSubject;
   const demandFor = (promptTokens: number) => ({
     tokens: promptTokens + plan.maxOutputTokens,
     // Calls priced per unit (images, audio, moderations) know their worst case already.

@@ -28,12 +28,16 @@ export function referenceProblems(raw: unknown): string[] {
     providers: Object.fromEntries(Object.entries(providers).map(([name, provider]) => [name, { directModels: isRecord(provider) ? provider.directModels : false }])),
   };
   const tenants = isRecord(raw.tenants) ? raw.tenants : {};
+  const serviceNames = Object.keys(isRecord(raw.services) ? raw.services : {});
   for (const [id, tenant] of Object.entries(tenants)) {
     if (!isRecord(tenant)) continue;
     problems.push(...lines(view, tenant.models, `tenants.${id}.models`));
+    problems.push(...unknownServices(serviceNames, tenant.services, `tenants.${id}.services`));
     if (!Array.isArray(tenant.keys)) continue;
     tenant.keys.forEach((key, index) => {
-      if (isRecord(key) && isRecord(key.scopes)) problems.push(...lines(view, key.scopes.models, `tenants.${id}.keys[${index}].scopes.models`));
+      if (!isRecord(key) || !isRecord(key.scopes)) return;
+      problems.push(...lines(view, key.scopes.models, `tenants.${id}.keys[${index}].scopes.models`));
+      problems.push(...unknownServices(serviceNames, key.scopes.services, `tenants.${id}.keys[${index}].scopes.services`));
     });
   }
   return problems;
@@ -43,6 +47,13 @@ function lines(view: ModelConfigView, names: unknown, field: string): string[] {
   if (!Array.isArray(names)) return [];
   const strings = names.filter((name): name is string => typeof name === 'string');
   return unknownModelProblems(view, strings, field, '"').map(({ field: at, problem }) => `${at}: ${problem}`);
+}
+
+function unknownServices(serviceNames: string[], names: unknown, field: string): string[] {
+  if (!Array.isArray(names)) return [];
+  return names
+    .filter((name): name is string => typeof name === 'string' && !serviceNames.includes(name))
+    .map((name) => `${field}: names the service "${name}", which is not configured.${didYouMean(name, serviceNames, '"')}`);
 }
 
 function isRecord(value: unknown): value is Raw {

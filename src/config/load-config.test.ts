@@ -47,7 +47,7 @@ models:
     expect(problems).toEqual(
       expect.arrayContaining([
         'server.port: must be a number, not the string "eighty"',
-        'server: has an unknown key "colour". Allowed: port, host, bodyLimitBytes, shutdownGraceMs',
+        'server: has an unknown key "colour". Allowed: port, host, bodyLimitBytes, shutdownGraceMs, bodyTimeoutMs, maxJsonDepth',
         'providers.x: has an unknown key "latencyMS". Did you mean "latencyMs"? Allowed: type, latencyMs, chunkDelayMs, chunks, promptTokens, completionTokens, directModels',
         'providers.y.type: must be one of "openai", "openai-compatible", "azure-openai", "anthropic", "gemini", "mock" (got "telepathy")',
       ]),

@@ -23,7 +23,7 @@ const plainReason = /^[a-z0-9_]{1,64}$/;
 export function observeRequests(): MiddlewareHandler<GatewayEnv> {
   return async function observeRequest(context, next) {
     const services = context.get('gateway');
-    const kind = routeKindOf(context.req.method, context.req.path);
+    const kind = routeKindOf(context.req.method, context.req.path, (path) => services.proxy.forPath(path) !== undefined);
     let track: CallTrack | undefined;
     if (kind) {
       const clientRequestId = context.req.header('x-request-id');
@@ -42,7 +42,8 @@ export function observeRequests(): MiddlewareHandler<GatewayEnv> {
       if (track && !track.admitted && !track.finished) endUnadmitted(context, track, error);
       const caller = context.get('caller');
       const capture = services.observability.bodyCapture;
-      if (track && capture && caller?.kind === 'tenant' && capture.wants(caller.tenant.id)) {
+      // A proxied body streams through and is never held, so it is never captured either.
+      if (track && kind !== 'proxy' && capture && caller?.kind === 'tenant' && capture.wants(caller.tenant.id)) {
         capture.capture({ requestId: track.requestId, tenantId: caller.tenant.id, request: context.req.arrayBuffer(), response: context.res });
       }
     }

@@ -21,8 +21,12 @@ const routes: Array<{ method: string; path: RegExp; kind: CallKind }> = [
   { method: 'POST', path: /^\/v1\/moderations\/?$/, kind: 'moderations' },
 ];
 
-export function routeKindOf(method: string, path: string): CallKind | undefined {
-  if (!path.startsWith('/v1/') && !path.startsWith('/v1beta/')) return undefined;
+/**
+ * `isServiceMount` says whether a path is at or under a configured REST service's mount (any
+ * method there is a `proxy` call); mounts are configuration, so the caller supplies the lookup.
+ */
+export function routeKindOf(method: string, path: string, isServiceMount?: (path: string) => boolean): CallKind | undefined {
+  if (!path.startsWith('/v1/') && !path.startsWith('/v1beta/')) return isServiceMount?.(path) ? 'proxy' : undefined;
   for (const route of routes) {
     if (route.method === method && route.path.test(path)) return route.kind;
   }

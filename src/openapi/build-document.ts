@@ -21,6 +21,7 @@ import { servicePaths } from './paths-service.js';
 import { observabilityPaths } from './paths-observability.js';
 import { publishedPromptPaths } from './published-prompt-paths.js';
 import { reportPaths } from './paths-reports.js';
+import { passThroughPaths, restServiceRoutePaths, type DocumentedService } from './paths-rest-services.js';
 
 export interface BuildOpenApiOptions {
   /** The prompts to give a path each: the latest version of each. */
@@ -29,6 +30,8 @@ export interface BuildOpenApiOptions {
   serverUrl?: string;
   /** The model the chat and embeddings examples name: one this gateway serves (default `demo`). */
   exampleModel?: string;
+  /** The configured REST services, each documented as a pass-through path at its mount. */
+  services?: readonly DocumentedService[];
 }
 
 const tags = deepFreeze([
@@ -42,6 +45,7 @@ const tags = deepFreeze([
   { name: 'prompts', description: 'Published prompts as REST endpoints: each has its own path, with its input and output schemas.' },
   { name: 'admin', description: 'Tenants, keys, operators, prompt publishing, the call log and usage: operator keys or the admin key.' },
   { name: 'reports', description: 'Finance: usage and cost reports, trends, budgets and alerts; operators see every tenant, a tenant key its own.' },
+  { name: 'services', description: 'REST services behind Tollgate: each mount passes every method and sub-path through to a healthy target.' },
   { name: 'health', description: 'Liveness and readiness.' },
   { name: 'docs', description: 'This document and its browser view.' },
 ]);
@@ -67,7 +71,7 @@ function buildStatic(): StaticDocument {
   return deepFreeze({
     info: { title: 'Tollgate', version: packageVersion(), description },
     pathsBefore: { ...openAiPaths(), ...protocolPaths(), ...tenantPromptPaths() },
-    pathsAfter: { ...adminPaths(), ...adminPromptPaths(), ...reportPaths(), ...servicePaths(), ...observabilityPaths() },
+    pathsAfter: { ...adminPaths(), ...adminPromptPaths(), ...reportPaths(), ...restServiceRoutePaths(), ...servicePaths(), ...observabilityPaths() },
     components: buildComponents(),
   });
 }
@@ -87,7 +91,7 @@ export function buildOpenApiDocument(options: BuildOpenApiOptions): OpenApiDocum
     info,
     servers: [{ url: options.serverUrl ?? '/', description: 'This gateway' }],
     tags,
-    paths: { ...withExampleModel(pathsBefore, options.exampleModel ?? defaultExampleModel), ...promptPaths, ...pathsAfter },
+    paths: { ...withExampleModel(pathsBefore, options.exampleModel ?? defaultExampleModel), ...promptPaths, ...pathsAfter, ...passThroughPaths(options.services ?? []) },
     components: { ...components, schemas: { ...components.schemas, ...promptSchemas } },
   };
 }

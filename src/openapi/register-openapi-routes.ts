@@ -27,7 +27,8 @@ export function registerOpenApiRoutes(app: Hono<GatewayEnv>, options: OpenApiRou
   app.get('/openapi.json', (context) => {
     // "Try it out" examples name a model this gateway serves: the first configured one.
     const exampleModel = context.get('gateway').models.list()[0]?.id;
-    const document = buildOpenApiDocument({ prompts: options.visiblePrompts(context), serverUrl: options.serverUrl, exampleModel });
+    const services = context.get('gateway').proxy.list().map((service) => ({ name: service.name, mount: service.config.mount, access: service.config.access }));
+    const document = buildOpenApiDocument({ prompts: options.visiblePrompts(context), serverUrl: options.serverUrl, exampleModel, services });
     return context.json(document, 200, { 'cache-control': 'private, no-cache', vary: 'authorization, x-api-key' });
   });
 

@@ -15,11 +15,12 @@ const list = (item: string): JsonSchema => ({ type: 'object', required: ['data']
 
 const tenant: JsonSchema = {
   type: 'object',
-  required: ['id', 'quotas', 'models', 'timeZone', 'unpricedModels', 'source', 'createdAt'],
+  required: ['id', 'quotas', 'models', 'services', 'timeZone', 'unpricedModels', 'source', 'createdAt'],
   properties: {
     id: { type: 'string' },
     quotas: schemaRef('QuotaLimits'),
     models: { type: ['array', 'null'], items: { type: 'string' }, description: 'Public model names the tenant may call; null means all.' },
+    services: { type: ['array', 'null'], items: { type: 'string' }, description: 'REST services the tenant may call; null means all.' },
     timeZone: { type: 'string' },
     unpricedModels: { type: ['string', 'null'], enum: ['reject', 'allow', null] },
     source,

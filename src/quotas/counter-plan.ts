@@ -6,13 +6,13 @@
  * budget is spent" learns more than one told "retry in 1 s" by the concurrency limit.
  *
  * Key layout (before the backend's prefix): `q:{scope}:{id}:{metric}:{windowId}`, scope `t`
- * (tenant) or `k` (API key), id URI-encoded (key ids may hold `:`), metric req | tok | cost | conc,
+ * (tenant), `k` (API key) or `s` (REST service), id URI-encoded (key ids may hold `:`), metric req | tok | cost | conc,
  * window id from `windows.ts` or `c:<bucket>` for concurrency.
  */
 import type { QuotaCounter, QuotaDemand, QuotaLimits, QuotaSubject } from './types.js';
 import { dayWindow, minuteWindow, monthWindow, type QuotaWindow } from './windows.js';
 
-export type QuotaScope = 'tenant' | 'key';
+export type QuotaScope = 'tenant' | 'key' | 'service';
 export type QuotaMetric = 'req' | 'tok' | 'cost' | 'conc';
 export type WindowKind = 'minute' | 'day' | 'month' | 'concurrency';
 
@@ -47,8 +47,10 @@ const rules: LimitRule[] = [
   { limit: 'concurrentRequests', metric: 'conc', kind: 'concurrency' },
 ];
 
+const scopeLetters: Record<QuotaScope, string> = { tenant: 't', key: 'k', service: 's' };
+
 export function counterKey(scope: QuotaScope, id: string, metric: QuotaMetric, windowId: string): string {
-  return `q:${scope === 'tenant' ? 't' : 'k'}:${encodeURIComponent(id)}:${metric}:${windowId}`;
+  return `q:${scopeLetters[scope]}:${encodeURIComponent(id)}:${metric}:${windowId}`;
 }
 
 export function planCounters(subject: QuotaSubject, demand: QuotaDemand, now: number, options: CounterPlanOptions): PlannedCounter[] {
@@ -56,6 +58,7 @@ export function planCounters(subject: QuotaSubject, demand: QuotaDemand, now: nu
     { scope: 'tenant', id: subject.tenantId, limits: subject.tenantLimits },
     { scope: 'key', id: subject.keyId, limits: subject.keyLimits },
   ];
+  if (subject.service) scopes.push({ scope: 'service', id: subject.service.name, limits: subject.service.limits });
   const counters: PlannedCounter[] = [];
   for (const rule of rules) {
     for (const { scope, id, limits } of scopes) {

@@ -121,6 +121,7 @@ function rateMessage({ counter, current, tenantId, timeZone, now }: RefusalConte
 }
 
 function subjectName(counter: Pick<PlannedCounter, 'scope'>, tenantId: string): string {
+  if (counter.scope === 'service') return 'this service';
   return counter.scope === 'tenant' ? `tenant "${tenantId}"` : 'this API key';
 }
 

@@ -21,6 +21,8 @@ export interface QuotaSubject {
   keyId: string;
   tenantLimits: QuotaLimits;
   keyLimits: QuotaLimits;
+  /** A proxied REST service's own limits (requests per minute, concurrency), over every tenant. */
+  service?: { name: string; limits: QuotaLimits };
   /** IANA zone for calendar windows (day, month). */
   timeZone: string;
 }

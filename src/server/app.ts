@@ -30,6 +30,7 @@ import { registerAudio } from './routes/audio.js';
 import { registerImagesAndModerations } from './routes/images-and-moderations.js';
 import { registerFinanceRoutes } from '../reports/register-finance-routes.js';
 import { routeGuard } from './route-guard.js';
+import { registerServiceMounts, registerServiceRoutes } from '../proxy/service-routes.js';
 
 /** Echo a caller's own request id only if it is short and plain, so it is safe to echo and log. */
 const acceptableClientRequestId = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -74,6 +75,8 @@ export function createApp(services: GatewayServices): Hono<GatewayEnv> {
   registerAudio(app);
   registerPromptRoutes(app);
   registerFinanceRoutes(app);
+  registerServiceRoutes(app);
+  registerServiceMounts(app, services.proxy);
 
   app.notFound((context) =>
     errorResponse(

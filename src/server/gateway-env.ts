@@ -18,6 +18,7 @@ import type { PromptLibrary } from '../prompts/prompt-library.js';
 import type { TollgateDatabase } from '../storage/database.js';
 import type { SqlReader } from '../storage/sql-reader.js';
 import type { ErrorBodyWriter } from '../errors/render-error.js';
+import type { ServiceRegistry } from '../proxy/service-registry.js';
 
 export interface Lifecycle {
   ready: boolean;
@@ -35,6 +36,8 @@ export interface GatewayServices {
   keyStore: KeyStore;
   metering: MeteringServices;
   prompts: { library: PromptLibrary; subscriptions: Subscriptions };
+  /** The REST services proxied at their mounts (`services:`), each a pool of targets. */
+  proxy: ServiceRegistry;
   /** `TOLLGATE_ADMIN_KEY`; undefined disables it (operator keys still work). */
   adminKey: string | undefined;
   /** Metrics, access log and traces (src/observability/). */

@@ -30,6 +30,7 @@ import { startMetricsListener, type MetricsListener } from '../observability/met
 import { AuditTrail } from '../audit/audit-trail.js';
 import { auditConfigSync, auditPromptReloads } from '../audit/audit-config.js';
 import { Readiness } from '../observability/health/readiness.js';
+import { ServiceRegistry } from '../proxy/service-registry.js';
 import { displayRedisUrl, redisPassword } from '../quotas/redis-url.js';
 import { openDatabase, type TollgateDatabase } from '../storage/database.js';
 import { createApp } from './app.js';
@@ -118,6 +119,7 @@ export async function createServices(config: TollgateConfig, options: Omit<Start
     () => subscriptions.refreshIfChanged(),
     () => library.reloadDatabase(),
   ], prices);
+  const proxy = new ServiceRegistry(config.services, observability);
   const services: GatewayServices = {
     config,
     models: new ModelRegistry(config, providers),
@@ -127,6 +129,7 @@ export async function createServices(config: TollgateConfig, options: Omit<Start
     keyStore,
     metering,
     prompts: { library, subscriptions },
+    proxy,
     adminKey,
     observability,
     audit,
@@ -155,6 +158,7 @@ export async function createServices(config: TollgateConfig, options: Omit<Start
     await quotas.close();
     audit.close();
     await Promise.allSettled([...providers.values()].map((provider) => provider.close?.()));
+    await proxy.close();
     closeReadConnections(config.storage.sqlite);
     database.$client.close();
     await postgres?.$client.end();

@@ -14,6 +14,8 @@ export const tenants = sqliteTable('tenants', {
   quotas: text('quotas', { mode: 'json' }).$type<Record<string, number>>().notNull().default(sql`'{}'`),
   /** Public model names this tenant may use; null means every model. */
   models: text('models', { mode: 'json' }).$type<string[] | null>(),
+  /** REST services this tenant may call; null means every service. */
+  services: text('services', { mode: 'json' }).$type<string[] | null>(),
   timeZone: text('time_zone').notNull().default('UTC'),
   /** `reject` or `allow` calls to models without a price; null: reject when the tenant has a cost quota. */
   unpricedModels: text('unpriced_models'),

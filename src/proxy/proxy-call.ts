@@ -1,0 +1,222 @@
+/**
+ * @module proxy/proxy-call
+ * One proxied REST call on the one request path: the caller (authenticated by the `/v1`-style
+ * tenant middleware) is checked against the service's scope and access, the call is admitted by
+ * `MeteredCall` (tenant, key and service quotas), the router picks a target and retries within its
+ * limits, and the answer streams back as it arrives; the ledger row (service, method, route
+ * template, status, bytes in and out, target, attempts) is written when the body has ended.
+ */
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { Readable } from 'node:stream';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import type { Context } from 'hono';
+import { request, type Dispatcher } from 'undici';
+import { costHeader, MeteredCall, type CallPlan } from '../calls/metered-call.js';
+import { GatewayError } from '../errors/gateway-error.js';
+import { toGatewayError } from '../errors/render-error.js';
+import type { CallTrack } from '../observability/call-track.js';
+import { RouterError, type RunResult } from '../router/index.js';
+import type { GatewayEnv } from '../server/gateway-env.js';
+import { tenantCaller } from '../server/tenant-auth.js';
+import { clientResponseHeaders, upstreamRequestHeaders } from './forward-headers.js';
+import { RequestBody, responseBody } from './proxy-body.js';
+import { routeTemplate } from './route-template.js';
+import { assertMayCallService } from './service-access.js';
+import type { RestService, ServiceTarget } from './service-registry.js';
+import { upstreamPath } from './upstream-path.js';
+import { statusVerdict, transportVerdict } from './upstream-verdict.js';
+
+/** RFC 9110 §9.2.2: a repeat has the same effect, so a retry is safe. */
+const idempotentMethods = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
+const noBodyMethods = new Set(['GET', 'HEAD']);
+const noUsage = { inputTokens: 0, cachedInputTokens: 0, cacheWriteTokens: 0, outputTokens: 0, reasoningTokens: 0 };
+
+export async function proxyCall(context: Context<GatewayEnv>, service: RestService): Promise<Response> {
+  const services = context.get('gateway');
+  const caller = tenantCaller(context);
+  const requestId = context.get('requestId');
+  const method = context.req.method;
+  const path = context.req.path;
+  const plan: CallPlan = {
+    caller,
+    kind: 'proxy',
+    protocol: 'openai',
+    target: { publicModel: null, providerName: null, providerType: null, upstreamModel: null },
+    streamed: false,
+    requestId,
+    promptTokensUpperBound: 0,
+    maxOutputTokens: 0,
+    service: service.name,
+    request: { method, route: routeTemplate(service.config.mount, path) },
+    serviceQuotas: service.config.quotas,
+    // A REST call costs nothing in money: only request and concurrency windows apply.
+    unitCost: { priced: true, worstCaseNanoUsd: 0 },
+  };
+  try {
+    assertMayCallService(caller, service, services.prompts.subscriptions);
+    assertBodyFits(context, service);
+  } catch (error) {
+    MeteredCall.recordRejected(services.metering, plan, toGatewayError(error));
+    throw error;
+  }
+  const metered = await MeteredCall.begin(services.metering, plan);
+  const body = new RequestBody(noBodyMethods.has(method) ? null : requestBodySource(context), service.config.maxRequestBytes);
+  const track = services.observability.tracker.get(requestId);
+  const url = new URL(context.req.url);
+  const forwarded = {
+    clientAddress: clientAddress(context),
+    protocol: url.protocol === 'https:' ? ('https' as const) : ('http' as const),
+    host: context.req.header('host'),
+    requestId,
+    remove: service.removeHeaders,
+    set: service.config.headers.set,
+  };
+  const target = upstreamPath(service.paths, path, url.search);
+  const retryable = idempotentMethods.has(method) || context.req.header('idempotency-key') !== undefined;
+  let served: RunResult<ServiceTarget, Dispatcher.ResponseData>;
+  try {
+    served = await service.pool.run(
+      {
+        retryable,
+        hashKey: service.hashHeader ? context.req.header(service.hashHeader) : undefined,
+        signal: context.req.raw.signal,
+        // A body already (partly) sent cannot be sent again: nothing of it is kept.
+        judge: (response) => {
+          const verdict = statusVerdict(response.statusCode, response.headers['retry-after']);
+          return !verdict.ok && body.started ? { ...verdict, retryable: false } : verdict;
+        },
+        judgeError: (error) => {
+          const verdict = transportVerdict(error);
+          return body.started ? { ...verdict, retryable: false } : verdict;
+        },
+        // Drained, not destroyed: a small error body leaves the connection reusable, and undici's destroy() would throw an AbortError at nobody.
+        discard: (response) => void response.body.dump({ limit: 64 * 1024 }).catch(() => undefined),
+      },
+      async (attempt) => {
+        const startedAt = performance.now();
+        const trace = traceHeaders(track, service.name, attempt.target.id, attempt.attempt);
+        try {
+          const response = await request(`${attempt.target.value.url}${target}`, {
+            method: method as Dispatcher.HttpMethod,
+            headers: upstreamRequestHeaders(context.req.raw.headers, { ...forwarded, ...trace }),
+            body: body.empty ? undefined : Readable.from(body.chunks(), { objectMode: false }),
+            signal: attempt.signal,
+            dispatcher: service.dispatcher,
+          });
+          attempt.firstByte();
+          if (track) track.upstreamOpenedAt = startedAt;
+          return response;
+        } catch (error) {
+          if (track) track.upstreamSeconds += (performance.now() - startedAt) / 1000;
+          throw error;
+        }
+      },
+    );
+  } catch (error) {
+    const failure = routerFailure(error, service.name);
+    metered.fail(failure, {
+      target: error instanceof RouterError ? error.targetId : null,
+      attempts: error instanceof RouterError ? error.attempts : 0,
+      bytesIn: body.bytes,
+      bytesOut: 0,
+    });
+    throw failure;
+  }
+  return respond(served, metered, body, method, track, services.metering.formatUsd(0));
+}
+
+function respond(
+  served: RunResult<ServiceTarget, Dispatcher.ResponseData>,
+  metered: MeteredCall,
+  body: RequestBody,
+  method: string,
+  track: CallTrack | undefined,
+  noCost: string,
+): Response {
+  const upstream = served.value;
+  const status = upstream.statusCode;
+  metered.markFirstByte();
+  const headers = clientResponseHeaders(upstream.headers);
+  for (const [name, value] of Object.entries(metered.rateLimitHeaders)) headers.set(name, value);
+  headers.set('x-tollgate-attempts', String(served.attempts));
+  // A REST call is metered in requests, not money: its cost is always zero.
+  headers.set(costHeader, noCost);
+  const finish = (bytesOut: number, error: unknown, clientGone: boolean) => {
+    served.finish(error && !clientGone ? { reason: 'stream_broken', blameTarget: true } : undefined);
+    if (track?.upstreamOpenedAt !== undefined) {
+      track.upstreamSeconds += (performance.now() - track.upstreamOpenedAt) / 1000;
+      track.upstreamOpenedAt = undefined;
+    }
+    const broke = error !== undefined;
+    metered.complete({
+      status: broke ? (clientGone ? 499 : 502) : status,
+      usage: noUsage,
+      estimated: false,
+      errorCode: broke ? (clientGone ? 'client_closed_request' : 'upstream_stream_broken') : null,
+      costNanoUsd: 0,
+      routed: { target: served.target.id, attempts: served.attempts, bytesIn: body.bytes, bytesOut },
+    });
+  };
+  if (method === 'HEAD' || status === 204 || status === 304) {
+    void upstream.body.dump({ limit: 64 * 1024 }).catch(() => undefined);
+    finish(0, undefined, false);
+    return new Response(null, { status, headers });
+  }
+  return new Response(responseBody(upstream.body, { activity: served.activity, done: finish }), { status, headers });
+}
+
+/** What a REST caller sees when no target produced an answer. */
+function routerFailure(error: unknown, service: string): GatewayError {
+  if (!(error instanceof RouterError)) return toGatewayError(error);
+  if (error.cause instanceof GatewayError) return error.cause;
+  const tried = `after ${error.attempts} attempt${error.attempts === 1 ? '' : 's'}`;
+  switch (error.code) {
+    case 'no_target':
+      return new GatewayError(503, `The service \`${service}\` has no healthy target right now.`, {
+        code: 'no_healthy_target',
+        headers: { 'retry-after': '1' },
+      });
+    case 'timeout':
+      return new GatewayError(504, `The service \`${service}\` did not answer in time (${tried}).`, { code: 'upstream_timeout' });
+    case 'aborted':
+      return new GatewayError(499, 'The client closed the connection before the service answered.', { code: 'client_closed_request' });
+    case 'failed':
+      return new GatewayError(502, `The service \`${service}\` could not be reached (${error.reason}, ${tried}).`, { code: 'upstream_unreachable' });
+    default: {
+      const unknown: never = error.code;
+      return new GatewayError(502, `The service \`${service}\` failed (${String(unknown)}).`, { code: 'upstream_error' });
+    }
+  }
+}
+
+function assertBodyFits(context: Context<GatewayEnv>, service: RestService): void {
+  const declared = context.req.header('content-length');
+  if (declared !== undefined && Number(declared) > service.config.maxRequestBytes) {
+    throw new GatewayError(413, `The request body is larger than the ${service.config.maxRequestBytes} bytes this service accepts.`, { code: 'request_too_large' });
+  }
+}
+
+/** The Node request where the server gives it (see `RequestBody`), else the web body. */
+function requestBodySource(context: Context<GatewayEnv>): AsyncIterable<Uint8Array> | null {
+  const incoming = (context.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  if (incoming) return incoming;
+  return context.req.raw.body as AsyncIterable<Uint8Array> | null;
+}
+
+function clientAddress(context: Context<GatewayEnv>): string | undefined {
+  try {
+    return getConnInfo(context).remote.address;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The attempt's `traceparent`: a child of the call's span when traced, the caller's own when not, or a fresh one. */
+function traceHeaders(track: CallTrack | undefined, service: string, target: string, attempt: number): { traceparent: string; tracestate: string | undefined } {
+  if (track) track.attempts = attempt;
+  const headers = track?.trace?.attempt({ providerName: service, providerType: 'rest', upstreamModel: target, operation: 'proxy' }, attempt).headers ?? track?.inboundTraceHeaders;
+  const traceparent = headers?.traceparent;
+  if (traceparent) return { traceparent, tracestate: headers?.tracestate };
+  return { traceparent: `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-00`, tracestate: undefined };
+}
