@@ -21,6 +21,7 @@ export const tenants = pgTable('tenants', {
   id: text('id').primaryKey(),
   quotas: jsonb('quotas').$type<Record<string, number>>().notNull().default(sql`'{}'::jsonb`),
   models: jsonb('models').$type<string[] | null>(),
+  services: jsonb('services').$type<string[] | null>(),
   timeZone: text('time_zone').notNull().default('UTC'),
   unpricedModels: text('unpriced_models'),
   source: text('source').notNull().default('api'),
