@@ -257,6 +257,19 @@ export const tenantSchema = z.strictObject({
 export const storageSchema = z.strictObject({
   /** The database file; a relative path is relative to the configuration file's folder. */
   sqlite: z.string().min(1).default('./data/tollgate.db'),
+  /**
+   * A PostgreSQL URL (`postgres://user:pass@host:5432/db`, usually `${DATABASE_URL}`): the ledger,
+   * its rollups and the usage reports live there, shared by every instance. Omitted: SQLite only.
+   */
+  postgres: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  /**
+   * The ledger's outage spool on PostgreSQL: rows the database could not take are appended here and
+   * replayed in order once it answers; default `<sqlite>.ledger-spool`.
+   */
+  ledgerSpool: z.string().min(1).optional(),
   /** Raw ledger rows older than this are deleted (daily rollups are kept); omitted keeps them forever. */
   retentionDays: z.number().int().positive().optional(),
   /** The ledger writes batches at least this often... */

@@ -21,12 +21,12 @@ export function registerLedgerRoutes(app: Hono<GatewayEnv>): void {
     await next();
   });
 
-  app.get('/admin/calls', (context) => {
+  app.get('/admin/calls', async (context) => {
     const query = context.req.query();
     // A tenant key (allowed here for reads) sees its own tenant's calls only.
     const tenant = scopedTenants(context.get('caller'), query.tenant === undefined ? undefined : [query.tenant])?.[0];
     return context.json(
-      queryCalls(context.get('gateway').database, {
+      await queryCalls(context.get('gateway').ledgerReader, {
         tenant,
         model: query.model,
         key: query.key,
@@ -39,11 +39,11 @@ export function registerLedgerRoutes(app: Hono<GatewayEnv>): void {
     );
   });
 
-  app.get('/admin/usage', (context) => {
+  app.get('/admin/usage', async (context) => {
     const query = context.req.query();
     const groupBy = (query.group_by ?? 'day').split(',').filter(Boolean) as UsageDimension[];
     return context.json(
-      queryDailyUsage(context.get('gateway').database, {
+      await queryDailyUsage(context.get('gateway').ledgerReader, {
         tenant: query.tenant,
         key: query.key,
         model: query.model,

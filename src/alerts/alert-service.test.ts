@@ -8,6 +8,7 @@ import type { KeyRecord, TenantRecord } from '../auth/key-store.js';
 import { LedgerWriter } from '../ledger/ledger-writer.js';
 import { openConnection } from '../storage/connection.js';
 import { openDatabase, type TollgateDatabase } from '../storage/database.js';
+import { sqliteReader } from '../storage/sql-reader.js';
 import { AlertService } from './alert-service.js';
 import { listAlerts } from './alert-store.js';
 import { verifyWebhookSignature } from './webhook-signature.js';
@@ -55,7 +56,7 @@ async function untilDelivered(services: AlertService[], count: number): Promise<
 describe('budget alerts', () => {
   it('records and sends each threshold once per period, even from two gateways checking at the same time', async () => {
     await spend([5.5], Date.now() - 60_000); // 55% of the monthly 10 USD
-    const gateways = [0, 1].map(() => new AlertService({ client: openConnection(join(folder, 'tollgate.db')), keyStore, config: config() }));
+    const gateways = [0, 1].map(() => new AlertService({ client: openConnection(join(folder, 'tollgate.db')), ledger: sqliteReader(db.$client, ':memory:'), keyStore, config: config() }));
     const created = (await Promise.all(gateways.map((gateway) => gateway.check()))).flat();
     expect(created).toHaveLength(1);
     await spend([3, 2], Date.now() - 30_000); // 105%
@@ -81,7 +82,7 @@ describe('budget alerts', () => {
     await receiver.close();
     receiver = await startWebhookReceiver((attempt) => (attempt <= 2 ? 503 : 200));
     await spend([6], Date.now() - 60_000);
-    const service = new AlertService({ client: db.$client, keyStore, config: config({ thresholds: [50] }) });
+    const service = new AlertService({ client: db.$client, ledger: sqliteReader(db.$client, ':memory:'), keyStore, config: config({ thresholds: [50] }) });
     expect(await service.check()).toHaveLength(1);
     await untilDelivered([service], 1);
     expect(receiver.deliveries.map((delivery) => [delivery.status, delivery.headers['x-tollgate-delivery-attempt']])).toEqual([
@@ -96,7 +97,7 @@ describe('budget alerts', () => {
 
     await receiver.close();
     receiver = await startWebhookReceiver(() => 500);
-    const giveUp = new AlertService({ client: db.$client, keyStore, config: config({ thresholds: [55], retry: { attempts: 2, initialDelayMs: 10, maxDelayMs: 10 } }) });
+    const giveUp = new AlertService({ client: db.$client, ledger: sqliteReader(db.$client, ':memory:'), keyStore, config: config({ thresholds: [55], retry: { attempts: 2, initialDelayMs: 10, maxDelayMs: 10 } }) });
     expect(await giveUp.check()).toHaveLength(1);
     for (let attempt = 0; attempt < 50 && listAlerts(db.$client, { limit: 1, status: 'failed' }).length === 0; attempt++) {
       await giveUp.tick();
@@ -108,7 +109,7 @@ describe('budget alerts', () => {
 
   it('records alerts without sending when no webhook is configured', async () => {
     await spend([9], Date.now() - 60_000);
-    const service = new AlertService({ client: db.$client, keyStore, config: alertsSchema.parse({ spike: false }) });
+    const service = new AlertService({ client: db.$client, ledger: sqliteReader(db.$client, ':memory:'), keyStore, config: alertsSchema.parse({ spike: false }) });
     expect(await service.check()).toHaveLength(2);
     await service.deliverDue();
     expect(listAlerts(db.$client, { limit: 10 }).map((row) => row.status)).toEqual(['recorded', 'recorded']);
@@ -122,7 +123,7 @@ describe('spend spike alerts', () => {
     const thisHour = Math.floor(now / hour) * hour;
     const noBudget = { listTenants: () => [{ ...tenant, quotas: {} }], listKeys: () => [] };
     for (let back = 1; back <= 24; back++) await spend([0.5], thisHour - back * hour + 60_000); // 0.5 USD an hour
-    const service = new AlertService({ client: db.$client, keyStore: noBudget, config: config({ spike: { factor: 3, baselineHours: 24, minSpendUsd: 1 } }) });
+    const service = new AlertService({ client: db.$client, ledger: sqliteReader(db.$client, ':memory:'), keyStore: noBudget, config: config({ spike: { factor: 3, baselineHours: 24, minSpendUsd: 1 } }) });
     await spend([1.2], Math.max(thisHour, now - 1_000));
     expect(await service.check()).toEqual([]); // 1.2 is not above 3 × 0.5
     await spend([0.4], Math.max(thisHour, now - 1_000));

@@ -17,12 +17,16 @@ import { ThrottledErrorLog } from '../ledger/throttled-error-log.js';
 import { logger } from '../logging/logger.js';
 import { usdToNano } from '../metering/decimal.js';
 import { spendTotals } from '../reports/spend-totals.js';
+import type { SqlReader } from '../storage/sql-reader.js';
 import { budgetAlertCandidates, spikeCandidate, type AlertCandidate } from './alert-checks.js';
 import { claimDelivery, dueAlerts, markAttemptFailed, markDelivered, recordAlert } from './alert-store.js';
 import { sendWebhook } from './send-webhook.js';
 
 export interface AlertServiceOptions {
+  /** Where alerts are recorded and claimed. */
   client: Database.Database;
+  /** Where the spend is read (the ledger's database). */
+  ledger: SqlReader;
   keyStore: Pick<KeyStore, 'listTenants' | 'listKeys'>;
   config: AlertsConfig;
   now?: () => number;
@@ -71,7 +75,7 @@ export class AlertService {
     const created: string[] = [];
     const candidates: AlertCandidate[] = [];
     for (const tenant of this.options.keyStore.listTenants()) {
-      candidates.push(...this.candidatesOf(tenant, now));
+      candidates.push(...(await this.candidatesOf(tenant, now)));
       await new Promise((resolve) => setImmediate(resolve));
     }
     for (const candidate of candidates) {
@@ -121,15 +125,15 @@ export class AlertService {
     }
   }
 
-  private candidatesOf(tenant: TenantRecord, now: number): AlertCandidate[] {
-    const { client, keyStore, config } = this.options;
+  private async candidatesOf(tenant: TenantRecord, now: number): Promise<AlertCandidate[]> {
+    const { ledger, keyStore, config } = this.options;
     const candidates: AlertCandidate[] = [];
     const hour = Math.floor(now / hourMs) * hourMs;
-    if (config.thresholds.length > 0) candidates.push(...budgetAlertCandidates(budgetsOf(client, tenant, keyStore.listKeys(tenant.id), now), config.thresholds));
+    if (config.thresholds.length > 0) candidates.push(...budgetAlertCandidates(await budgetsOf(ledger, tenant, keyStore.listKeys(tenant.id), now), config.thresholds));
     if (config.spike === false) return candidates;
-    const spend = spendTotals(client, { tenant: tenant.id, from: hour, to: hour + hourMs });
+    const spend = await spendTotals(ledger, { tenant: tenant.id, from: hour, to: hour + hourMs });
     if (spend.requests === 0) return candidates;
-    const baseline = spendTotals(client, { tenant: tenant.id, from: hour - config.spike.baselineHours * hourMs, to: hour });
+    const baseline = await spendTotals(ledger, { tenant: tenant.id, from: hour - config.spike.baselineHours * hourMs, to: hour });
     const spike = spikeCandidate(
       { tenantId: tenant.id, hour, spendNanoUsd: BigInt(spend.cost_nano_usd), baselineTotalNanoUsd: BigInt(baseline.cost_nano_usd) },
       { ...config.spike, minSpendNanoUsd: BigInt(usdToNano(config.spike.minSpendUsd)) },

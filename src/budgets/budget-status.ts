@@ -5,13 +5,13 @@
  * projected spend at the period's end and the date it runs out at the current rate. Budgets that
  * run out soonest come first. Per-minute limits are rate limits, not budgets: see `GET /v1/usage`.
  */
-import type Database from 'better-sqlite3';
 import type { KeyRecord, TenantRecord } from '../auth/key-store.js';
 import { formatNanoUsd } from '../metering/decimal.js';
 import { quotaLimitsFromConfig, type QuotaLimits } from '../quotas/index.js';
 import { dayWindow, monthWindow, type QuotaWindow } from '../quotas/windows.js';
 import { spendTotals, totalTokens } from '../reports/spend-totals.js';
 import { ceilToHour } from '../reports/time-buckets.js';
+import type { SqlReader } from '../storage/sql-reader.js';
 import { projectBudget } from './budget-math.js';
 
 export interface BudgetStatus {
@@ -50,11 +50,11 @@ const rules: BudgetRule[] = [
   { limit: 'tokensPerDay', metric: 'tokens', window: 'day' },
 ];
 
-export function budgetsOf(client: Database.Database, tenant: TenantRecord, keys: readonly KeyRecord[], now = Date.now()): BudgetStatus[] {
-  const statuses = subjectBudgets(client, tenant, null, quotaLimitsFromConfig(tenant.quotas), now);
+export async function budgetsOf(reader: SqlReader, tenant: TenantRecord, keys: readonly KeyRecord[], now = Date.now()): Promise<BudgetStatus[]> {
+  const statuses = await subjectBudgets(reader, tenant, null, quotaLimitsFromConfig(tenant.quotas), now);
   for (const key of keys) {
     if (key.revokedAt !== null) continue;
-    statuses.push(...subjectBudgets(client, tenant, key, quotaLimitsFromConfig(key.quotas), now));
+    statuses.push(...(await subjectBudgets(reader, tenant, key, quotaLimitsFromConfig(key.quotas), now)));
   }
   return statuses;
 }
@@ -65,13 +65,13 @@ export function byUrgency(a: BudgetStatus, b: BudgetStatus): number {
   return runOut(a) - runOut(b) || b.percent_used - a.percent_used || a.tenant.localeCompare(b.tenant);
 }
 
-function subjectBudgets(client: Database.Database, tenant: TenantRecord, key: KeyRecord | null, limits: QuotaLimits, now: number): BudgetStatus[] {
+async function subjectBudgets(reader: SqlReader, tenant: TenantRecord, key: KeyRecord | null, limits: QuotaLimits, now: number): Promise<BudgetStatus[]> {
   const statuses: BudgetStatus[] = [];
   for (const rule of rules) {
     const limit = limits[rule.limit];
     if (limit === undefined) continue;
     const window: QuotaWindow = rule.window === 'day' ? dayWindow(now, tenant.timeZone) : monthWindow(now, tenant.timeZone);
-    const figures = spendTotals(client, { tenant: tenant.id, key: key?.id, from: ceilToHour(window.startMs), to: ceilToHour(now + 1) });
+    const figures = await spendTotals(reader, { tenant: tenant.id, key: key?.id, from: ceilToHour(window.startMs), to: ceilToHour(now + 1) });
     const spent = rule.metric === 'cost_usd' ? BigInt(figures.cost_nano_usd) : BigInt(totalTokens(figures));
     const projection = projectBudget({ limit: BigInt(limit), spent, periodStart: window.startMs, periodEnd: window.endMs, now });
     const amount = (value: bigint) => (rule.metric === 'cost_usd' ? formatNanoUsd(value) : Number(value));

@@ -41,8 +41,12 @@ export function runPrimary(config: TollgateConfig, workerCount: number, configPa
 
   let stopping = false;
   const listening = new Set<number>();
-  const fork = (): Worker => {
-    const worker = cluster.fork();
+  // Each worker has a fixed slot, handed to its replacement: per-process files (the PostgreSQL
+  // ledger's spool) are named by it, so a replacement picks up what its predecessor left.
+  const slots = new Map<number, number>();
+  const fork = (slot: number): Worker => {
+    const worker = cluster.fork({ TOLLGATE_WORKER_SLOT: String(slot) });
+    slots.set(worker.id, slot);
     if (sharedQuotas) serveQuotaIpc(worker, sharedQuotas);
     worker.on('message', (message: ListeningMessage) => {
       if (message?.kind !== 'tollgate-listening') return;
@@ -63,7 +67,7 @@ export function runPrimary(config: TollgateConfig, workerCount: number, configPa
       return;
     }
     logger.error('worker exited; starting a replacement', { pid: worker.process.pid, code, signal });
-    fork();
+    fork(slots.get(worker.id) ?? 0);
   });
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;
@@ -73,5 +77,5 @@ export function runPrimary(config: TollgateConfig, workerCount: number, configPa
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
-  for (let index = 0; index < workerCount; index++) fork();
+  for (let index = 0; index < workerCount; index++) fork(index);
 }

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /**
  * @module cli/main
- * The `tollgate` command: `serve` (also what `tollgate` alone does), `tenants`, `keys`, `prices`
- * and `help`. `tollgate <command> --help` prints that command's options. Every command takes
+ * The `tollgate` command: `serve` (also what `tollgate` alone does), `tenants`, `keys`, `prices`,
+ * `migrate`, `export`, `import` and `help`. `tollgate <command> --help` prints that command's options. Every command takes
  * `--config PATH` (default: $TOLLGATE_CONFIG, else ./tollgate.yaml).
  *
  * Exit codes: 0 done; 1 the command could not be done (one line says why: "tenant "acme" already
@@ -37,6 +37,12 @@ async function main(argv: string[]): Promise<number | undefined> {
       return keysCommand(rest);
     case 'prices':
       return pricesCommand(rest);
+    case 'migrate':
+      return (await import('./storage-commands.js')).migrateCommand(rest);
+    case 'export':
+      return (await import('./storage-commands.js')).exportCommand(rest);
+    case 'import':
+      return (await import('./storage-commands.js')).importCommand(rest);
     case 'help':
     case '--help':
     case '-h': {

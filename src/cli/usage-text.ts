@@ -6,6 +6,7 @@
 import { keysUsage } from './keys-command.js';
 import { pricesUsage } from './prices-command.js';
 import { tenantsUsage } from './tenants-command.js';
+import { exportUsage, importUsage, migrateUsage } from './storage-usage.js';
 
 // Here rather than in serve-command.ts, so that `--help` and the other commands need not load the server.
 export const serveUsage = `tollgate serve [--config PATH] [--port N] [--workers N]   run the gateway (what \`tollgate\` alone does)
@@ -13,7 +14,15 @@ export const serveUsage = `tollgate serve [--config PATH] [--port N] [--workers 
   --port N                      port to listen on (default: $PORT, else server.port from the config)
   --workers N                   processes serving the port (node:cluster); quotas stay exact across them`;
 
-export const commandUsage: Record<string, string> = { serve: serveUsage, tenants: tenantsUsage, keys: keysUsage, prices: pricesUsage };
+export const commandUsage: Record<string, string> = {
+  serve: serveUsage,
+  tenants: tenantsUsage,
+  keys: keysUsage,
+  prices: pricesUsage,
+  migrate: migrateUsage,
+  export: exportUsage,
+  import: importUsage,
+};
 
 export const usage = `Tollgate, an OpenAI-compatible AI gateway.
 

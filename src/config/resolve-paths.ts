@@ -14,7 +14,7 @@ export function resolveConfigPaths(config: TollgateConfig, configFile: string): 
   const sqlite = config.storage.sqlite === ':memory:' ? ':memory:' : relativeTo(config.storage.sqlite);
   return {
     ...config,
-    storage: { ...config.storage, sqlite },
+    storage: { ...config.storage, sqlite, ...(config.storage.ledgerSpool ? { ledgerSpool: relativeTo(config.storage.ledgerSpool) } : {}) },
     prompts: { ...config.prompts, folder: relativeTo(config.prompts.folder) },
   };
 }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GatewayError } from '../errors/gateway-error.js';
 import { openDatabase, type TollgateDatabase } from '../storage/database.js';
+import { sqliteReader } from '../storage/sql-reader.js';
 import { LedgerWriter } from './ledger-writer.js';
 import { buildCallsQuery, queryCalls, type CallQuery } from './query-calls.js';
 import type { LedgerRow } from './types.js';
@@ -26,9 +27,9 @@ function seedRows(): LedgerRow[] {
   }));
 }
 
-function gatewayError(run: () => unknown): GatewayError {
+async function gatewayError(run: () => Promise<unknown>): Promise<GatewayError> {
   try {
-    run();
+    await run();
   } catch (error) {
     if (error instanceof GatewayError) return error;
     throw error;
@@ -74,11 +75,11 @@ describe('queryCalls', () => {
     return db.$client.prepare(`SELECT id FROM calls WHERE ${where} ORDER BY time DESC, id DESC`).pluck().all(...params) as string[];
   }
 
-  function allPages(query: CallQuery): string[] {
+  async function allPages(query: CallQuery): Promise<string[]> {
     const ids: string[] = [];
     let cursor: string | undefined;
     for (let page = 0; page < 1_000; page++) {
-      const result = queryCalls(db, { ...query, cursor });
+      const result = await queryCalls(sqliteReader(db.$client, ':memory:'), { ...query, cursor });
       ids.push(...result.data.map((row) => row.id));
       if (result.next_cursor === null) return ids;
       cursor = result.next_cursor;
@@ -86,8 +87,8 @@ describe('queryCalls', () => {
     throw new Error('pagination did not end');
   }
 
-  it('returns snake_case rows with ISO times, exact cost strings and the provider usage as an object', () => {
-    const [row] = queryCalls(db, { tenant: 'shape' }).data;
+  it('returns snake_case rows with ISO times, exact cost strings and the provider usage as an object', async () => {
+    const [row] = (await queryCalls(sqliteReader(db.$client, ':memory:'), { tenant: 'shape' })).data;
     expect(row).toEqual({
       id: 'req_shape',
       time: '2026-06-01T08:30:00.000Z',
@@ -126,34 +127,34 @@ describe('queryCalls', () => {
       bytes_in: null,
       bytes_out: null,
     });
-    const unknown = queryCalls(db, { tenant: 'tenant_0', limit: 500 }).data.find((call) => call.cost_unknown);
+    const unknown = (await queryCalls(sqliteReader(db.$client, ':memory:'), { tenant: 'tenant_0', limit: 500 })).data.find((call) => call.cost_unknown);
     expect(unknown).toMatchObject({ cost_usd: null, cost_nano_usd: null });
   });
 
-  it('pages through every row exactly once, newest first, ties broken by id', () => {
+  it('pages through every row exactly once, newest first, ties broken by id', async () => {
     const expected = expectedIds();
     expect(expected).toHaveLength(1_501);
-    const first = queryCalls(db, {});
+    const first = await queryCalls(sqliteReader(db.$client, ':memory:'), {});
     expect(first.data).toHaveLength(50);
-    expect(allPages({ limit: 37 })).toEqual(expected);
-    expect(allPages({ limit: 500 })).toEqual(expected);
-    expect(allPages({ tenant: 'tenant_1', status: 'error', limit: 7 })).toEqual(
+    expect(await allPages({ limit: 37 })).toEqual(expected);
+    expect(await allPages({ limit: 500 })).toEqual(expected);
+    expect(await allPages({ tenant: 'tenant_1', status: 'error', limit: 7 })).toEqual(
       expectedIds("tenant_id = 'tenant_1' AND status >= 400"),
     );
   });
 
-  it('filters by tenant, key and time range (from inclusive, to exclusive; ISO or epoch ms)', () => {
+  it('filters by tenant, key and time range (from inclusive, to exclusive; ISO or epoch ms)', async () => {
     const from = start + 100 * 60_000;
     const to = start + 200 * 60_000;
     const where = 'tenant_id = ? AND key_id = ? AND time >= ? AND time < ?';
     const expected = expectedIds(where, 'tenant_2', 'key_5', from, to);
     expect(expected.length).toBeGreaterThan(10);
-    expect(allPages({ tenant: 'tenant_2', key: 'key_5', from, to: String(to) })).toEqual(expected);
-    expect(allPages({ tenant: 'tenant_2', key: 'key_5', from: new Date(from).toISOString(), to: '2026-07-01T05:20:00+02:00' })).toEqual(
+    expect(await allPages({ tenant: 'tenant_2', key: 'key_5', from, to: String(to) })).toEqual(expected);
+    expect(await allPages({ tenant: 'tenant_2', key: 'key_5', from: new Date(from).toISOString(), to: '2026-07-01T05:20:00+02:00' })).toEqual(
       expected,
     );
-    expect(allPages({ to: '2026-07-01' }).length).toBe(1); // only the June call
-    expect(queryCalls(db, { tenant: 'nobody' })).toEqual({ data: [], next_cursor: null });
+    expect((await allPages({ to: '2026-07-01' })).length).toBe(1); // only the June call
+    expect(await queryCalls(sqliteReader(db.$client, ':memory:'), { tenant: 'nobody' })).toEqual({ data: [], next_cursor: null });
   });
 
   it.each([
@@ -164,10 +165,10 @@ describe('queryCalls', () => {
     ['2xx', 'status >= 200 AND status < 300'],
     ['error', 'status >= 400'],
     ['ok', 'status < 400'],
-  ])('filters status %s', (status, where) => {
+  ])('filters status %s', async (status, where) => {
     const expected = expectedIds(where);
     expect(expected.length).toBeGreaterThan(0);
-    expect(allPages({ status, limit: 500 })).toEqual(expected);
+    expect(await allPages({ status, limit: 500 })).toEqual(expected);
   });
 
   it.each([
@@ -188,22 +189,22 @@ describe('queryCalls', () => {
     [{ limit: '501' }, 'limit'],
     [{ limit: 'ten' }, 'limit'],
     [{ limit: 2.5 }, 'limit'],
-  ] as Array<[CallQuery, string]>)('refuses %o with a 400 naming %s', (query, param) => {
-    const error = gatewayError(() => queryCalls(db, query));
+  ] as Array<[CallQuery, string]>)('refuses %o with a 400 naming %s', async (query, param) => {
+    const error = await gatewayError(() => queryCalls(sqliteReader(db.$client, ':memory:'), query));
     expect(error.status).toBe(400);
     expect(error.param).toBe(param);
   });
 
-  it('accepts a cursor it issued even when the id has colons and non-ASCII characters', () => {
+  it('accepts a cursor it issued even when the id has colons and non-ASCII characters', async () => {
     db.$client
       .prepare('INSERT INTO calls (id, time, tenant_id, kind, status, latency_ms) VALUES (?, ?, ?, ?, ?, ?)')
       .run('a:b:é', start, 'odd', 'chat', 200, 1);
     db.$client
       .prepare('INSERT INTO calls (id, time, tenant_id, kind, status, latency_ms) VALUES (?, ?, ?, ?, ?, ?)')
       .run('a:b:c', start, 'odd', 'chat', 200, 1);
-    const first = queryCalls(db, { tenant: 'odd', limit: 1 });
+    const first = await queryCalls(sqliteReader(db.$client, ':memory:'), { tenant: 'odd', limit: 1 });
     expect(first.data[0].id).toBe('a:b:é');
-    const second = queryCalls(db, { tenant: 'odd', limit: 1, cursor: first.next_cursor ?? undefined });
+    const second = await queryCalls(sqliteReader(db.$client, ':memory:'), { tenant: 'odd', limit: 1, cursor: first.next_cursor ?? undefined });
     expect(second).toMatchObject({ data: [{ id: 'a:b:c' }], next_cursor: null });
   });
 
@@ -216,7 +217,7 @@ describe('queryCalls', () => {
     [{ key: 'k' }, 'calls_key_time'],
     [{ key: 'k', status: '429', cursor: 'MTc1MTMyODAwMDAwMDpyZXFfMQ' }, 'calls_key_time'],
     [{ tenant: 't', key: 'k', from: 1 }, /calls_(tenant|key)_time/],
-  ] as Array<[CallQuery, string | RegExp]>)('plans %o on an index (%s), never a table scan', (query, index) => {
+  ] as Array<[CallQuery, string | RegExp]>)('plans %o on an index (%s), never a table scan', async (query, index) => {
     const { sql, params } = buildCallsQuery(query);
     const plan = (db.$client.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as Array<{ detail: string }>).map(
       (step) => step.detail,

@@ -9,7 +9,7 @@
  * // → { data: [...], next_cursor: 'MTc1...' }  (null on the last page)
  */
 import { badRequest } from '../errors/gateway-error.js';
-import type { TollgateDatabase } from '../storage/database.js';
+import { byteOrder, type Dialect, type SqlReader } from '../storage/sql-reader.js';
 import { decodeCursor, encodeCursor, parseInstant, parseLimit, parseStatusFilter } from './call-filters.js';
 import { formatNanoUsd } from '../metering/decimal.js';
 
@@ -82,14 +82,14 @@ export interface CallPage {
   next_cursor: string | null;
 }
 
-/** A row as SQLite returns it: booleans as 0/1, usage as JSON text. */
+/** A row as the database returns it: booleans as 0/1 (SQLite) or true/false (PostgreSQL), usage as JSON text. */
 interface CallRow extends CallColumns {
   time: number;
   cost_nano_usd: number | null;
-  cost_unknown: number;
-  estimated: number;
-  streamed: number;
-  cache_hit: number;
+  cost_unknown: number | boolean;
+  estimated: number | boolean;
+  streamed: number | boolean;
+  cache_hit: number | boolean;
   usage_raw: string | null;
   tags: string | null;
 }
@@ -97,9 +97,9 @@ interface CallRow extends CallColumns {
 export const defaultCallsLimit = 50;
 export const maxCallsLimit = 500;
 
-export function queryCalls(db: TollgateDatabase, query: CallQuery): CallPage {
-  const { sql, params, limit } = buildCallsQuery(query);
-  const rows = db.$client.prepare(sql).all(...params) as CallRow[];
+export async function queryCalls(reader: SqlReader, query: CallQuery): Promise<CallPage> {
+  const { sql, params, limit } = buildCallsQuery(query, reader.dialect);
+  const rows = await reader.all<CallRow>(sql, params);
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
   return {
@@ -109,7 +109,8 @@ export function queryCalls(db: TollgateDatabase, query: CallQuery): CallPage {
 }
 
 /** The statement and its parameters; exported so tests can `EXPLAIN QUERY PLAN` it. */
-export function buildCallsQuery(query: CallQuery): { sql: string; params: Array<string | number>; limit: number } {
+export function buildCallsQuery(query: CallQuery, dialect: Dialect = 'sqlite'): { sql: string; params: Array<string | number>; limit: number } {
+  const id = byteOrder(dialect, 'id');
   const conditions: string[] = [];
   const params: Array<string | number> = [];
   const where = (condition: string, ...values: Array<string | number>) => {
@@ -132,11 +133,11 @@ export function buildCallsQuery(query: CallQuery): { sql: string; params: Array<
   if (query.cursor !== undefined) {
     const cursor = decodeCursor(query.cursor);
     // `time <= ?` bounds the index range; the OR only breaks ties within one millisecond.
-    where('time <= ? AND (time < ? OR id < ?)', cursor.time, cursor.time, cursor.id);
+    where(`time <= ? AND (time < ? OR ${id} < ?)`, cursor.time, cursor.time, cursor.id);
   }
   const limit = parseLimit(query.limit, defaultCallsLimit, maxCallsLimit);
   const sql = `SELECT * FROM calls${conditions.length ? ` WHERE ${conditions.join(' AND ')}` : ''}
-    ORDER BY time DESC, id DESC LIMIT ?`;
+    ORDER BY time DESC, ${id} DESC LIMIT ?`;
   return { sql, params: [...params, limit + 1], limit };
 }
 
@@ -162,12 +163,12 @@ function toCallRecordJson(row: CallRow): CallRecordJson {
     reasoning_tokens: row.reasoning_tokens,
     cost_nano_usd: costKnown ? String(row.cost_nano_usd) : null,
     cost_usd: costKnown ? formatNanoUsd(row.cost_nano_usd as number) : null,
-    cost_unknown: row.cost_unknown === 1,
-    estimated: row.estimated === 1,
+    cost_unknown: Boolean(row.cost_unknown),
+    estimated: Boolean(row.estimated),
     latency_ms: row.latency_ms,
     ttfb_ms: row.ttfb_ms,
-    streamed: row.streamed === 1,
-    cache_hit: row.cache_hit === 1,
+    streamed: Boolean(row.streamed),
+    cache_hit: Boolean(row.cache_hit),
     usage_raw: parseUsageRaw(row.usage_raw),
     protocol: row.protocol,
     end_user: row.end_user,

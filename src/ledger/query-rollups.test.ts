@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GatewayError } from '../errors/gateway-error.js';
 import { openDatabase, type TollgateDatabase } from '../storage/database.js';
+import { sqliteReader } from '../storage/sql-reader.js';
 import { buildDailyUsageQuery, queryDailyUsage, type DailyUsageQuery } from './query-rollups.js';
 
 type Rollup = [day: string, tenant: string, key: string, model: string, prompt: string, kind: string, requests: number, cost: bigint];
@@ -33,8 +34,8 @@ describe('queryDailyUsage', () => {
 
   afterAll(() => db.$client.close());
 
-  it('sums money exactly beyond 2^53 nano-USD and returns it as strings', () => {
-    const { data } = queryDailyUsage(db, { tenant: 'acme', groupBy: [] });
+  it('sums money exactly beyond 2^53 nano-USD and returns it as strings', async () => {
+    const { data } = await queryDailyUsage(sqliteReader(db.$client, ':memory:'), { tenant: 'acme', groupBy: [] });
     expect(data).toEqual([
       {
         requests: 24,
@@ -53,15 +54,15 @@ describe('queryDailyUsage', () => {
     expect(String(2 * Number(big) + 3 + 500 + 700)).not.toBe('18014398509483187'); // what floats would have said
   });
 
-  it('groups by the requested dimensions, ordered by them', () => {
-    const { data } = queryDailyUsage(db, { groupBy: ['day', 'tenant'] });
+  it('groups by the requested dimensions, ordered by them', async () => {
+    const { data } = await queryDailyUsage(sqliteReader(db.$client, ':memory:'), { groupBy: ['day', 'tenant'] });
     expect(data.map(({ day, tenant_id, requests, cost_usd }) => ({ day, tenant_id, requests, cost_usd }))).toEqual([
       { day: '2026-07-01', tenant_id: 'acme', requests: 17, cost_usd: '18014398.509482487' },
       { day: '2026-07-02', tenant_id: 'acme', requests: 7, cost_usd: '0.000000700' },
       { day: '2026-07-02', tenant_id: 'globex', requests: 3, cost_usd: '0.000000030' },
       { day: '2026-07-03', tenant_id: null, requests: 1, cost_usd: '0.000000000' },
     ]);
-    const byModelAndPrompt = queryDailyUsage(db, { groupBy: ['model', 'prompt', 'kind'] }).data;
+    const byModelAndPrompt = (await queryDailyUsage(sqliteReader(db.$client, ':memory:'), { groupBy: ['model', 'prompt', 'kind'] })).data;
     expect(byModelAndPrompt.map(({ model, prompt, kind, requests }) => [model, prompt, kind, requests])).toEqual([
       [null, null, 'proxy', 1],
       ['claude', null, 'chat', 5],
@@ -70,19 +71,19 @@ describe('queryDailyUsage', () => {
       ['gpt-4o', 'summary@2', 'prompt', 2],
     ]);
     expect(Object.keys(byModelAndPrompt[0])).not.toContain('day');
-    expect(queryDailyUsage(db, { groupBy: ['key', 'key'] }).data).toHaveLength(4);
+    expect((await queryDailyUsage(sqliteReader(db.$client, ':memory:'), { groupBy: ['key', 'key'] })).data).toHaveLength(4);
   });
 
-  it('filters by tenant, key, model and an inclusive day range', () => {
-    const days = (query: Partial<DailyUsageQuery>) =>
-      queryDailyUsage(db, { groupBy: ['day'], ...query }).data.map(({ day, requests }) => [day, requests]);
-    expect(days({ from: '2026-07-02', to: '2026-07-02' })).toEqual([['2026-07-02', 10]]);
-    expect(days({ from: '2026-07-02' })).toEqual([['2026-07-02', 10], ['2026-07-03', 1]]);
-    expect(days({ to: '2026-07-01', model: 'claude' })).toEqual([['2026-07-01', 5]]);
-    expect(days({ key: 'key_a' })).toEqual([['2026-07-01', 12], ['2026-07-02', 7]]);
-    expect(days({ tenant: '' })).toEqual([['2026-07-03', 1]]);
-    expect(days({ tenant: 'nobody' })).toEqual([]);
-    expect(queryDailyUsage(db, { tenant: 'nobody', groupBy: [] }).data[0]).toMatchObject({ requests: 0, cost_usd: '0.000000000' });
+  it('filters by tenant, key, model and an inclusive day range', async () => {
+    const days = async (query: Partial<DailyUsageQuery>) =>
+      (await queryDailyUsage(sqliteReader(db.$client, ':memory:'), { groupBy: ['day'], ...query })).data.map(({ day, requests }) => [day, requests]);
+    expect(await days({ from: '2026-07-02', to: '2026-07-02' })).toEqual([['2026-07-02', 10]]);
+    expect(await days({ from: '2026-07-02' })).toEqual([['2026-07-02', 10], ['2026-07-03', 1]]);
+    expect(await days({ to: '2026-07-01', model: 'claude' })).toEqual([['2026-07-01', 5]]);
+    expect(await days({ key: 'key_a' })).toEqual([['2026-07-01', 12], ['2026-07-02', 7]]);
+    expect(await days({ tenant: '' })).toEqual([['2026-07-03', 1]]);
+    expect(await days({ tenant: 'nobody' })).toEqual([]);
+    expect((await queryDailyUsage(sqliteReader(db.$client, ':memory:'), { tenant: 'nobody', groupBy: [] })).data[0]).toMatchObject({ requests: 0, cost_usd: '0.000000000' });
   });
 
   it.each([
@@ -91,10 +92,10 @@ describe('queryDailyUsage', () => {
     [{ groupBy: [], from: '2026-7-1' }, 'from'],
     [{ groupBy: [], to: '2026-02-30' }, 'to'],
     [{ groupBy: [], from: '2026-07-02', to: '2026-07-01' }, 'from'],
-  ] as Array<[DailyUsageQuery, string]>)('refuses %o with a 400 naming %s', (query, param) => {
+  ] as Array<[DailyUsageQuery, string]>)('refuses %o with a 400 naming %s', async (query, param) => {
     let caught: unknown;
     try {
-      queryDailyUsage(db, query);
+      await queryDailyUsage(sqliteReader(db.$client, ':memory:'), query);
     } catch (error) {
       caught = error;
     }
@@ -102,7 +103,7 @@ describe('queryDailyUsage', () => {
     expect(caught).toMatchObject({ status: 400, param });
   });
 
-  it('reads daily_rollups only', () => {
+  it('reads daily_rollups only', async () => {
     const { sql, params } = buildDailyUsageQuery({ tenant: 'acme', from: '2026-07-01', groupBy: ['day', 'model'] });
     const plan = (db.$client.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as Array<{ detail: string }>).map((step) => step.detail);
     expect(plan.join('\n')).toContain('daily_rollups');

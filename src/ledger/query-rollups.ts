@@ -9,7 +9,7 @@
  * // → { data: [{ day: '2026-07-01', model: 'gpt-4o', requests: 120, ..., cost_usd: '1.234000000' }, ...] }
  */
 import { badRequest } from '../errors/gateway-error.js';
-import type { TollgateDatabase } from '../storage/database.js';
+import { byteOrder, type Dialect, type SqlReader } from '../storage/sql-reader.js';
 import { formatNanoUsd } from '../metering/decimal.js';
 
 export type UsageDimension = 'day' | 'tenant' | 'key' | 'model' | 'prompt' | 'kind';
@@ -77,14 +77,14 @@ const countColumns = [
   'estimated_requests',
 ] as const;
 
-export function queryDailyUsage(db: TollgateDatabase, query: DailyUsageQuery): { data: DailyUsageJson[] } {
-  const { sql, params, columns } = buildDailyUsageQuery(query);
-  const rows = db.$client.prepare(sql).safeIntegers(true).all(...params) as Array<Record<string, bigint | string>>;
+export async function queryDailyUsage(reader: SqlReader, query: DailyUsageQuery): Promise<{ data: DailyUsageJson[] }> {
+  const { sql, params, columns } = buildDailyUsageQuery(query, reader.dialect);
+  const rows = await reader.all<Record<string, bigint | string>>(sql, params, { exact: true });
   return { data: rows.map((row) => toDailyUsageJson(row, columns)) };
 }
 
 /** The statement and its parameters; exported so tests can `EXPLAIN QUERY PLAN` it. */
-export function buildDailyUsageQuery(query: DailyUsageQuery): { sql: string; params: string[]; columns: string[] } {
+export function buildDailyUsageQuery(query: DailyUsageQuery, dialect: Dialect = 'sqlite'): { sql: string; params: string[]; columns: string[] } {
   const columns = groupColumns(query.groupBy);
   const conditions: string[] = [];
   const params: string[] = [];
@@ -107,7 +107,8 @@ export function buildDailyUsageQuery(query: DailyUsageQuery): { sql: string; par
     params.push(to);
   }
   const sums = [...countColumns, 'cost_nano_usd'].map((column) => `COALESCE(SUM(${column}), 0) AS ${column}`);
-  const grouping = columns.length ? ` GROUP BY ${columns.join(', ')} ORDER BY ${columns.join(', ')}` : '';
+  const order = columns.map((column) => byteOrder(dialect, column));
+  const grouping = columns.length ? ` GROUP BY ${columns.join(', ')} ORDER BY ${order.join(', ')}` : '';
   const sql = `SELECT ${[...columns, ...sums].join(', ')} FROM daily_rollups${
     conditions.length ? ` WHERE ${conditions.join(' AND ')}` : ''
   }${grouping}`;

@@ -22,14 +22,13 @@ export function scopedReportQuery(context: Context<GatewayEnv>): ReportQuery {
 }
 
 export function registerReportRoutes(app: Hono<GatewayEnv>): void {
-  app.get('/admin/reports/usage', (context) => {
+  app.get('/admin/reports/usage', async (context) => {
     const query = scopedReportQuery(context);
-    const { database, config } = context.get('gateway');
-    return reportResponse(usageReport(database.$client, config.storage.sqlite, query), query.format);
+    return reportResponse(await usageReport(context.get('gateway').ledgerReader, query), query.format);
   });
 
-  app.get('/admin/reports/trends', (context) => {
+  app.get('/admin/reports/trends', async (context) => {
     const query = scopedReportQuery(context);
-    return reportResponse(trendsReport(context.get('gateway').database.$client, query), query.format);
+    return reportResponse(await trendsReport(context.get('gateway').ledgerReader, query), query.format);
   });
 }

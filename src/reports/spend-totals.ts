@@ -4,7 +4,7 @@
  * of budgets and of `GET /v1/usage`. Range ends are whole UTC hours; `to` may be the end of the
  * current hour, which holds what the ledger has written so far.
  */
-import type Database from 'better-sqlite3';
+import type { SqlReader } from '../storage/sql-reader.js';
 import type { RawFigures } from './usage-report.js';
 import { toFigures, type UsageFigures } from './usage-report.js';
 import { buildUsageReportSql } from './usage-report-sql.js';
@@ -16,10 +16,11 @@ export interface SpendScope {
   to: number;
 }
 
-export function spendTotals(client: Database.Database, scope: SpendScope): UsageFigures {
+export async function spendTotals(reader: SqlReader, scope: SpendScope): Promise<UsageFigures> {
   const filters = scope.key === undefined ? { tenant: [scope.tenant] } : { tenant: [scope.tenant], key: [scope.key] };
-  const built = buildUsageReportSql({ groupBy: [], filters, from: scope.from, to: scope.to, timeZone: 'UTC', format: 'json' }, undefined);
-  return toFigures(client.prepare(built.totalsSql).safeIntegers(true).get(...built.params) as RawFigures);
+  const built = buildUsageReportSql({ groupBy: [], filters, from: scope.from, to: scope.to, timeZone: 'UTC', format: 'json' }, undefined, reader.dialect);
+  const [raw] = await reader.all<RawFigures>(built.totalsSql, built.params, { exact: true });
+  return toFigures(raw);
 }
 
 /** Every token a quota counts: the five figures added up. */

@@ -4,6 +4,7 @@ import { LedgerWriter } from '../ledger/ledger-writer.js';
 import type { LedgerRow } from '../ledger/types.js';
 import { openDatabase, type TollgateDatabase } from '../storage/database.js';
 import { parseReportQuery } from './report-params.js';
+import { sqliteReader } from '../storage/sql-reader.js';
 import { trendsReport } from './trends-report.js';
 
 describe('latency histogram', () => {
@@ -61,7 +62,7 @@ beforeEach(async () => {
 afterEach(() => db.$client.close());
 
 async function trends(query: Record<string, string>) {
-  const report = trendsReport(db.$client, parseReportQuery((name) => (query[name] === undefined ? [] : [query[name]]), undefined));
+  const report = await trendsReport(sqliteReader(db.$client, ':memory:'), parseReportQuery((name) => (query[name] === undefined ? [] : [query[name]]), undefined));
   const data: any[] = [];
   for await (const row of report.rows()) data.push(row);
   return { report, data };

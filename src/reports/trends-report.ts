@@ -6,7 +6,7 @@
  * ledger/latency-histogram.ts). Latency counts successful calls; time to first token, streamed
  * calls that sent one.
  */
-import type Database from 'better-sqlite3';
+import { byteOrder, type SqlReader } from '../storage/sql-reader.js';
 import { badRequest } from '../errors/gateway-error.js';
 import { latencyBucketCount, percentileFromBuckets } from '../ledger/latency-histogram.js';
 import { hourMs, perfLevel } from '../ledger/rollup-levels.js';
@@ -50,7 +50,7 @@ export interface TrendFigures {
   ttft_p95_ms: number | null;
 }
 
-export function trendsReport(client: Database.Database, query: ReportQuery): StreamableReport {
+export async function trendsReport(reader: SqlReader, query: ReportQuery): Promise<StreamableReport> {
   const groupBy: ReportDimension[] = query.groupBy.length > 0 ? query.groupBy : ['provider', 'day'];
   for (const dimension of groupBy) {
     if (!trendDimensions.has(dimension)) throw badRequest(`trends group by tenant, model, provider, service, kind and one of hour, day, week, month; not ${dimension}`, 'groupBy');
@@ -59,7 +59,7 @@ export function trendsReport(client: Database.Database, query: ReportQuery): Str
     if (values !== undefined && !trendDimensions.has(name as ReportDimension)) throw badRequest(`trends filter by tenant, model, provider, service and kind; not ${name}`, name);
   }
   const range = resolveRange(query);
-  const { where, params } = whereClause({ ...query, ...range });
+  const { where, params } = whereClause({ ...query, ...range }, reader.dialect);
   const groups: ReportDimension[] = [];
   const selected: string[] = [];
   let periods: Period[] | undefined;
@@ -80,9 +80,12 @@ export function trendsReport(client: Database.Database, query: ReportQuery): Str
   const sums = summed.map((column) => `COALESCE(SUM(r.${column}), 0) AS ${column}`).join(', ');
   const aliases = selected.map((_, index) => `g${index}`);
   const select = [...selected.map((expression, index) => `${expression} AS ${aliases[index]}`), sums].join(', ');
-  const grouping = aliases.length > 0 ? ` GROUP BY ${aliases.join(', ')} ORDER BY ${aliases.join(', ')}` : '';
+  // PostgreSQL orders by an alias only when it stands alone, so text is ordered by its expression.
+  const order = aliases.map((alias, index) => (isTime(groups[index]) || reader.dialect === 'sqlite' ? alias : byteOrder(reader.dialect, selected[index])));
+  const grouping = aliases.length > 0 ? ` GROUP BY ${aliases.join(', ')} ORDER BY ${order.join(', ')}` : '';
   const sql = `SELECT ${select} FROM ${perfLevel.table} AS r${where}${grouping}`;
-  const totals = toTrendFigures(client.prepare(`SELECT ${sums} FROM ${perfLevel.table} AS r${where}`).get(...params) as Record<string, number>);
+  const [rawTotals] = await reader.all<Record<string, number>>(`SELECT ${sums} FROM ${perfLevel.table} AS r${where}`, params);
+  const totals = toTrendFigures(rawTotals);
   return {
     name: 'trends',
     meta: {
@@ -97,7 +100,7 @@ export function trendsReport(client: Database.Database, query: ReportQuery): Str
     columns: [...groups, ...trendFields],
     async *rows() {
       // perf_hourly has a few rows per hour and model: small enough to read at once.
-      for (const raw of client.prepare(sql).all(...params) as Array<Record<string, number | string>>) {
+      for (const raw of await reader.all<Record<string, number | string>>(sql, params)) {
         const row: Record<string, unknown> = {};
         groups.forEach((dimension, index) => {
           const value = raw[`g${index}`];

@@ -3,9 +3,11 @@
  * Builds the SQL of a usage report over the hourly rollups: picks the narrowest rollup level that
  * holds every dimension the report groups or filters by, turns local calendar periods into a
  * bucket expression over the `hour` column, and filters with bound parameters. Pure: the caller
- * runs it (usage-report.ts). SQLite dialect; a PostgreSQL twin would build the same shapes.
+ * runs it (usage-report.ts). One SQL for both databases but for walking the tags' JSON and the
+ * order of text (storage/sql-reader.ts).
  */
 import { dailyTenantLevel, dayMs, usageFigureColumns, usageLevels, type RollupDimension, type RollupLevel } from '../ledger/rollup-levels.js';
+import { byteOrder, leftJoinJsonEntries, jsonObjectEntries, type Dialect } from '../storage/sql-reader.js';
 import type { LabelDimension, ReportDimension, ReportFilters, ReportQuery } from './report-params.js';
 import { periodBoundaries, periodIndexSql, type Period, type TimeDimension } from './time-buckets.js';
 
@@ -47,7 +49,7 @@ export function chooseLevel(groupBy: readonly ReportDimension[], filters: Report
 }
 
 /** `range` is [from, to) in whole UTC hours; required when grouping by day, week or month. */
-export function buildUsageReportSql(query: ReportQuery, range: { from: number; to: number } | undefined): ReportSql {
+export function buildUsageReportSql(query: ReportQuery, range: { from: number; to: number } | undefined, dialect: Dialect = 'sqlite'): ReportSql {
   const level = chooseLevel(query.groupBy, query.filters);
   const groups: ReportDimension[] = [];
   const selected: string[] = [];
@@ -63,9 +65,10 @@ export function buildUsageReportSql(query: ReportQuery, range: { from: number; t
       selected.push(periodIndexSql('r.hour', periods.map((period) => period.start)));
     }
   }
-  const days = level === usageLevels[0] && time !== 'hour' ? wholeUtcDays(query, periods) : undefined;
+  // The daily level is kept by the SQLite ledger writer; PostgreSQL reads the hourly level.
+  const days = dialect === 'sqlite' && level === usageLevels[0] && time !== 'hour' ? wholeUtcDays(query, periods) : undefined;
   const source = days ? tenantDaysAndHours(query, days) : { from: `FROM ${level.table} AS r`, params: [] };
-  const filtered = whereClause(days ? { filters: query.filters } : query);
+  const filtered = whereClause(days ? { filters: query.filters } : query, dialect);
   const where = filtered.where;
   const params = [...source.params, ...filtered.params];
   const from = source.from;
@@ -74,14 +77,16 @@ export function buildUsageReportSql(query: ReportQuery, range: { from: number; t
     groups.push(dimension);
     if (dimension === 'tag') {
       // A call with two tags counts once under each; rows of one tag key never overlap.
-      join = " LEFT JOIN json_each(NULLIF(r.tags, '')) AS j";
+      join = leftJoinJsonEntries(dialect, 'r.tags', 'j');
       selected.push("COALESCE(j.key || '=' || j.value, '')");
     } else selected.push(`r.${rollupColumnOf[dimension]}`);
   }
   const sums = usageFigureColumns.map((column) => `COALESCE(SUM(r.${column}), 0) AS ${column}`).join(', ');
   const aliases = selected.map((_, index) => `g${index}`);
   const select = [...selected.map((expression, index) => `${expression} AS ${aliases[index]}`), sums].join(', ');
-  const grouping = aliases.length > 0 ? ` GROUP BY ${aliases.join(', ')} ORDER BY ${aliases.join(', ')}` : '';
+  // PostgreSQL orders by an alias only when it stands alone, so text is ordered by its expression.
+  const order = aliases.map((alias, index) => (isTime(groups[index]) || dialect === 'sqlite' ? alias : byteOrder(dialect, selected[index])));
+  const grouping = aliases.length > 0 ? ` GROUP BY ${aliases.join(', ')} ORDER BY ${order.join(', ')}` : '';
   return {
     sql: `SELECT ${select} ${from}${join}${where}${grouping}`,
     totalsSql: `SELECT ${sums} ${from}${where}`,
@@ -138,7 +143,7 @@ function tenantDaysAndHours(query: Pick<ReportQuery, 'from' | 'to'>, days: { fro
 }
 
 /** The WHERE of a report over a rollup aliased `r`: the range, then each filter as bound parameters. */
-export function whereClause(query: Pick<ReportQuery, 'from' | 'to' | 'filters'>): { where: string; params: Array<string | number> } {
+export function whereClause(query: Pick<ReportQuery, 'from' | 'to' | 'filters'>, dialect: Dialect = 'sqlite'): { where: string; params: Array<string | number> } {
   const conditions: string[] = [];
   const params: Array<string | number> = [];
   if (query.from !== undefined) {
@@ -153,7 +158,7 @@ export function whereClause(query: Pick<ReportQuery, 'from' | 'to' | 'filters'>)
     if (values === undefined) continue;
     if (name === 'tag') {
       for (const tag of values as Array<{ key: string; value: string }>) {
-        conditions.push("EXISTS (SELECT 1 FROM json_each(NULLIF(r.tags, '')) AS f WHERE f.key = ? AND f.value = ?)");
+        conditions.push(`EXISTS (SELECT 1 FROM ${jsonObjectEntries(dialect, 'r.tags')} AS f WHERE f.key = ? AND f.value = ?)`);
         params.push(tag.key, tag.value);
       }
       continue;

@@ -1,14 +1,13 @@
 /**
  * @module reports/usage-report
  * Runs a usage report: resolves the range, builds the SQL (usage-report-sql.ts), reads the totals
- * at once and the grouped rows as a stream — from a read-only connection of their own when the
- * database is a file, so a large export never holds the gateway's connection. Sums are read as
- * BigInt (`safeIntegers`): money stays exact and is returned as decimal strings.
+ * at once and the grouped rows as a stream (storage/sql-reader.ts: on SQLite from a read-only
+ * connection of their own, so a large export never holds the gateway's connection). Sums are read
+ * as BigInt: money stays exact and is returned as decimal strings.
  */
-import type Database from 'better-sqlite3';
 import { formatNanoUsd } from '../metering/decimal.js';
 import { hourMs, usageFigureColumns } from '../ledger/rollup-levels.js';
-import { acquireReadConnection } from '../storage/read-connection.js';
+import type { SqlReader } from '../storage/sql-reader.js';
 import type { ReportDimension, ReportQuery } from './report-params.js';
 import { alignmentOf, hourLabel } from './time-buckets.js';
 import { buildUsageReportSql, type ReportSql } from './usage-report-sql.js';
@@ -70,11 +69,11 @@ export const figureFields = [
 export type RawFigures = Record<string, bigint | string | number | null>;
 type RawRow = RawFigures;
 
-/** `client` is the gateway's connection; `path` the database file (a read connection is opened on it). */
-export function usageReport(client: Database.Database, path: string, query: ReportQuery): UsageReport {
-  const range = resolveRange(client, query);
-  const built = buildUsageReportSql(range ? { ...query, from: range.from, to: range.to } : query, range);
-  const totals = toFigures(client.prepare(built.totalsSql).safeIntegers(true).get(...built.params) as RawRow);
+export async function usageReport(reader: SqlReader, query: ReportQuery): Promise<UsageReport> {
+  const range = await resolveRange(reader, query);
+  const built = buildUsageReportSql(range ? { ...query, from: range.from, to: range.to } : query, range, reader.dialect);
+  const [raw] = await reader.all<RawRow>(built.totalsSql, built.params, { exact: true });
+  const totals = toFigures(raw);
   const meta: UsageReportMeta = {
     object: 'usage_report',
     from: query.from === undefined ? null : new Date(query.from).toISOString(),
@@ -84,35 +83,22 @@ export function usageReport(client: Database.Database, path: string, query: Repo
     alignment: alignmentOf(range?.from ?? query.from ?? Date.now() - 366 * 86_400_000, range?.to ?? query.to ?? Date.now(), query.timeZone),
     rollup: built.daily ? 'usage_daily_tenant' : built.level.table,
   };
-  return { meta, totals, columns: [...built.groups, ...figureFields], rows: () => streamRows(client, path, built, query.timeZone) };
+  return { meta, totals, columns: [...built.groups, ...figureFields], rows: () => streamRows(reader, built, query.timeZone) };
 }
 
 /** The range a calendar grouping needs: the query's, else the span of the data. */
-function resolveRange(client: Database.Database, query: ReportQuery): { from: number; to: number } | undefined {
+async function resolveRange(reader: SqlReader, query: ReportQuery): Promise<{ from: number; to: number } | undefined> {
   const needsRange = query.groupBy.some((dimension) => dimension === 'day' || dimension === 'week' || dimension === 'month');
   if (!needsRange && (query.from === undefined || query.to === undefined)) return undefined;
   if (query.from !== undefined && query.to !== undefined) return { from: query.from, to: query.to };
-  const span = client.prepare('SELECT MIN(hour) AS first, MAX(hour) AS last FROM usage_hourly_tenant').get() as { first: number | null; last: number | null };
+  const [span] = await reader.all<{ first: number | null; last: number | null }>('SELECT MIN(hour) AS first, MAX(hour) AS last FROM usage_hourly_tenant', []);
   const from = query.from ?? span.first ?? Math.floor(Date.now() / hourMs) * hourMs;
   const to = query.to ?? (span.last === null ? from + hourMs : Math.max(span.last + hourMs, from + hourMs));
   return { from, to: Math.max(to, from + hourMs) };
 }
 
-async function* streamRows(client: Database.Database, path: string, built: ReportSql, timeZone: string): AsyncGenerator<UsageReportRow> {
-  const reader = acquireReadConnection(path);
-  try {
-    const statement = (reader?.client ?? client).prepare(built.sql).safeIntegers(true);
-    // An in-memory database is read through the shared connection, so all at once.
-    const rows: Iterable<RawRow> = reader ? (statement.iterate(...built.params) as Iterable<RawRow>) : (statement.all(...built.params) as RawRow[]);
-    let count = 0;
-    for (const raw of rows) {
-      yield toRow(raw, built, timeZone);
-      // Let the event loop breathe during a long export.
-      if (++count % 2_000 === 0) await new Promise((resolve) => setImmediate(resolve));
-    }
-  } finally {
-    reader?.release();
-  }
+async function* streamRows(reader: SqlReader, built: ReportSql, timeZone: string): AsyncGenerator<UsageReportRow> {
+  for await (const raw of reader.iterate<RawRow>(built.sql, built.params, { exact: true })) yield toRow(raw, built, timeZone);
 }
 
 function toRow(raw: RawRow, built: ReportSql, timeZone: string): UsageReportRow {

@@ -16,20 +16,22 @@ import { ceilToHour } from './time-buckets.js';
 export function registerUsageRoute(app: Hono<GatewayEnv>): void {
   app.get('/v1/usage', async (context) => {
     const caller = tenantCaller(context);
-    const { database, metering } = context.get('gateway');
+    const { ledgerReader, metering } = context.get('gateway');
     const now = Date.now();
     const zone = caller.tenant.timeZone;
     const periods = { today: dayWindow(now, zone), this_month: monthWindow(now, zone) };
-    const spend = (key?: string) =>
+    const spend = async (key?: string) =>
       Object.fromEntries(
-        Object.entries(periods).map(([name, window]) => [
-          name,
-          {
-            from: new Date(window.startMs).toISOString(),
-            to: new Date(window.endMs).toISOString(),
-            ...spendTotals(database.$client, { tenant: caller.tenant.id, key, from: ceilToHour(window.startMs), to: ceilToHour(now + 1) }),
-          },
-        ]),
+        await Promise.all(
+          Object.entries(periods).map(async ([name, window]) => [
+            name,
+            {
+              from: new Date(window.startMs).toISOString(),
+              to: new Date(window.endMs).toISOString(),
+              ...(await spendTotals(ledgerReader, { tenant: caller.tenant.id, key, from: ceilToHour(window.startMs), to: ceilToHour(now + 1) })),
+            },
+          ]),
+        ),
       );
     const windows = await metering.quotas.windows(metering.quotaSubject(caller), now);
     return context.json({
@@ -37,8 +39,8 @@ export function registerUsageRoute(app: Hono<GatewayEnv>): void {
       tenant: caller.tenant.id,
       key: caller.key.id,
       time_zone: zone,
-      spend: spend(),
-      key_spend: spend(caller.key.id),
+      spend: await spend(),
+      key_spend: await spend(caller.key.id),
       quotas: windows.map((window) => {
         const money = window.metric === 'cost';
         const amount = (value: number) => (money ? formatNanoUsd(value) : value);

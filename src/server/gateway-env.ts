@@ -16,6 +16,7 @@ import type { Readiness } from '../observability/health/readiness.js';
 import type { Subscriptions } from '../prompt-api/subscriptions.js';
 import type { PromptLibrary } from '../prompts/prompt-library.js';
 import type { TollgateDatabase } from '../storage/database.js';
+import type { SqlReader } from '../storage/sql-reader.js';
 import type { ErrorBodyWriter } from '../errors/render-error.js';
 import type { IdempotencyGate } from '../idempotency/index.js';
 import type { Caches } from '../cache/index.js';
@@ -32,6 +33,8 @@ export interface GatewayServices {
   models: ModelRegistry;
   lifecycle: Lifecycle;
   database: TollgateDatabase;
+  /** Where the ledger, its rollups and the reports are read: SQLite, or PostgreSQL when configured. */
+  ledgerReader: SqlReader;
   keyStore: KeyStore;
   metering: MeteringServices;
   prompts: { library: PromptLibrary; subscriptions: Subscriptions };

@@ -19,7 +19,8 @@ import { CallOutcomes } from '../calls/call-outcomes.js';
 import { createIdempotencyGate } from '../idempotency/index.js';
 import { createCaches } from '../cache/index.js';
 import { RedisConnection } from '../storage/redis-connection.js';
-import { LedgerThread, LedgerWriter, replayLedgerJournals, startRetention } from '../ledger/index.js';
+import { startRetention } from '../ledger/index.js';
+import { openLedger } from '../ledger/open-ledger.js';
 import { costNanoUsd, formatNanoUsd, InMemoryPriceBook, tokenCounterThread, worstCaseCostNanoUsd } from '../metering/index.js';
 import { unknownModelProblem } from '../models/known-models.js';
 import { ModelRegistry } from '../models/model-registry.js';
@@ -95,12 +96,8 @@ export async function createServices(config: TollgateConfig, options: Omit<Start
   const quotaBackend = options.quotaBackend ?? (await createQuotaBackend(config.redis));
   const quotas = await createQuotaService(config.redis, timedQuotaBackend(quotaBackend, config, observability));
   if (config.redis) await reportRedis(config.redis, quotas);
-  // A database file gets its own writer thread; `:memory:` (tests) can only be written from here.
   const onFlush = observability.operations?.ledgerFlushed;
-  const ledgerOptions = { flushMs: config.storage.ledgerFlushMs, batchSize: config.storage.ledgerBatchSize, onFlush };
-  const journal = await recoverLedgerJournal(config, database);
-  const ledger =
-    config.storage.sqlite === ':memory:' ? new LedgerWriter(database.$client, ledgerOptions) : new LedgerThread({ path: config.storage.sqlite, ...ledgerOptions, journal });
+  const { ledger, ledgerReader, postgres, retention } = await openLedger(config, database, onFlush);
   observability.operations?.watchLedger(ledger);
   warnIfAdminApiDisabled(adminKey, keyStore);
   const openCalls = new OpenCalls();
@@ -138,12 +135,13 @@ export async function createServices(config: TollgateConfig, options: Omit<Start
   });
   // Once per cluster: on the instance holding the job's lease (here, without Redis).
   coordination.jobs.run('alerts', () => {
-    const alerts = new AlertService({ client: database.$client, keyStore, config: config.alerts });
+    const alerts = new AlertService({ client: database.$client, ledger: ledgerReader, keyStore, config: config.alerts });
     alerts.start();
     return { stop: () => alerts.close() };
   });
   const retentionDays = config.storage.retentionDays;
-  if (retentionDays) coordination.jobs.run('retention', (lease) => startRetention(database, retentionDays, { held: lease.held }));
+  // PostgreSQL drops whole months (started with its ledger); SQLite deletes rows, under the lease.
+  if (retentionDays && !postgres) coordination.jobs.run('retention', (lease) => startRetention(database, retentionDays, { held: lease.held }));
   // The key store also checks on every lookup (cheap on SQLite); the timer covers the rest.
   const refresher = startRefresher(database, observability, [
     () => keyStore.refreshIfChanged(),
@@ -157,6 +155,7 @@ export async function createServices(config: TollgateConfig, options: Omit<Start
     models,
     lifecycle: { ready: false },
     database,
+    ledgerReader,
     keyStore,
     metering,
     prompts: { library, subscriptions },
@@ -170,6 +169,7 @@ export async function createServices(config: TollgateConfig, options: Omit<Start
   services.readiness = new Readiness({
     config,
     database,
+    postgres,
     redis: 'ping' in quotaBackend ? (quotaBackend as { ping(): Promise<void> }) : undefined,
     ledger,
     observability,
@@ -194,6 +194,7 @@ export async function createServices(config: TollgateConfig, options: Omit<Start
     await proxy.close();
     closeReadConnections(config.storage.sqlite);
     database.$client.close();
+    await postgres?.$client.end();
     await observability.close();
   };
   return { services, providers, close };
@@ -209,22 +210,6 @@ async function reportRedis(redis: NonNullable<TollgateConfig['redis']>, quotas: 
     error: problem,
     onUnavailable: redis.onUnavailable,
   });
-}
-
-/**
- * The crash journal's folder (none for `:memory:` or when turned off), after the rows that processes
- * which died left in it have been written. A replay that fails leaves them for the next start.
- */
-async function recoverLedgerJournal(config: TollgateConfig, database: TollgateDatabase): Promise<string | undefined> {
-  const { sqlite, ledgerJournal } = config.storage;
-  if (sqlite === ':memory:' || ledgerJournal === false) return undefined;
-  const folder = ledgerJournal ?? `${sqlite}.ledger-journal`;
-  try {
-    await replayLedgerJournals(folder, database.$client);
-  } catch (error) {
-    logger.error('ledger journal replay failed; its rows stay for the next start', { folder, error: String(error) });
-  }
-  return folder;
 }
 
 /**

@@ -11,18 +11,37 @@ import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { openConnection } from './connection.js';
 import * as schema from './schema.js';
+import { assertSchemaNotNewer } from './schema-version.js';
 
 export type TollgateDatabase = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
 export function openDatabase(path: string): TollgateDatabase {
   const client = openConnection(path);
+  const folder = migrationsFolder();
+  try {
+    assertSchemaNotNewer(newestAppliedMigration(client), folder, `the database ${path}`);
+  } catch (error) {
+    client.close();
+    throw error;
+  }
   const database = drizzle(client, { schema }) as TollgateDatabase;
-  migrate(database, { migrationsFolder: migrationsFolder() });
+  migrate(database, { migrationsFolder: folder });
   return database;
 }
 
-/** The committed `drizzle/` folder, found from here whether running from `src/` or `dist/src/`. */
-function migrationsFolder(): string {
+/** The folder time of the newest migration applied to this database; undefined when none is. */
+function newestAppliedMigration(client: Database.Database): number | undefined {
+  const table = client.prepare("select 1 from sqlite_master where type = 'table' and name = '__drizzle_migrations'").get();
+  if (!table) return undefined;
+  const newest = client.prepare('select max(created_at) as newest from __drizzle_migrations').get() as { newest: number | null };
+  return newest.newest === null ? undefined : Number(newest.newest);
+}
+
+/**
+ * The committed `drizzle/` folder (SQLite; PostgreSQL's is its `pg/` subfolder), found from here
+ * whether running from `src/` or `dist/src/`.
+ */
+export function migrationsFolder(): string {
   let folder = dirname(fileURLToPath(import.meta.url));
   for (let depth = 0; depth < 5; depth++) {
     const candidate = join(folder, 'drizzle');

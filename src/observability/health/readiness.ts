@@ -3,7 +3,10 @@
  * What `/readyz` answers: ready only while every configured dependency works — the database
  * answers, Redis (when configured) answers a PING, the ledger's backlog is under
  * `health.maxLedgerBacklog`, and at least one model has a deployment whose circuit breaker is not
- * open — and the gateway is neither starting nor draining. Each check is run when asked (Redis at
+ * open — and the gateway is neither starting nor draining. PostgreSQL (when it holds the ledger)
+ * is reported but does not make the gateway unready: while it is down calls are still served and
+ * their rows spooled locally, so taking every instance out of the load balancer would only turn a
+ * database outage into a full one (`status: degraded`). Each check is run when asked (Redis at
  * most once at a time), so the answer turns ready again as soon as a dependency is back.
  */
 import type { TollgateConfig } from '../../../schemas/config.js';
@@ -12,7 +15,8 @@ import type { Observability } from '../observability.js';
 import { timedDatabaseWork } from '../wiring.js';
 
 export interface CheckResult {
-  status: 'up' | 'down';
+  /** `degraded`: not working, but the gateway serves without it (PostgreSQL: rows are spooled). */
+  status: 'up' | 'down' | 'degraded';
   latency_ms?: number;
   error?: string;
   [detail: string]: unknown;
@@ -26,6 +30,8 @@ export interface ReadinessReport {
 export interface ReadinessSources {
   config: TollgateConfig;
   database: TollgateDatabase;
+  /** Present when PostgreSQL holds the ledger. */
+  postgres?: { $client: { query(sql: string): Promise<unknown> } };
   /** Present when Redis holds the quota counters. */
   redis?: { ping(): Promise<void> };
   ledger: { backlog(): { handover: number; writer: number; spool: number } };
@@ -42,11 +48,12 @@ export class Readiness {
 
   async report(): Promise<ReadinessReport> {
     const checks: Record<string, CheckResult> = { database: this.database(), ledger: this.ledger() };
+    if (this.sources.postgres) checks.postgres = await this.postgres();
     if (this.sources.redis) checks.redis = await this.redis();
     checks.models = this.models();
     for (const [name, check] of Object.entries(checks)) this.sources.observability.operations?.dependencyUp.set({ dependency: name }, check.status === 'up' ? 1 : 0);
     const { lifecycle } = this.sources;
-    const allUp = Object.values(checks).every((check) => check.status === 'up');
+    const allUp = Object.values(checks).every((check) => check.status !== 'down');
     const status = lifecycle.draining ? 'draining' : !lifecycle.ready ? 'starting' : allUp ? 'ready' : 'not_ready';
     return { status, checks };
   }
@@ -58,6 +65,23 @@ export class Readiness {
       return { status: 'up', latency_ms: round(performance.now() - startedAt) };
     } catch (error) {
       return { status: 'down', error: error instanceof Error ? error.message : String(error) };
+    }
+  }
+
+  private async postgres(): Promise<CheckResult> {
+    const startedAt = performance.now();
+    const timeoutMs = this.sources.config.health.probeTimeoutMs;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        this.sources.postgres!.$client.query('select 1'),
+        new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs))),
+      ]);
+      return { status: 'up', latency_ms: round(performance.now() - startedAt) };
+    } catch (error) {
+      return { status: 'degraded', error: error instanceof Error ? error.message : String(error) };
+    } finally {
+      clearTimeout(timer);
     }
   }
 
