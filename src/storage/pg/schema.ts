@@ -24,6 +24,7 @@ export const tenants = pgTable('tenants', {
   services: jsonb('services').$type<string[] | null>(),
   timeZone: text('time_zone').notNull().default('UTC'),
   unpricedModels: text('unpriced_models'),
+  allowBodyCapture: boolean('allow_body_capture').notNull().default(true),
   source: text('source').notNull().default('api'),
   createdAt: long('created_at').notNull(),
   updatedAt: long('updated_at').notNull(),
@@ -200,6 +201,13 @@ export const usageHourlyTenant = pgTable(
   'usage_hourly_tenant',
   { hour: long('hour').notNull(), tenantId: text('tenant_id').notNull(), ...usageFigures() },
   (table) => [primaryKey({ columns: [table.hour, table.tenantId] })],
+);
+
+/** Usage per UTC day and tenant: a month's report by tenant reads days, not hours (see reports/usage-report-sql.ts). */
+export const usageDailyTenant = pgTable(
+  'usage_daily_tenant',
+  { day: long('day').notNull(), tenantId: text('tenant_id').notNull(), ...usageFigures() },
+  (table) => [primaryKey({ columns: [table.day, table.tenantId] })],
 );
 
 export const usageHourlyModel = pgTable(
