@@ -25,6 +25,8 @@ export interface RouteContext {
   /** The client's abort. */
   signal: AbortSignal;
   observe?: Pick<GatewayObserver, 'fallback'>;
+  /** Reads a client request header, for a group balanced by `hash:<header>`. */
+  requestHeader?: (name: string) => string | undefined;
 }
 
 /** One upstream attempt on a deployment, with the attempt's own signal (timeouts, the client leaving). */
@@ -44,7 +46,8 @@ export async function routeChat<R>(context: RouteContext, attempt: Attempt<R>): 
   for (let index = 0; index < chain.length; index++) {
     const group = chain[index];
     try {
-      const served = await group.pool.run({ retryable: true, signal: context.signal, judgeError: verdictOf }, async (ctx) => {
+      const hashKey = group.hashHeader === undefined ? undefined : context.requestHeader?.(group.hashHeader);
+      const served = await group.pool.run({ retryable: true, signal: context.signal, judgeError: verdictOf, hashKey }, async (ctx) => {
         const value = await attempt(ctx.target.value, ctx.signal);
         ctx.firstByte();
         return value;
