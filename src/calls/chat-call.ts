@@ -64,6 +64,7 @@ export async function beginChatCall(services: GatewayServices, request: ChatComp
     promptTokensUpperBound: promptTokenUpperBound(request),
     countPromptTokens: () => tightPromptTokenBound(chatPromptParts(request), target.provider.type),
     maxOutputTokens: maxOutputTokens(request, target, services),
+    servableBy: target.servableBy,
     prompt: options.prompt,
     labels: options.labels,
   });

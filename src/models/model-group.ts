@@ -9,6 +9,7 @@
 import type { DeploymentConfig, ModelConfig } from '../../schemas/config.js';
 import type { ProviderAdapter } from '../../providers/types.js';
 import type { GatewayObserver } from '../observability/observer.js';
+import type { PricedDeployment } from '../metering/types.js';
 import { parseBalance, TargetPool } from '../router/index.js';
 
 export interface Deployment {
@@ -29,6 +30,11 @@ export interface ModelGroup {
   contextFallback?: string;
   /** For `balance: hash:<header>`: the request header whose value keeps a caller on one deployment. */
   hashHeader?: string;
+}
+
+/** How the price book finds a deployment's price when it serves `publicName`'s calls. */
+export function pricedDeployment(publicName: string, deployment: Deployment): PricedDeployment {
+  return { publicModel: publicName, providerType: deployment.provider.type, upstreamModel: deployment.upstreamModel, deploymentPriceKey: deployment.priceKey };
 }
 
 /** The deployments a model configuration names: its list, or its one `{ provider, model }`. */
