@@ -130,8 +130,11 @@ export const serviceSchema = z
     }
   });
 
+/** What a service may be called; the calls API's `service=` filter checks the same. */
+export const serviceNamePattern = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+
 export const servicesSchema = z
-  .record(z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'service names use lowercase letters, digits, _ and - (at most 64)'), serviceSchema)
+  .record(z.string().regex(serviceNamePattern, 'service names use lowercase letters, digits, _ and - (at most 64)'), serviceSchema)
   .default({})
   .superRefine((services, context) => {
     const mounts = new Map<string, string>();
