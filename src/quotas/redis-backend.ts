@@ -12,6 +12,7 @@
 import { Cluster } from 'ioredis';
 import { createRedisConnection, type RedisConnection, type RedisTarget } from '../redis/redis-connection.js';
 import { adjustScript, parseReserveReply, reserveArguments, reserveScript } from './redis-scripts.js';
+import { reserveBySlot, slotGroups } from './slot-groups.js';
 import { ThrottledWarning } from './throttled-warning.js';
 import type { QuotaBackend, QuotaCounter, ReserveOutcome } from './types.js';
 
@@ -34,6 +35,7 @@ export class RedisQuotaBackend implements QuotaBackend {
   private readonly keyPrefix: string;
   private readonly connectTimeoutMs: number;
   private readonly connectionWarning = new ThrottledWarning('quota Redis connection error');
+  private readonly giveBackWarning = new ThrottledWarning('a reservation split over Redis Cluster slots could not be given back');
   private pendingReady: Promise<void> | undefined;
   private closed = false;
   private lastError: string | undefined;
@@ -44,10 +46,15 @@ export class RedisQuotaBackend implements QuotaBackend {
     // Commands issued in the same tick (reservations and settlements of concurrent calls) go out
     // as one pipeline: one socket write and one read for many calls instead of one each. Each
     // command keeps its own reply and error, and none is ever re-sent.
+    //
+    // Not on a cluster: ioredis groups a tick's commands by the slot of their first argument, which
+    // for a script is its key count, not a key — so the reservations of two tenants on two nodes
+    // landed in one pipeline and both failed ("All keys in the pipeline should belong to the same
+    // slots allocation group"). Each script then goes to its own slot's node on its own.
     const redis = createRedisConnection(options, {
       connectTimeoutMs: this.connectTimeoutMs,
       commandTimeoutMs: options.commandTimeoutMs,
-      autoPipelining: true,
+      autoPipelining: !options.cluster,
     });
     // Without a listener ioredis prints every connection error to the console.
     redis.on('error', (error: Error) => {
@@ -63,14 +70,34 @@ export class RedisQuotaBackend implements QuotaBackend {
   async reserve(counters: QuotaCounter[]): Promise<ReserveOutcome> {
     if (counters.length === 0) return { ok: true, values: [] };
     await this.ensureReady();
-    const reply = await this.redis.quotaReserve(...reserveArguments(counters, this.keyPrefix));
-    return parseReserveReply(reply, counters.length);
+    // On a cluster one script names one slot: a call under a service's limits and its tenant's
+    // spans two, reserved one after the other (slot-groups.ts). One server takes them in one script.
+    const groups = this.redis instanceof Cluster ? slotGroups(counters.map((counter) => this.keyPrefix + counter.key)) : [];
+    if (groups.length > 1) {
+      return reserveBySlot(counters, groups, (group) => this.reserveInOneScript(group), (giveBack) =>
+        this.adjust(giveBack).catch((error: Error) => {
+          // Left charged until their windows end: more refusals, never more admissions.
+          this.giveBackWarning.warn({ error: error.message });
+        }),
+      );
+    }
+    return this.reserveInOneScript(counters);
   }
 
   async adjust(adjustments: Array<{ key: string; delta: number }>): Promise<void> {
     const changes = adjustments.filter((adjustment) => adjustment.delta !== 0);
     if (changes.length === 0) return;
     await this.ensureReady();
+    const groups = this.redis instanceof Cluster ? slotGroups(changes.map((change) => this.keyPrefix + change.key)) : [changes.map((_, index) => index)];
+    await Promise.all(groups.map((group) => this.adjustInOneScript(group.map((index) => changes[index]))));
+  }
+
+  private async reserveInOneScript(counters: QuotaCounter[]): Promise<ReserveOutcome> {
+    const reply = await this.redis.quotaReserve(...reserveArguments(counters, this.keyPrefix));
+    return parseReserveReply(reply, counters.length);
+  }
+
+  private async adjustInOneScript(changes: Array<{ key: string; delta: number }>): Promise<void> {
     const keys = changes.map((change) => this.keyPrefix + change.key);
     await this.redis.quotaAdjust(keys.length, ...keys, ...changes.map((change) => change.delta));
   }
