@@ -277,8 +277,10 @@ export class MeteredCall {
   private row(outcome: CallOutcome, cost: number | null): LedgerRow {
     const row = ledgerRow(this.plan, this.startedAt, outcome, cost, this.firstByteAt);
     if (this.served && !outcome.cacheHit) Object.assign(row, { provider: this.served.providerName, upstreamModel: this.served.upstreamModel, target: this.served.target });
-    // A hit made no upstream attempt; a routed chat call knows its own (a REST call brings them in `routed`).
-    if (outcome.cacheHit) row.attempts = 0;
+    // A hit made no upstream attempt and no provider served it (the row would otherwise name the
+    // group's first deployment, and count the hit in its provider's figures); a routed chat call
+    // knows its own attempts (a REST call brings them in `routed`).
+    if (outcome.cacheHit) Object.assign(row, { provider: null, upstreamModel: null, target: null, attempts: 0 });
     else if (this.attempts !== undefined) row.attempts = this.attempts;
     return row;
   }
