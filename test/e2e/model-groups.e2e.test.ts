@@ -128,6 +128,20 @@ describe('a model group', () => {
     expect(row).toMatchObject({ model: 'all-down', provider: 'good', target: 'good/gpt-4o-mini', attempts: 2 });
   });
 
+  it('routes embeddings through the group too: a 500 fails over, the answer says who served and is priced as it', async () => {
+    good.reset();
+    const { data, response } = await gateway.client.embeddings.create({ model: 'after-500', input: 'Hello' }).withResponse();
+    expect(data.data[0].embedding.length).toBeGreaterThan(0);
+    expect(response.headers.get('x-tollgate-provider')).toBe('good');
+    expect(response.headers.get('x-tollgate-attempts')).toBe('2');
+    expect(good.requests.map((request) => request.path)).toEqual(['/v1/embeddings']);
+    const row = await ledgerRowFor(gateway.url, response.headers.get('x-request-id')!);
+    expect(row).toMatchObject({ kind: 'embeddings', model: 'after-500', provider: 'good', target: 'good/gpt-4o-mini', attempts: 2, status: 200 });
+    // The serving deployment's 100 USD per million input tokens, not the failed one's 1.
+    expect(row.input_tokens).toBeGreaterThan(0);
+    expect(Number(row.cost_usd)).toBe(row.input_tokens * 100 / 1e6);
+  });
+
   it('keeps a plain { provider, model } working as a group of one', async () => {
     const { data, response } = await ask('plain');
     expect(data.choices[0].message.content).toBe('Hello from the fake.');
