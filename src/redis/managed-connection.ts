@@ -7,6 +7,7 @@
  * warning logged at most every 10 s. The fail-fast settings themselves (no offline queue, no
  * re-send after a reconnect, reconnects at most every 2 s) are in `redis-connection.ts`.
  */
+import { Cluster } from 'ioredis';
 import { createRedisConnection, type RedisConnection, type RedisTarget } from './redis-connection.js';
 import { ThrottledWarning } from '../quotas/throttled-warning.js';
 
@@ -65,10 +66,19 @@ export class ManagedRedisConnection {
     throw new Error(`Redis is unavailable (connection ${status})`);
   }
 
-  /** One PING: rejects while Redis cannot be reached. */
+  /**
+   * For readiness: rejects while Redis cannot serve keys. One PING on a server; on a cluster,
+   * CLUSTER INFO from one node, since a cluster that lost a master with no replica to take over
+   * still answers PING on every node while refusing every key command (CLUSTERDOWN).
+   */
   async ping(): Promise<void> {
     await this.ready();
-    await this.redis.ping();
+    if (!(this.redis instanceof Cluster)) {
+      await this.redis.ping();
+      return;
+    }
+    const state = /cluster_state:(\w+)/.exec(String(await this.redis.cluster('INFO')))?.[1];
+    if (state !== 'ok') throw new Error(`Redis Cluster cannot serve every slot (cluster_state:${state ?? 'unknown'})`);
   }
 
   async close(): Promise<void> {
