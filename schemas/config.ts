@@ -303,6 +303,13 @@ export const redisSchema = z
      * in Redis; a holder that dies is replaced after this long.
      */
     jobLeaseMs: z.number().int().min(1_000).max(600_000).default(15_000),
+    /**
+     * How long a quota command (a reservation, a settlement) may wait for Redis's answer before it
+     * fails and `onUnavailable` decides; the idempotency and cache connection waits twice this.
+     * Short, so a stalled Redis cannot hold requests; raise it where Redis or the host is slow
+     * under load, so that answers arriving late are not counted as an outage.
+     */
+    commandTimeoutMs: z.number().int().min(100).max(60_000).default(500),
     /** What quotas do while Redis cannot be reached, for request/token limits and for money. */
     onUnavailable: z
       .strictObject({
