@@ -35,6 +35,7 @@ beforeAll(async () => {
   });
   gate = new Promise<void>((resolve) => (open = resolve));
   const dataDir = mkdtempSync(join(tmpdir(), 'tollgate-cluster-services-'));
+  // A generous command timeout: on a loaded machine a late answer would otherwise fail open (rate limits) and blur the count.
   const tenant = (name: string, key: string) => `  ${name}: { keys: [{ name: main, key: ${key} }], quotas: { requestsPerMinute: 1000, concurrentRequests: 50 } }`;
   gateway = await spawnGateway(
     join(dataDir, 'tollgate.yaml'),
@@ -48,7 +49,7 @@ ${tenant('beta', keys[1])}
 services:
   billing: { mount: /proxy/billing, targets: [{ url: "${service.url}" }], quotas: { concurrentRequests: 4, requestsPerMinute: 10000 } }
 storage: { sqlite: ${join(dataDir, 'tollgate.db')}, ledgerFlushMs: 50 }
-redis: { cluster: [${cluster.urls.map((url) => `"${url}"`).join(', ')}] }
+redis: { cluster: [${cluster.urls.map((url) => `"${url}"`).join(', ')}], commandTimeoutMs: 10000 }
 `,
   );
 }, 180_000);
