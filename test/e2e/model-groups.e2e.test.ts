@@ -11,7 +11,7 @@ import { chunkStreamReply, fakeOpenAIKey, openAIError, startFakeOpenAI, type Fak
 import { startFakeUpstream, type FakeReply, type FakeUpstream } from '../fakes/fake-upstream.js';
 import { postJson, readSseData } from '../helpers/http.js';
 import { ledgerRowFor } from '../helpers/ledger.js';
-import { startTestGateway, type TestGateway } from '../helpers/start-gateway.js';
+import { startTestGateway, testAdminKey, type TestGateway } from '../helpers/start-gateway.js';
 
 let good: FakeOpenAI;
 const failing: Record<string, FakeUpstream> = {};
@@ -140,6 +140,21 @@ describe('a model group', () => {
     // The serving deployment's 100 USD per million input tokens, not the failed one's 1.
     expect(row.input_tokens).toBeGreaterThan(0);
     expect(Number(row.cost_usd)).toBe(row.input_tokens * 100 / 1e6);
+  });
+
+  it('shows each group\'s deployments at /admin/targets, beside the REST services', async () => {
+    const response = await fetch(`${gateway.url}/admin/targets`, { headers: { authorization: `Bearer ${testAdminKey}` } });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { data: unknown[]; models: Array<{ model: string; balance: string; targets: Array<{ id: string; requests: number; failures: number; breaker: string }> }> };
+    expect(body.data).toEqual([]);
+    const group = body.models.find((model) => model.model === 'after-500')!;
+    expect(group.balance).toBe('weighted');
+    expect(group.targets.map((target) => target.id)).toEqual(['failing/gpt-4o-mini', 'good/gpt-4o-mini']);
+    const [failed, served] = group.targets;
+    expect(failed.failures).toBeGreaterThanOrEqual(1);
+    expect(served).toMatchObject({ breaker: 'closed', failures: 0 });
+    expect(served.requests).toBeGreaterThanOrEqual(1);
+    expect(body.models.map((model) => model.model)).toContain('plain');
   });
 
   it('keeps a plain { provider, model } working as a group of one', async () => {
