@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { AlertsConfig } from '../../schemas/alerts-config.js';
-import type { KeyStore, TenantRecord } from '../auth/key-store.js';
+import type { KeyDirectory as KeyStore, TenantRecord } from '../auth/key-directory.js';
 import { budgetsOf } from '../budgets/budget-status.js';
 import { hourMs } from '../ledger/rollup-levels.js';
 import { ThrottledErrorLog } from '../ledger/throttled-error-log.js';

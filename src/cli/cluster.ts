@@ -9,6 +9,8 @@
 import cluster, { type Worker } from 'node:cluster';
 import type { TollgateConfig } from '../../schemas/config.js';
 import { KeyStore } from '../auth/key-store.js';
+import { PgKeyStore } from '../auth/pg-key-store.js';
+import { openConfiguredPostgres } from '../ledger/open-ledger.js';
 import { logger } from '../logging/logger.js';
 import { MemoryQuotaBackend, serveQuotaIpc } from '../quotas/index.js';
 import { openDatabase } from '../storage/database.js';
@@ -23,9 +25,17 @@ export interface ListeningMessage {
   url: string;
 }
 
-export function runPrimary(config: TollgateConfig, workerCount: number, configPath: string): void {
+export async function runPrimary(config: TollgateConfig, workerCount: number, configPath: string): Promise<void> {
   const database = openDatabase(config.storage.sqlite);
-  new KeyStore(database).syncFromConfig(config);
+  if (config.storage.postgres === undefined) new KeyStore(database).syncFromConfig(config);
+  else {
+    const postgres = await openConfiguredPostgres(config.storage.postgres);
+    try {
+      await (await PgKeyStore.open(postgres)).syncFromConfig(config);
+    } finally {
+      await postgres.$client.end();
+    }
+  }
   const audit = new AuditTrail(database);
   auditConfigSync(audit, config);
   audit.close();

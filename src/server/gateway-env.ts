@@ -7,7 +7,7 @@
  */
 import type { TollgateConfig } from '../../schemas/config.js';
 import type { Caller } from '../auth/authenticate.js';
-import type { KeyStore } from '../auth/key-store.js';
+import type { KeyDirectory as KeyStore } from '../auth/key-directory.js';
 import type { MeteringServices } from '../calls/metering-services.js';
 import type { ModelRegistry } from '../models/model-registry.js';
 import type { Observability } from '../observability/observability.js';

@@ -12,6 +12,8 @@ import { createProvider } from '../../providers/create-provider.js';
 import type { ProviderAdapter } from '../../providers/types.js';
 import { logger, registerSecret } from '../logging/logger.js';
 import { KeyStore } from '../auth/key-store.js';
+import { PgKeyStore } from '../auth/pg-key-store.js';
+import { PgChangeWatch } from '../storage/pg/pg-change-counters.js';
 import { resolveAdminKey, warnIfAdminApiDisabled } from '../admin/admin-key.js';
 import { subjectFactory, type MeteringServices } from '../calls/metering-services.js';
 import { OpenCalls } from '../calls/open-calls.js';
@@ -20,7 +22,7 @@ import { createIdempotencyGate } from '../idempotency/index.js';
 import { createCaches } from '../cache/index.js';
 import { RedisConnection } from '../storage/redis-connection.js';
 import { startRetention } from '../ledger/index.js';
-import { openLedger } from '../ledger/open-ledger.js';
+import { openConfiguredPostgres, openLedger } from '../ledger/open-ledger.js';
 import { costNanoUsd, formatNanoUsd, InMemoryPriceBook, tokenCounterThread, worstCaseCostNanoUsd } from '../metering/index.js';
 import { unknownModelProblem } from '../models/known-models.js';
 import { ModelRegistry } from '../models/model-registry.js';
@@ -86,10 +88,12 @@ export async function createServices(config: TollgateConfig, options: Omit<Start
   const observability = new Observability(config, { tracing: options.tracing });
   observability.instrument(providers);
   const database = openDatabase(config.storage.sqlite);
-  const keyStore = new KeyStore(database);
+  // With PostgreSQL the control plane (tenants, keys, prices, prompts...) is shared there too.
+  const sharedDatabase = config.storage.postgres === undefined ? undefined : await openConfiguredPostgres(config.storage.postgres);
+  const keyStore = sharedDatabase ? await PgKeyStore.open(sharedDatabase) : new KeyStore(database);
   const audit = new AuditTrail(database);
   if (options.syncConfig !== false) {
-    keyStore.syncFromConfig(config);
+    await keyStore.syncFromConfig(config);
     auditConfigSync(audit, config);
   }
   const prices = new InMemoryPriceBook({ database, models: configuredPrices(config.models) });
@@ -97,7 +101,7 @@ export async function createServices(config: TollgateConfig, options: Omit<Start
   const quotas = await createQuotaService(config.redis, timedQuotaBackend(quotaBackend, config, observability));
   if (config.redis) await reportRedis(config.redis, quotas);
   const onFlush = observability.operations?.ledgerFlushed;
-  const { ledger, ledgerReader, postgres, retention } = await openLedger(config, database, onFlush);
+  const { ledger, ledgerReader, postgres, retention } = await openLedger(config, database, onFlush, sharedDatabase);
   observability.operations?.watchLedger(ledger);
   warnIfAdminApiDisabled(adminKey, keyStore);
   const openCalls = new OpenCalls();
@@ -127,12 +131,13 @@ export async function createServices(config: TollgateConfig, options: Omit<Start
   const subscriptions = new Subscriptions(database);
   registerSecret(config.alerts.webhook?.secret);
   // Other instances' changes: at once by notice (with Redis), and by the periodic check below.
-  const coordination = await startCoordination(config, {
-    keys: () => keyStore.reload(),
-    prices: () => prices.reload(),
-    prompts: () => library.reloadDatabase(),
-    subscriptions: () => subscriptions.reload(),
-  });
+  const reloaders = {
+    keys: async () => keyStore.reload(),
+    prices: async () => prices.reload(),
+    prompts: async () => library.reloadDatabase(),
+    subscriptions: async () => subscriptions.reload(),
+  };
+  const coordination = await startCoordination(config, reloaders);
   // Once per cluster: on the instance holding the job's lease (here, without Redis).
   coordination.jobs.run('alerts', () => {
     const alerts = new AlertService({ client: database.$client, ledger: ledgerReader, keyStore, config: config.alerts });
@@ -143,8 +148,10 @@ export async function createServices(config: TollgateConfig, options: Omit<Start
   // PostgreSQL drops whole months (started with its ledger); SQLite deletes rows, under the lease.
   if (retentionDays && !postgres) coordination.jobs.run('retention', (lease) => startRetention(database, retentionDays, { held: lease.held }));
   // The key store also checks on every lookup (cheap on SQLite); the timer covers the rest.
+  const pgWatch = sharedDatabase && new PgChangeWatch(sharedDatabase, reloaders);
+  await pgWatch?.start();
   const refresher = startRefresher(database, observability, [
-    () => keyStore.refreshIfChanged(),
+    () => (keyStore instanceof KeyStore ? keyStore.refreshIfChanged() : undefined),
     () => subscriptions.refreshIfChanged(),
     () => library.reloadDatabase(),
   ], prices);
@@ -177,6 +184,7 @@ export async function createServices(config: TollgateConfig, options: Omit<Start
   });
   const close = async () => {
     clearInterval(refresher);
+    await pgWatch?.close();
     models.close();
     library.close();
     await coordination.close();
