@@ -19,7 +19,7 @@ import { loadConfigFile } from '../config/load-config.js';
 import { describeZodIssues, type FieldProblem } from '../errors/zod-issues.js';
 import { openDatabase, type TollgateDatabase } from '../storage/database.js';
 import type { TollgateConfig } from '../../schemas/config.js';
-import { appendAuditEvent, type AuditEvent } from '../audit/audit-store.js';
+import { postgresAuditStore, sqliteAuditStore, type AuditEvent } from '../audit/audit-store.js';
 import { cliActor } from '../audit/audit-trail.js';
 import type { z } from 'zod';
 import type { RedisConfig } from '../../schemas/config.js';
@@ -97,7 +97,7 @@ export async function openCliContext(configOption: string | undefined): Promise<
     database,
     postgres,
     keyStore,
-    audit: async (event) => appendAuditEvent(database, { ...actor, ...event }),
+    audit: async (event) => (postgres ? postgresAuditStore(postgres) : sqliteAuditStore(database)).append({ ...actor, ...event }),
     close: async () => {
       database.$client.close();
       await postgres?.$client.end();

@@ -18,6 +18,7 @@ import { withGatewayFlags } from './runtime-flags.js';
 import { servePrimaryAggregate } from '../observability/metrics/cluster-metrics.js';
 import { startMetricsListener } from '../observability/metrics/metrics-listener.js';
 import { AuditTrail } from '../audit/audit-trail.js';
+import { postgresAuditStore } from '../audit/audit-store.js';
 import { auditConfigSync } from '../audit/audit-config.js';
 
 export interface ListeningMessage {
@@ -27,18 +28,23 @@ export interface ListeningMessage {
 
 export async function runPrimary(config: TollgateConfig, workerCount: number, configPath: string): Promise<void> {
   const database = openDatabase(config.storage.sqlite);
-  if (config.storage.postgres === undefined) new KeyStore(database).syncFromConfig(config);
-  else {
+  if (config.storage.postgres === undefined) {
+    new KeyStore(database).syncFromConfig(config);
+    const audit = new AuditTrail(database);
+    auditConfigSync(audit, config);
+    audit.close();
+  } else {
     const postgres = await openConfiguredPostgres(config.storage.postgres);
     try {
       await (await PgKeyStore.open(postgres)).syncFromConfig(config);
+      const audit = new AuditTrail(postgresAuditStore(postgres));
+      auditConfigSync(audit, config);
+      audit.close();
+      await audit.settled();
     } finally {
       await postgres.$client.end();
     }
   }
-  const audit = new AuditTrail(database);
-  auditConfigSync(audit, config);
-  audit.close();
   database.$client.close();
   const sharedQuotas = config.redis ? undefined : new MemoryQuotaBackend();
   // One scrape returns every worker's metrics, aggregated here (observability/metrics/cluster-metrics.ts).

@@ -13,7 +13,8 @@ import type { ProviderAdapter } from '../../providers/types.js';
 import { logger, registerSecret } from '../logging/logger.js';
 import { KeyStore } from '../auth/key-store.js';
 import { PgKeyStore } from '../auth/pg-key-store.js';
-import { PgChangeWatch } from '../storage/pg/pg-change-counters.js';
+import { PgChangeWatch, readPgChanges } from '../storage/pg/pg-change-counters.js';
+import { postgresControlSql, sqliteControlSql } from '../storage/control-sql.js';
 import { resolveAdminKey, warnIfAdminApiDisabled } from '../admin/admin-key.js';
 import { subjectFactory, type MeteringServices } from '../calls/metering-services.js';
 import { OpenCalls } from '../calls/open-calls.js';
@@ -37,6 +38,7 @@ import { Observability, type ObservabilityOptions } from '../observability/obser
 import { registerConfiguredKeys, timedDatabaseWork, timedQuotaBackend } from '../observability/wiring.js';
 import { startMetricsListener, type MetricsListener } from '../observability/metrics/metrics-listener.js';
 import { AuditTrail } from '../audit/audit-trail.js';
+import { postgresAuditStore } from '../audit/audit-store.js';
 import { auditConfigSync, auditPromptReloads } from '../audit/audit-config.js';
 import { Readiness } from '../observability/health/readiness.js';
 import { describeRedisTarget, redisPassword, redisTargetUrls } from '../redis/redis-url.js';
@@ -90,13 +92,17 @@ export async function createServices(config: TollgateConfig, options: Omit<Start
   const database = openDatabase(config.storage.sqlite);
   // With PostgreSQL the control plane (tenants, keys, prices, prompts...) is shared there too.
   const sharedDatabase = config.storage.postgres === undefined ? undefined : await openConfiguredPostgres(config.storage.postgres);
+  // Read before the stores load: a change made meanwhile is re-read at the first check.
+  const loadedVersions = sharedDatabase && (await readPgChanges(sharedDatabase));
   const keyStore = sharedDatabase ? await PgKeyStore.open(sharedDatabase) : new KeyStore(database);
-  const audit = new AuditTrail(database);
+  const controlSql = sharedDatabase ? postgresControlSql(sharedDatabase) : sqliteControlSql(database.$client);
+  const audit = new AuditTrail(sharedDatabase ? postgresAuditStore(sharedDatabase) : database);
   if (options.syncConfig !== false) {
     await keyStore.syncFromConfig(config);
     auditConfigSync(audit, config);
   }
-  const prices = new InMemoryPriceBook({ database, models: configuredPrices(config.models) });
+  const prices = new InMemoryPriceBook({ ...(sharedDatabase ? { postgres: sharedDatabase } : { database }), models: configuredPrices(config.models) });
+  await prices.reload();
   const quotaBackend = options.quotaBackend ?? (await createQuotaBackend(config.redis));
   const quotas = await createQuotaService(config.redis, timedQuotaBackend(quotaBackend, config, observability));
   if (config.redis) await reportRedis(config.redis, quotas);
@@ -123,12 +129,12 @@ export async function createServices(config: TollgateConfig, options: Omit<Start
     observe: observability,
     outcomes: new CallOutcomes(),
   };
-  const library = new PromptLibrary({ database, modelProblem: (model) => unknownModelProblem(config, model) });
+  const library = new PromptLibrary({ ...(sharedDatabase ? { postgres: sharedDatabase } : { database }), modelProblem: (model) => unknownModelProblem(config, model) });
   if (config.prompts.watch) library.watch(config.prompts.folder);
   else library.loadFiles(config.prompts.folder);
-  library.reloadDatabase();
+  await library.reloadDatabase();
   auditPromptReloads(audit, library);
-  const subscriptions = new Subscriptions(database);
+  const subscriptions = sharedDatabase ? await Subscriptions.openPostgres(sharedDatabase) : new Subscriptions(database);
   registerSecret(config.alerts.webhook?.secret);
   // Other instances' changes: at once by notice (with Redis), and by the periodic check below.
   const reloaders = {
@@ -140,21 +146,19 @@ export async function createServices(config: TollgateConfig, options: Omit<Start
   const coordination = await startCoordination(config, reloaders);
   // Once per cluster: on the instance holding the job's lease (here, without Redis).
   coordination.jobs.run('alerts', () => {
-    const alerts = new AlertService({ client: database.$client, ledger: ledgerReader, keyStore, config: config.alerts });
+    const alerts = new AlertService({ records: controlSql, ledger: ledgerReader, keyStore, config: config.alerts });
     alerts.start();
     return { stop: () => alerts.close() };
   });
   const retentionDays = config.storage.retentionDays;
   // PostgreSQL drops whole months (started with its ledger); SQLite deletes rows, under the lease.
   if (retentionDays && !postgres) coordination.jobs.run('retention', (lease) => startRetention(database, retentionDays, { held: lease.held }));
-  // The key store also checks on every lookup (cheap on SQLite); the timer covers the rest.
-  const pgWatch = sharedDatabase && new PgChangeWatch(sharedDatabase, reloaders);
-  await pgWatch?.start();
-  const refresher = startRefresher(database, observability, [
-    () => (keyStore instanceof KeyStore ? keyStore.refreshIfChanged() : undefined),
-    () => subscriptions.refreshIfChanged(),
-    () => library.reloadDatabase(),
-  ], prices);
+  // PostgreSQL: the change counters, polled. SQLite: the key store also checks on every lookup
+  // (cheap there); the timer covers the rest.
+  const refresher =
+    sharedDatabase && loadedVersions
+      ? new PgChangeWatch(sharedDatabase, reloaders, loadedVersions)
+      : startRefresher(database, observability, [() => (keyStore as KeyStore).refreshIfChanged(), () => subscriptions.refreshIfChanged(), () => library.reloadDatabase()], prices);
   const models = new ModelRegistry(config, providers, observability);
   const proxy = new ServiceRegistry(config.services, observability);
   const services: GatewayServices = {
@@ -162,6 +166,8 @@ export async function createServices(config: TollgateConfig, options: Omit<Start
     models,
     lifecycle: { ready: false },
     database,
+    postgres: sharedDatabase,
+    controlSql,
     ledgerReader,
     keyStore,
     metering,
@@ -183,8 +189,8 @@ export async function createServices(config: TollgateConfig, options: Omit<Start
     lifecycle: services.lifecycle,
   });
   const close = async () => {
-    clearInterval(refresher);
-    await pgWatch?.close();
+    if (refresher instanceof PgChangeWatch) await refresher.close();
+    else clearInterval(refresher);
     models.close();
     library.close();
     await coordination.close();
@@ -198,6 +204,7 @@ export async function createServices(config: TollgateConfig, options: Omit<Start
     await quotas.close();
     await stateRedis?.close();
     audit.close();
+    await audit.settled();
     await Promise.allSettled([...providers.values()].map((provider) => provider.close?.()));
     await proxy.close();
     closeReadConnections(config.storage.sqlite);

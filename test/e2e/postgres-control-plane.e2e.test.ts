@@ -38,6 +38,7 @@ const shoutPrompt = (owner: string) => ({
   name: 'shout',
   description: 'Says the text louder.',
   owner,
+  visibility: 'private',
   model: 'demo',
   input: { type: 'object', properties: { text: { type: 'string', maxLength: 100 } }, required: ['text'], additionalProperties: false },
   messages: [{ role: 'user', content: 'Shout: {{text}}' }],
@@ -104,7 +105,8 @@ ${withRedis ? `redis: { url: "${testRedisUrl}", keyPrefix: "${prefix}" }` : ''}
     }, 60_000);
 
     it('a key created and revoked with the tollgate command is in force on every instance', async () => {
-      const created = outputOf(await runCli(['keys', 'create', '--tenant', 'acme', '--name', 'cli', '--config', configPath]));
+      outputOf(await runCli(['tenants', 'create', 'cli-made', '--config', configPath]));
+      const created = outputOf(await runCli(['keys', 'create', '--tenant', 'cli-made', '--name', 'cli', '--config', configPath]));
       for (const gateway of gateways) await waitFor(() => chatStatus(gateway, created.key), (status) => status === 200);
       outputOf(await runCli(['keys', 'revoke', created.id, '--config', configPath]));
       for (const gateway of gateways) await waitFor(() => chatStatus(gateway, created.key), (status) => status === 401);
@@ -112,7 +114,8 @@ ${withRedis ? `redis: { url: "${testRedisUrl}", keyPrefix: "${prefix}" }` : ''}
 
     it('a price imported with the tollgate command prices the next calls on every instance', async () => {
       const [a] = gateways;
-      const key = (await admin(a, 'POST', '/tenants/acme/keys', { name: 'priced' })).key;
+      await admin(a, 'POST', '/tenants', { id: 'priced' });
+      const key = (await admin(a, 'POST', '/tenants/priced/keys', { name: 'app' })).key;
       const file = join(folder, 'prices.json');
       writeFileSync(file, JSON.stringify({ demo: { mode: 'chat', input_cost_per_token: 0.001, output_cost_per_token: 0.002 } }));
       outputOf(await runCli(['prices', 'import', file, '--effective-from', '2020-01-01', '--config', configPath]));
@@ -127,13 +130,15 @@ ${withRedis ? `redis: { url: "${testRedisUrl}", keyPrefix: "${prefix}" }` : ''}
 
     it('a prompt published on one instance is served by the others, and a subscription approved there is honoured', async () => {
       const [a, b, c] = gateways;
+      await admin(a, 'POST', '/tenants', { id: 'owner' });
       await admin(a, 'POST', '/tenants', { id: 'guest' });
-      const ownerKey = (await admin(a, 'POST', '/tenants/acme/keys', { name: 'prompts' })).key;
+      const ownerKey = (await admin(a, 'POST', '/tenants/owner/keys', { name: 'prompts' })).key;
       const guestKey = (await admin(a, 'POST', '/tenants/guest/keys', { name: 'app' })).key;
-      await admin(a, 'POST', '/prompts', shoutPrompt('acme'));
+      await admin(a, 'POST', '/prompts', shoutPrompt('owner'));
       for (const gateway of [b, c]) await waitFor(async () => (await send(gateway, 'POST', '/v1/prompts/shout', ownerKey, { text: 'hi' })).status, (status) => status === 200);
 
-      await waitFor(async () => (await send(b, 'POST', '/v1/prompts/shout/subscription', guestKey)).status, (status) => status === 202);
+      expect((await send(b, 'POST', '/v1/prompts/shout', guestKey, { text: 'hi' })).status).toBe(403);
+      expect((await send(b, 'POST', '/v1/prompts/shout/subscription', guestKey)).status).toBe(202);
       await waitFor(async () => (await send(a, 'GET', '/admin/prompts/shout/subscriptions', adminKey)).json() as Promise<any>, (list) => list.data.length === 1);
       await admin(a, 'POST', '/prompts/shout/subscriptions/guest/approve');
       for (const gateway of [b, c]) await waitFor(async () => (await send(gateway, 'POST', '/v1/prompts/shout', guestKey, { text: 'hi' })).status, (status) => status === 200);
@@ -141,8 +146,9 @@ ${withRedis ? `redis: { url: "${testRedisUrl}", keyPrefix: "${prefix}" }` : ''}
 
     it('one audit trail and one alert list, whichever instance is asked', async () => {
       const [a, b, c] = gateways;
-      await admin(a, 'PATCH', '/tenants/acme', { quotas: { requestsPerMinute: 1000 } });
-      const trail = await admin(b, 'GET', '/audit?action=tenant.update&target=acme');
+      await admin(a, 'POST', '/tenants', { id: 'audited' });
+      await admin(a, 'PATCH', '/tenants/audited', { quotas: { requestsPerMinute: 1000 } });
+      const trail = await admin(b, 'GET', '/audit?action=tenant.update&target=audited');
       expect(trail.data).toHaveLength(1);
       expect(trail.data[0].after.quotas).toEqual({ requestsPerMinute: 1000 });
 

@@ -39,23 +39,24 @@ export type PgReloaders = Record<ChangeKind, () => Promise<unknown>>;
  * is logged once per outage and retried at the next tick; memory keeps serving meanwhile.
  */
 export class PgChangeWatch {
-  private readonly seen = new Map<ChangeKind, number>();
+  private readonly seen: Map<ChangeKind, number>;
   private readonly timer: NodeJS.Timeout;
   private running: Promise<void> | undefined;
   private failing = false;
 
+  /**
+   * `loaded`: the versions read before the stores first loaded their rows (`readPgChanges`), so
+   * a change made while they loaded is re-read at the first tick.
+   */
   constructor(
     private readonly database: PostgresDatabase,
     private readonly reloaders: PgReloaders,
+    loaded: ReadonlyMap<ChangeKind, number>,
     intervalMs = 1_000,
   ) {
+    this.seen = new Map(loaded);
     this.timer = setInterval(() => void this.check(), intervalMs);
     this.timer.unref();
-  }
-
-  /** Records the versions the stores have just loaded, so the first tick reloads nothing. */
-  async start(): Promise<void> {
-    for (const [kind, version] of await readPgChanges(this.database)) this.seen.set(kind, version);
   }
 
   /** One check; checks never overlap. */
