@@ -44,9 +44,9 @@ export function registerChatCompletions(app: Hono<GatewayEnv>): void {
       }
       const result = await call.complete(request);
       const cost = metered.complete({ status: 200, ...(await usageOfResult(request, result)) });
-      return new Response(answerBody(result, call.target.publicName), {
-        headers: { 'content-type': 'application/json', ...metered.responseHeaders, [costHeader]: cost },
-      });
+      const headers = metered.addResponseHeaders({ 'content-type': 'application/json' });
+      headers[costHeader] = cost;
+      return new Response(answerBody(result, call.target.publicName), { headers });
     } catch (error) {
       const gatewayError = toGatewayError(error);
       metered.fail(gatewayError);
