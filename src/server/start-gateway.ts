@@ -18,7 +18,7 @@ import { OpenCalls } from '../calls/open-calls.js';
 import { CallOutcomes } from '../calls/call-outcomes.js';
 import { createIdempotencyGate } from '../idempotency/index.js';
 import { createCaches } from '../cache/index.js';
-import { RedisConnection } from '../storage/redis-connection.js';
+import { ManagedRedisConnection } from '../redis/managed-connection.js';
 import { startRetention } from '../ledger/index.js';
 import { openLedger } from '../ledger/open-ledger.js';
 import { costNanoUsd, formatNanoUsd, InMemoryPriceBook, tokenCounterThread, worstCaseCostNanoUsd } from '../metering/index.js';
@@ -103,7 +103,7 @@ export async function createServices(config: TollgateConfig, options: Omit<Start
   const openCalls = new OpenCalls();
   // Idempotency records (and the response cache) get a Redis connection of their own: a large
   // answer being written must never queue in front of a quota reservation.
-  const stateRedis = config.redis ? new RedisConnection({ target: config.redis, purpose: 'idempotency and cache', commandTimeoutMs: 1_000 }) : undefined;
+  const stateRedis = config.redis ? new ManagedRedisConnection({ target: config.redis, purpose: 'idempotency and cache', commandTimeoutMs: 2 * config.redis.commandTimeoutMs }) : undefined;
   const sharedState = stateRedis && { connection: stateRedis, keyPrefix: config.redis!.keyPrefix };
   const idempotency = createIdempotencyGate(config.idempotency, sharedState);
   const cache = createCaches(config.cache, config.models, sharedState);
