@@ -57,7 +57,7 @@ tenants:
     quotas: { requestsPerMinute: 1000 }
   shared:
     keys: [{ name: main, key: ${budgetKey} }]
-    quotas: { costPerDayUsd: "${(budgetNano / 1e9).toFixed(9)}" }
+    quotas: { costPerMonthUsd: "${(budgetNano / 1e9).toFixed(9)}" }   # a month: a race that straddles a UTC midnight keeps its window
 ${shared}`;
 }
 
