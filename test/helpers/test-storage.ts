@@ -96,6 +96,29 @@ export async function queryLedger<Row = Record<string, unknown>>(sqlitePath: str
   }
 }
 
+/**
+ * Every row of every table in the PostgreSQL database paired with `sqlitePath`, as text (to search
+ * it for what must never be stored, such as raw keys); undefined when this run is SQLite's.
+ */
+export async function pairedPostgresText(sqlitePath: string): Promise<string | undefined> {
+  if (testStorage === 'sqlite') return undefined;
+  const paired = databases.get(resolve(sqlitePath));
+  if (!paired) throw new Error(`no PostgreSQL database is paired with ${sqlitePath}: was a gateway started on it?`);
+  const client = new pg.Client({ connectionString: (await paired).url });
+  await client.connect();
+  try {
+    const tables = await client.query<{ name: string }>("select table_name as name from information_schema.tables where table_schema = 'public'");
+    const texts: string[] = [];
+    for (const { name } of tables.rows) {
+      const rows = await client.query<{ row: string }>(`select t::text as row from "${name}" t`);
+      texts.push(...rows.rows.map((row) => row.row));
+    }
+    return texts.join('\n');
+  } finally {
+    await client.end();
+  }
+}
+
 /** Drops every database this test file made (registered for each file by test-storage-setup.ts). */
 export async function dropTestDatabases(): Promise<void> {
   const made = [...databases.values()];
