@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectSpecValid } from '../helpers/openapi.js';
 import { outputOf, runCli } from '../helpers/run-cli.js';
+import { afterChange } from '../helpers/change-in-force.js';
 import { spawnGateway, type SpawnedGateway } from '../helpers/spawn-gateway.js';
 
 const yaml = `
@@ -52,7 +53,7 @@ describe('the admin API without an admin key', () => {
 
   it('works at once with an operator key created by the CLI', async () => {
     const operator = outputOf(await runCli(['keys', 'create', '--operator', 'admin', '--name', 'ops', '--config', join(dataDir, 'tollgate.yaml')]));
-    const response = await fetch(`${gateway.url}/admin/tenants`, { headers: { authorization: `Bearer ${operator.key}` } });
+    const response = await afterChange(() => fetch(`${gateway.url}/admin/tenants`, { headers: { authorization: `Bearer ${operator.key}` } }), (answer) => answer.status === 200);
     expect(response.status).toBe(200);
     // Now that the API has a way in, a wrong key is just a wrong key.
     const wrong = await fetch(`${gateway.url}/admin/tenants`, { headers: { authorization: 'Bearer tg_whatever_key_0123456789' } });
