@@ -48,14 +48,14 @@ export function registerServiceRoutes(app: Hono<GatewayEnv>): void {
     return context.json({ object: 'list', data });
   });
 
-  app.post('/v1/services/:name/subscription', (context) => {
+  app.post('/v1/services/:name/subscription', async (context) => {
     const caller = tenantCaller(context);
     const service = knownService(context);
     if (!inScope(caller, service.name)) {
       throw new GatewayError(403, `This key may not use the service \`${service.name}\`.`, { type: 'permission_error', code: 'service_not_allowed' });
     }
     if (service.config.access === 'open') return context.json({ service: service.name, tenant: caller.tenant.id, status: 'approved' });
-    const subscription = context.get('gateway').prompts.subscriptions.request(subscriptionName(service.name), caller.tenant.id);
+    const subscription = await context.get('gateway').prompts.subscriptions.request(subscriptionName(service.name), caller.tenant.id);
     return context.json({ service: service.name, tenant: caller.tenant.id, status: subscription.status }, subscription.status === 'approved' ? 200 : 202);
   });
 
@@ -75,10 +75,10 @@ export function registerServiceRoutes(app: Hono<GatewayEnv>): void {
   });
 
   for (const decision of ['approve', 'reject'] as const) {
-    app.post(`/admin/services/:name/subscriptions/:tenant/${decision}`, (context) => {
+    app.post(`/admin/services/:name/subscriptions/:tenant/${decision}`, async (context) => {
       const service = knownService(context);
       const tenant = context.req.param('tenant') ?? '';
-      const subscription = context.get('gateway').prompts.subscriptions.decide(subscriptionName(service.name), tenant, decision === 'approve');
+      const subscription = await context.get('gateway').prompts.subscriptions.decide(subscriptionName(service.name), tenant, decision === 'approve');
       if (!subscription) {
         throw new GatewayError(404, `Tenant \`${tenant}\` has not asked to use the service \`${service.name}\`.`, { code: 'subscription_not_found', param: 'tenant' });
       }

@@ -7,9 +7,9 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnGateway, type SpawnedGateway } from '../helpers/spawn-gateway.js';
+import { queryLedger } from '../helpers/test-storage.js';
 import { startTestGateway, testAdminKey, testKey, type TestGateway } from '../helpers/start-gateway.js';
 
 const prompt = 'a'.repeat(1_200_000);
@@ -90,13 +90,12 @@ storage: { sqlite: ${join(dataDir, 'tollgate.db')} }
     const started = performance.now();
     expect(await spawned.stop('SIGTERM')).toBe(0);
     expect(performance.now() - started).toBeLessThan(15_000);
-    const database = new Database(join(dataDir, 'tollgate.db'), { readonly: true });
-    try {
-      const row = database.prepare('select status, estimated, input_tokens from calls where id = ?').get(requestId) as any;
-      expect(row).toMatchObject({ status: 499, estimated: 1 });
-      expect(row.input_tokens).toBeGreaterThan(0);
-    } finally {
-      database.close();
-    }
+    const [row] = await queryLedger<any>(
+      join(dataDir, 'tollgate.db'),
+      'select status, case when estimated then 1 else 0 end as estimated, input_tokens from calls where id = ?',
+      [requestId],
+    );
+    expect(row).toMatchObject({ status: 499, estimated: 1 });
+    expect(row.input_tokens).toBeGreaterThan(0);
   });
 });

@@ -6,11 +6,11 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { budgetGatewayYaml, budgetRequest, budgetTenantKey, budgetWorstCaseNano, warmupRequest, warmupTenantKey } from '../helpers/budget-scenario.js';
 import { postJson } from '../helpers/http.js';
 import { spawnGateway, type SpawnedGateway } from '../helpers/spawn-gateway.js';
+import { queryLedger } from '../helpers/test-storage.js';
 import { deleteKeys, requireRedis, testRedisUrl } from '../quotas/redis-availability.js';
 
 const tenantKey = budgetTenantKey;
@@ -55,11 +55,10 @@ describe('two gateways, one Redis', () => {
 
     const exitCodes = await Promise.all(gateways.map((gateway) => gateway.stop('SIGTERM')));
     expect(exitCodes).toEqual([0, 0]);
-    const database = new Database(join(dataDir, 'tollgate.db'), { readonly: true });
-    const summary = database
-      .prepare("select count(*) as rows, count(distinct id) as ids, sum(status = 200) as ok, coalesce(sum(cost_nano_usd), 0) as spent from calls where tenant_id = 'shared'")
-      .get() as { rows: number; ids: number; ok: number; spent: number };
-    database.close();
+    const [summary] = await queryLedger<{ rows: number; ids: number; ok: number; spent: number }>(
+      join(dataDir, 'tollgate.db'),
+      "select count(*) as rows, count(distinct id) as ids, sum(case when status = 200 then 1 else 0 end) as ok, coalesce(sum(cost_nano_usd), 0) as spent from calls where tenant_id = 'shared'",
+    );
     expect(summary).toMatchObject({ rows: 200, ids: 200, ok: 50 });
     expect(summary.spent).toBeLessThanOrEqual(50 * worstCaseNano);
   }, 120_000);

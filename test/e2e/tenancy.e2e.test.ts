@@ -10,6 +10,7 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectSpecValid } from '../helpers/openapi.js';
 import { startTestGateway, testAdminKey, testKey, type TestGateway } from '../helpers/start-gateway.js';
+import { pairedPostgresText } from '../helpers/test-storage.js';
 
 const acmeKey = 'tg_acme_config_key_0123456789';
 const scopedKey = 'tg_acme_scoped_key_0123456789';
@@ -145,6 +146,12 @@ describe('admin API and roles', () => {
     expect(files.length).toBeGreaterThan(0);
     for (const secret of [created.key, acmeKey, scopedKey, financeKey, opsKey, testKey]) {
       for (const bytes of files) expect(bytes.includes(Buffer.from(secret))).toBe(false);
+    }
+    // With `storage.postgres` (the PostgreSQL test pass), every row of every table there too.
+    const postgres = await pairedPostgresText(join(dataDir, 'tollgate.db'));
+    if (postgres !== undefined) {
+      expect(postgres).toContain('acme');
+      for (const secret of [created.key, acmeKey, scopedKey, financeKey, opsKey, testKey]) expect(postgres.includes(secret)).toBe(false);
     }
   });
 });

@@ -2,12 +2,14 @@
  * @module test/helpers/spawn-gateway
  * Runs Tollgate as a separate process (`tollgate serve`, through tsx) from a YAML configuration,
  * for what only a real process shows: several gateways sharing Redis and one database, and
- * graceful shutdown on a signal.
+ * graceful shutdown on a signal. With `TOLLGATE_TEST_STORAGE=postgres` the configuration is
+ * written with a PostgreSQL database in `storage.postgres` (test-storage.ts).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { yamlForTest } from './test-storage.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -34,7 +36,7 @@ export async function spawnGateway(
   extraArguments: string[] = [],
   options: SpawnOptions = {},
 ): Promise<SpawnedGateway> {
-  writeFileSync(configPath, yaml);
+  writeFileSync(configPath, await yamlForTest(yaml, configPath));
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--config', configPath, '--port', '0', ...extraArguments], {
     cwd: root,
     env: { ...process.env, ...environment },
