@@ -76,6 +76,19 @@ describe('a model group', () => {
     expect(row.cost_usd).toBe('0.001700000');
   });
 
+  it('fails over a stream before its first byte too, and the streamed answer says who served it', async () => {
+    good.reset();
+    const { data, response } = await gateway.client.chat.completions.create({ model: 'after-500', stream: true, messages: [{ role: 'user', content: 'Hello' }] }).withResponse();
+    let text = '';
+    for await (const chunk of data) text += chunk.choices[0]?.delta?.content ?? '';
+    expect(text.length).toBeGreaterThan(0);
+    expect(response.headers.get('x-tollgate-provider')).toBe('good');
+    expect(response.headers.get('x-tollgate-model')).toBe('gpt-4o-mini');
+    expect(response.headers.get('x-tollgate-attempts')).toBe('2');
+    const row = await ledgerRowFor(gateway.url, response.headers.get('x-request-id')!);
+    expect(row).toMatchObject({ provider: 'good', target: 'good/gpt-4o-mini', attempts: 2, streamed: true, status: 200 });
+  });
+
   it('fails over from a deployment answering 429', async () => {
     const { data, response } = await ask('after-429');
     expect(data.choices[0].message.content).toBe('Hello from the fake.');
