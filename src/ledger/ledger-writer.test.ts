@@ -126,7 +126,8 @@ describe('LedgerWriter', () => {
   });
 
   it('flushes a full batch on the next tick and a partial one on the timer', async () => {
-    writer = new LedgerWriter(db.$client, { flushMs: 40, batchSize: 3 });
+    // The timer is long enough that a loaded machine cannot fire it between two ticks here.
+    writer = new LedgerWriter(db.$client, { flushMs: 750, batchSize: 3 });
     writer.append(callRow());
     writer.append(callRow());
     await nextTick();
@@ -139,7 +140,7 @@ describe('LedgerWriter', () => {
     writer.append(callRow());
     await nextTick();
     expect(count(db, 'calls')).toBe(3);
-    await vi.waitFor(() => expect(count(db, 'calls')).toBe(4), { timeout: 1000, interval: 10 });
+    await vi.waitFor(() => expect(count(db, 'calls')).toBe(4), { timeout: 5000, interval: 10 });
   });
 
   it('does not count a duplicate id twice, within a batch or across flushes', async () => {
