@@ -184,16 +184,12 @@ function respond(
   const status = upstream.statusCode;
   metered.markFirstByte();
   const headers = clientResponseHeaders(upstream.headers);
-  const extra: Record<string, string> = {
-    ...metered.rateLimitHeaders,
-    'x-tollgate-attempts': String(served.attempts),
-    // A REST call is metered in requests, not money: its cost is always zero.
-    [costHeader]: noCost,
-  };
-  for (const name in extra) {
-    if (headers instanceof Headers) headers.set(name, extra[name]);
-    else headers[name] = extra[name];
-  }
+  const set = headers instanceof Headers ? (name: string, value: string) => headers.set(name, value) : (name: string, value: string) => (headers[name] = value);
+  const rateLimits = metered.rateLimitHeaders;
+  for (const name in rateLimits) set(name, rateLimits[name]);
+  set('x-tollgate-attempts', String(served.attempts));
+  // A REST call is metered in requests, not money: its cost is always zero.
+  set(costHeader, noCost);
   const finish = (bytesOut: number, error: unknown, clientGone: boolean) => {
     served.finish(error && !clientGone ? { reason: 'stream_broken', blameTarget: true } : undefined);
     if (track?.upstreamOpenedAt !== undefined) {
