@@ -9,6 +9,7 @@ import { healthConfigSchema, logsConfigSchema, metricsConfigSchema } from './obs
 import { defaultMaxJsonDepth, maxJsonDepthCeiling, maxQuotaCount } from './limits.js';
 import { alertsSchema } from './alerts-config.js';
 import { servicesSchema } from './services-config.js';
+import { balanceSchema } from './balance.js';
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 const headerMap = z.record(z.string(), z.string());
@@ -139,7 +140,7 @@ const modelFields = {
   /** ...or several deployments of the same public model, balanced, retried and failed over among. */
   deployments: z.array(deploymentSchema).min(1).max(32).optional(),
   /** How a deployment is picked (see docs/router.md). */
-  balance: z.enum(['round-robin', 'weighted', 'least-inflight', 'latency']).default('weighted'),
+  balance: balanceSchema.default('weighted'),
   /** Further attempts on other deployments after a 429, 5xx, timeout or connection failure; by default each deployment once. */
   retries: z.strictObject({ attempts: z.number().int().min(0).max(10) }).optional(),
   /** Bounds on an upstream attempt (first byte), the whole call and the silence within a stream. */
@@ -302,6 +303,13 @@ export const redisSchema = z
      * in Redis; a holder that dies is replaced after this long.
      */
     jobLeaseMs: z.number().int().min(1_000).max(600_000).default(15_000),
+    /**
+     * How long a quota command (a reservation, a settlement) may wait for Redis's answer before it
+     * fails and `onUnavailable` decides; the idempotency and cache connection waits twice this.
+     * Short, so a stalled Redis cannot hold requests; raise it where Redis or the host is slow
+     * under load, so that answers arriving late are not counted as an outage.
+     */
+    commandTimeoutMs: z.number().int().min(100).max(60_000).default(500),
     /** What quotas do while Redis cannot be reached, for request/token limits and for money. */
     onUnavailable: z
       .strictObject({

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { hasNestedQuantifier } from '../src/prompts/nested-quantifiers.js';
+import { balanceSchema } from './balance.js';
 import { maxQuotaCount } from './limits.js';
 
 /** Paths the gateway answers itself: a mount may not shadow them. */
@@ -29,13 +30,6 @@ const targetUrl = z
   .refine((url) => !/[?#]/.test(url), 'may not carry a query or fragment')
   .transform((url) => url.replace(/\/+$/, ''));
 
-const balance = z
-  .string()
-  .regex(
-    /^(round-robin|weighted|least-inflight|latency|hash:[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100})$/,
-    'must be round-robin, weighted, least-inflight, latency or hash:<header name>',
-  );
-
 const rewritePattern = z
   .string()
   .min(1)
@@ -58,7 +52,7 @@ export const serviceSchema = z
       .array(z.strictObject({ url: targetUrl, weight: z.number().int().min(1).max(1000).optional() }))
       .min(1)
       .max(64),
-    balance: balance.default('round-robin'),
+    balance: balanceSchema.default('round-robin'),
     healthCheck: z
       .strictObject({
         path: z.string().regex(/^\/[^\s]{0,199}$/, 'must be a path starting with /'),
@@ -136,8 +130,11 @@ export const serviceSchema = z
     }
   });
 
+/** What a service may be called; the calls API's `service=` filter checks the same. */
+export const serviceNamePattern = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+
 export const servicesSchema = z
-  .record(z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'service names use lowercase letters, digits, _ and - (at most 64)'), serviceSchema)
+  .record(z.string().regex(serviceNamePattern, 'service names use lowercase letters, digits, _ and - (at most 64)'), serviceSchema)
   .default({})
   .superRefine((services, context) => {
     const mounts = new Map<string, string>();

@@ -29,6 +29,8 @@ export function registerLedgerRoutes(app: Hono<GatewayEnv>): void {
       await queryCalls(context.get('gateway').ledgerReader, {
         tenant,
         model: query.model,
+        kind: query.kind,
+        service: query.service,
         key: query.key,
         from: query.from,
         to: query.to,

@@ -5,7 +5,7 @@
  * time to live. A store that fails (Redis down) is a miss, never a failed call.
  */
 import { LRUCache } from 'lru-cache';
-import type { RedisConnection } from '../storage/redis-connection.js';
+import type { ManagedRedisConnection } from '../redis/managed-connection.js';
 
 export interface CacheStore {
   readonly backend: 'memory' | 'redis';
@@ -42,7 +42,7 @@ export class RedisCacheStore implements CacheStore {
   readonly backend = 'redis';
 
   constructor(
-    private readonly connection: RedisConnection,
+    private readonly connection: ManagedRedisConnection,
     private readonly keyPrefix: string,
   ) {}
 

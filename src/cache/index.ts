@@ -6,7 +6,7 @@
  * `GET /admin/cache`. The only way in.
  */
 import type { CacheConfig, ModelConfig } from '../../schemas/config.js';
-import type { RedisConnection } from '../storage/redis-connection.js';
+import type { ManagedRedisConnection } from '../redis/managed-connection.js';
 import { MemoryCacheStore, RedisCacheStore } from './cache-store.js';
 import { HttpResponseCache } from './http-cache.js';
 import { ResponseCache } from './response-cache.js';
@@ -23,7 +23,7 @@ export interface Caches {
 }
 
 /** Both caches on one store: Redis when a connection is given, else this process's LRU. */
-export function createCaches(config: CacheConfig, models: Record<string, ModelConfig>, redis?: { connection: RedisConnection; keyPrefix: string }): Caches {
+export function createCaches(config: CacheConfig, models: Record<string, ModelConfig>, redis?: { connection: ManagedRedisConnection; keyPrefix: string }): Caches {
   const store = redis ? new RedisCacheStore(redis.connection, redis.keyPrefix) : new MemoryCacheStore(config.maxBytes);
   const chat = new ResponseCache(store, config, models);
   return { chat, http: new HttpResponseCache(store, chat.stats, config.maxEntryBytes) };

@@ -39,6 +39,8 @@ export interface ChatCallOptions {
   labels?: CallLabels;
   /** The client's `Cache-Control` request header (`no-cache`, `no-store`), for the response cache. */
   cacheControl?: string;
+  /** Reads a client request header: a model group with `balance: hash:<header>` keys on its value. */
+  requestHeader?: (name: string) => string | undefined;
 }
 
 export interface ChatCall {
@@ -62,6 +64,7 @@ export async function beginChatCall(services: GatewayServices, request: ChatComp
     promptTokensUpperBound: promptTokenUpperBound(request),
     countPromptTokens: () => tightPromptTokenBound(chatPromptParts(request), target.provider.type),
     maxOutputTokens: maxOutputTokens(request, target, services),
+    servableBy: target.servableBy,
     prompt: options.prompt,
     labels: options.labels,
   });
@@ -74,7 +77,7 @@ export async function beginChatCall(services: GatewayServices, request: ChatComp
     upstreamModel: deployment.upstreamModel,
     signal,
   });
-  const route = { models: services.models, target, metered, signal: options.signal, observe: services.metering.observe };
+  const route = { models: services.models, target, metered, signal: options.signal, observe: services.metering.observe, requestHeader: options.requestHeader };
   const cache = services.cache.chat;
   // Only the client's own request is answered from (and kept in) the cache, never a derived one.
   const cacheTicket = cache.chatTicket({ tenantId: options.caller.tenant.id, publicModel: target.publicName, nativeBody: options.native?.rawBody }, request, options.cacheControl);

@@ -11,7 +11,7 @@ import { GatewayError } from '../errors/gateway-error.js';
 import { toGatewayError } from '../errors/render-error.js';
 import type { CallKind, InboundProtocol, LedgerRow } from '../ledger/types.js';
 import { logger } from '../logging/logger.js';
-import type { ModelPrice } from '../metering/types.js';
+import type { ModelPrice, PricedDeployment } from '../metering/types.js';
 import { QuotaRefusal } from '../quotas/quota-errors.js';
 import type { QuotaLimits, Reservation } from '../quotas/types.js';
 import type { CallLabels } from './call-labels.js';
@@ -44,6 +44,13 @@ export interface CallPlan {
   service?: string | null;
   /** A proxied call's method and route template (never the raw path), for the ledger. */
   request?: { method: string; route: string };
+  /**
+   * Every deployment that may serve the call when routing may pick another than `target` (a model
+   * group's, its fallbacks'): the first is `target`'s, and the reservation takes the dearest worst
+   * case among them, so a fallback or a pricier deployment cannot overspend a money quota. The
+   * call settles at the price of the one that served.
+   */
+  servableBy?: PricedDeployment[];
   /** A proxied service's own limits, reserved alongside the tenant's and the key's. */
   serviceQuotas?: QuotaLimits;
   /**
@@ -84,8 +91,8 @@ export interface ServedBy {
   upstreamModel: string;
   /** `provider/model`: the ledger's `target`. */
   target: string;
-  /** The deployment's own configured price, if any (see models/model-group.ts). */
-  deploymentPriceKey?: string;
+  /** How its price is found: the public model it served for (a fallback's own), and the deployment's own price, if any. */
+  pricedAs: PricedDeployment;
 }
 
 export const attemptsHeader = 'x-tollgate-attempts';
@@ -155,14 +162,9 @@ export class MeteredCall {
   private static async reserve(services: MeteringServices, plan: CallPlan, startedAt: number): Promise<MeteredCall> {
     const { target, caller } = plan;
     if (target.publicModel) assertModelAllowed(caller, target.publicModel);
-    const price = plan.unitCost ? undefined : target.publicModel
-      ? services.prices.priceFor({
-          publicModel: target.publicModel,
-          providerType: target.providerType ?? '',
-          upstreamModel: target.upstreamModel ?? '',
-          time: startedAt,
-        })
-      : undefined;
+    const deployments = plan.servableBy ?? (target.publicModel ? [{ publicModel: target.publicModel, providerType: target.providerType ?? '', upstreamModel: target.upstreamModel ?? '' }] : []);
+    const prices = plan.unitCost ? [] : deployments.map((deployment) => services.prices.priceFor({ ...deployment, time: startedAt }));
+    const price = prices[0];
     const priced = plan.unitCost ? plan.unitCost.priced : price !== undefined;
     if (!priced && target.publicModel && unpricedPolicy(caller) === 'reject') {
       throw new GatewayError(403, `The model \`${target.publicModel}\` has no price, and this tenant does not allow unpriced models.`, {
@@ -174,7 +176,7 @@ export class MeteredCall {
     const traced = services.observe?.phase(plan.requestId, 'quota.reserve');
     let reservation: Reservation;
     try {
-      reservation = await reserveWorstCase(services, plan, price);
+      reservation = await reserveWorstCase(services, plan, prices.filter((known): known is ModelPrice => known !== undefined));
     } catch (error) {
       traced?.(error);
       throw error;
@@ -201,9 +203,8 @@ export class MeteredCall {
   servedBy(served: ServedBy, attempts: number): void {
     this.served = served;
     this.attempts = attempts;
-    const { publicModel } = this.plan.target;
-    if (this.plan.unitCost || !publicModel) return;
-    this.price = this.services.prices.priceFor({ publicModel, providerType: served.providerType, upstreamModel: served.upstreamModel, time: this.startedAt, deploymentPriceKey: served.deploymentPriceKey });
+    if (this.plan.unitCost || !this.plan.target.publicModel) return;
+    this.price = this.services.prices.priceFor({ ...served.pricedAs, time: this.startedAt });
   }
 
   /** Upstream attempts made so far by a call that no deployment served. */

@@ -15,13 +15,14 @@ import type { ModelPrice } from '../metering/types.js';
 import type { CallPlan } from './metered-call.js';
 import type { MeteringServices } from './metering-services.js';
 
-export async function reserveWorstCase(services: MeteringServices, plan: CallPlan, price: ModelPrice | undefined): Promise<Reservation> {
+/** `prices`: those of every deployment that may serve the call; the dearest worst case is reserved. */
+export async function reserveWorstCase(services: MeteringServices, plan: CallPlan, prices: ModelPrice[]): Promise<Reservation> {
   const callerSubject = services.quotaSubject(plan.caller);
   const subject = plan.serviceQuotas && plan.service ? { ...callerSubject, service: { name: plan.service, limits: plan.serviceQuotas } } : callerSubject;
   const demandFor = (promptTokens: number) => ({
     tokens: promptTokens + plan.maxOutputTokens,
     // Calls priced per unit (images, audio, moderations) know their worst case already.
-    costNanoUsd: plan.unitCost?.worstCaseNanoUsd ?? (price ? services.worstCaseCost(promptTokens, plan.maxOutputTokens, price) : 0),
+    costNanoUsd: plan.unitCost?.worstCaseNanoUsd ?? dearest(prices, (price) => services.worstCaseCost(promptTokens, plan.maxOutputTokens, price)),
   });
   let promptTokens = plan.promptTokensUpperBound;
   let demand = demandFor(promptTokens);
@@ -45,4 +46,11 @@ export async function reserveWorstCase(services: MeteringServices, plan: CallPla
     if (!tokenOrMoney || counted || !plan.countPromptTokens || !(await tighten())) throw error;
     return services.quotas.reserve(subject, demand);
   }
+}
+
+/** The largest worst case among the prices (0 when none is known): rates differ by kind of token, so each price is worked out whole. */
+function dearest(prices: ModelPrice[], worstCase: (price: ModelPrice) => number): number {
+  let most = 0;
+  for (const price of prices) most = Math.max(most, worstCase(price));
+  return most;
 }

@@ -12,11 +12,11 @@
 import type { ChatStreamPart } from '../../providers/types.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import { toGatewayError } from '../errors/render-error.js';
-import type { Deployment, ModelGroup } from '../models/model-group.js';
+import { pricedDeployment, type Deployment, type ModelGroup } from '../models/model-group.js';
 import type { ModelRegistry, ResolvedModel } from '../models/model-registry.js';
 import type { GatewayObserver } from '../observability/observer.js';
 import { parseRetryAfter, RouterError, type RunResult, type Verdict } from '../router/index.js';
-import type { MeteredCall } from './metered-call.js';
+import type { MeteredCall, ServedBy } from './metered-call.js';
 
 export interface RouteContext {
   models: ModelRegistry;
@@ -25,6 +25,8 @@ export interface RouteContext {
   /** The client's abort. */
   signal: AbortSignal;
   observe?: Pick<GatewayObserver, 'fallback'>;
+  /** Reads a client request header, for a group balanced by `hash:<header>`. */
+  requestHeader?: (name: string) => string | undefined;
 }
 
 /** One upstream attempt on a deployment, with the attempt's own signal (timeouts, the client leaving). */
@@ -35,7 +37,7 @@ export async function routeChat<R>(context: RouteContext, attempt: Attempt<R>): 
   if (!target.group) {
     // A direct `provider/model`: one deployment, one attempt, no pool.
     const deployment: Deployment = { providerName: target.providerName, provider: target.provider, upstreamModel: target.upstreamModel, id: `${target.providerName}/${target.upstreamModel}` };
-    metered.servedBy(servedBy(deployment), 1);
+    metered.servedBy(servedBy(target.publicName, deployment), 1);
     return { value: await attempt(deployment, context.signal), finish: () => undefined, activity: () => undefined };
   }
   const chain: ModelGroup[] = [target.group, ...groupsNamed(context.models, target.group.fallbacks)];
@@ -44,13 +46,14 @@ export async function routeChat<R>(context: RouteContext, attempt: Attempt<R>): 
   for (let index = 0; index < chain.length; index++) {
     const group = chain[index];
     try {
-      const served = await group.pool.run({ retryable: true, signal: context.signal, judgeError: verdictOf }, async (ctx) => {
+      const hashKey = group.hashHeader === undefined ? undefined : context.requestHeader?.(group.hashHeader);
+      const served = await group.pool.run({ retryable: true, signal: context.signal, judgeError: verdictOf, hashKey }, async (ctx) => {
         const value = await attempt(ctx.target.value, ctx.signal);
         ctx.firstByte();
         return value;
       });
       attempts += served.attempts;
-      metered.servedBy(servedBy(served.target.value), attempts);
+      metered.servedBy(servedBy(group.publicName, served.target.value), attempts);
       return served;
     } catch (error) {
       attempts += error instanceof RouterError ? error.attempts : 1;
@@ -137,6 +140,7 @@ function groupsNamed(models: ModelRegistry, names: string[]): ModelGroup[] {
   return names.map((name) => models.group(name)).filter((group): group is ModelGroup => group !== undefined);
 }
 
-function servedBy(deployment: Deployment) {
-  return { providerName: deployment.providerName, providerType: deployment.provider.type, upstreamModel: deployment.upstreamModel, target: deployment.id, deploymentPriceKey: deployment.priceKey };
+/** `publicName`: the model whose group served (a fallback is priced as itself, not as the model the client named). */
+function servedBy(publicName: string, deployment: Deployment): ServedBy {
+  return { providerName: deployment.providerName, providerType: deployment.provider.type, upstreamModel: deployment.upstreamModel, target: deployment.id, pricedAs: pricedDeployment(publicName, deployment) };
 }

@@ -5,7 +5,7 @@
 import { createKeySchema, createOperatorSchema } from '../admin/admin-schemas.js';
 import { presentKey } from '../admin/present.js';
 import { CommandError, listOption, openCliContext, parseCommand, parseOptions, printJson, UsageError, type CliContext } from './cli-context.js';
-import { checkModels } from './tenants-command.js';
+import { checkModels, checkServices } from './tenants-command.js';
 
 export const keysUsage = `tollgate keys create --tenant ID --name NAME [options]   a tenant key (printed once, as JSON: its "key" field)
   --models a,b                  models the key may use, within its tenant's (default: the tenant's)
@@ -84,6 +84,7 @@ function createTenantKey(cli: CliContext, values: Values) {
     optionFor,
   );
   checkModels(cli, input.scopes?.models);
+  checkServices(cli, input.scopes?.services, '--services');
   const expiresAt = input.expiresAt ? Date.parse(input.expiresAt) : null;
   if (expiresAt !== null && expiresAt <= Date.now()) throw new CommandError('--expires must be in the future');
   const { record, key } = cli.keyStore.createKey({ ...input, tenantId, expiresAt });

@@ -13,6 +13,7 @@ tollgate tenants create ID [options]       a new tenant (the options below)
 tollgate tenants update ID [options]       change the options given; the others stay
 tollgate tenants delete ID                 delete a tenant and its keys (its ledger rows stay)
   --models a,b                  the public model names the tenant may use (default: every model)
+  --services a,b                the REST services the tenant may call (default: every service)
   --time-zone ZONE              IANA zone of its daily and monthly windows (default: UTC)
   --unpriced reject|allow       calls to models without a price (default: reject with a money quota)
   --body-capture allow|deny     deny: its bodies are never captured, whatever logs.bodyCapture lists (default: allow)
@@ -23,6 +24,7 @@ tollgate tenants delete ID                 delete a tenant and its keys (its led
 const tenantOptions = {
   'time-zone': { type: 'string' },
   models: { type: 'string' },
+  services: { type: 'string' },
   unpriced: { type: 'string' },
   'body-capture': { type: 'string' },
   'requests-per-minute': { type: 'string' },
@@ -68,6 +70,7 @@ function runAction(cli: CliContext, action: string, id: string, values: Values):
     case 'create': {
       const input = parseOptions(createTenantSchema, { id, ...tenantFields(values) }, optionFor);
       checkModels(cli, input.models);
+      checkServices(cli, input.services, '--services');
       if (cli.keyStore.tenant(input.id)) throw new CommandError(`tenant "${input.id}" already exists`);
       const created = presentTenant(cli.keyStore.createTenant(input));
       cli.audit({ action: 'tenant.create', targetType: 'tenant', targetId: input.id, after: created });
@@ -78,6 +81,7 @@ function runAction(cli: CliContext, action: string, id: string, values: Values):
       const before = presentTenant(existingTenant(cli, id));
       const patch = parseOptions(updateTenantSchema, tenantFields(values), optionFor);
       checkModels(cli, patch.models);
+      checkServices(cli, patch.services, '--services');
       const updated = presentTenant(cli.keyStore.updateTenant(id, patch)!);
       cli.audit({ action: 'tenant.update', targetType: 'tenant', targetId: id, before, after: updated });
       printJson(updated);
@@ -106,6 +110,15 @@ export function checkModels(cli: CliContext, models: readonly string[] | null | 
   if (problems.length > 0) throw new CommandError(problems.map(({ problem }) => `--models ${problem}`).join('\n'));
 }
 
+/** Service names (`--services`) must name services the configuration proxies, as the admin API insists. */
+export function checkServices(cli: CliContext, services: readonly string[] | null | undefined, option: string): void {
+  const unknown = services?.filter((name) => !(name in cli.config.services)) ?? [];
+  if (unknown.length === 0) return;
+  const known = Object.keys(cli.config.services);
+  const names = unknown.slice(0, 5).map((name) => `"${name.slice(0, 100)}"`).join(', ');
+  throw new CommandError(`${option} names ${unknown.length === 1 ? 'a service' : 'services'} not configured: ${names}; configured services: ${known.length > 0 ? known.join(', ') : 'none'}`);
+}
+
 function tenantFields(values: Values) {
   const text = (name: string) => values[name] as string | undefined;
   const quotas = Object.fromEntries(
@@ -121,6 +134,7 @@ function tenantFields(values: Values) {
   return {
     ...(Object.keys(quotas).length > 0 ? { quotas } : {}),
     ...(values.models !== undefined ? { models: listOption(text('models')) } : {}),
+    ...(values.services !== undefined ? { services: listOption(text('services')) } : {}),
     ...(values['time-zone'] !== undefined ? { timeZone: text('time-zone') } : {}),
     ...(values.unpriced !== undefined ? { unpricedModels: text('unpriced') } : {}),
     ...(values['body-capture'] !== undefined ? { allowBodyCapture: bodyCaptureOption(text('body-capture')!) } : {}),
@@ -147,5 +161,6 @@ const optionNames: Record<string, string> = {
 
 function optionFor(field: string): string {
   if (field.startsWith('models')) return '--models';
+  if (field.startsWith('services')) return '--services';
   return optionNames[field] ?? (field || 'options');
 }

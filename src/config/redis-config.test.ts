@@ -21,8 +21,9 @@ function problemsOf(redis: string): string[] {
 }
 
 describe('redis configuration', () => {
-  it('takes one server or the nodes of a cluster, with the lease default', () => {
-    expect(parse('{ url: "redis://127.0.0.1:6379" }').redis).toMatchObject({ url: 'redis://127.0.0.1:6379', keyPrefix: 'tollgate:', jobLeaseMs: 15_000 });
+  it('takes one server or the nodes of a cluster, with the lease and command timeout defaults', () => {
+    expect(parse('{ url: "redis://127.0.0.1:6379" }').redis).toMatchObject({ url: 'redis://127.0.0.1:6379', keyPrefix: 'tollgate:', jobLeaseMs: 15_000, commandTimeoutMs: 500 });
+    expect(parse('{ url: "redis://127.0.0.1:6379", commandTimeoutMs: 5000 }').redis).toMatchObject({ commandTimeoutMs: 5_000 });
     expect(parse('{ cluster: ["redis://10.0.0.1:6379", "rediss://:pw@10.0.0.2:6380"], jobLeaseMs: 5000 }').redis).toMatchObject({
       cluster: ['redis://10.0.0.1:6379', 'rediss://:pw@10.0.0.2:6380'],
       jobLeaseMs: 5_000,
@@ -39,5 +40,8 @@ describe('redis configuration', () => {
     expect(problemsOf('{ cluster: [] }').join('\n')).toMatch(/redis\.cluster/);
     expect(problemsOf('{ cluster: ["http://a:6379"] }').join('\n')).toContain('must be a redis:// or rediss:// URL');
     expect(problemsOf('{ url: "redis://a:6379", jobLeaseMs: 10 }').join('\n')).toMatch(/redis\.jobLeaseMs/);
+    expect(problemsOf('{ url: "redis://a:6379", commandTimeoutMs: 10 }').join('\n')).toMatch(/redis\.commandTimeoutMs/);
+    expect(problemsOf('{ url: "redis://a:6379", commandTimeoutMs: 1.5 }').join('\n')).toMatch(/redis\.commandTimeoutMs/);
+    expect(problemsOf('{ url: "redis://a:6379", commandTimeoutMs: 600000 }').join('\n')).toMatch(/redis\.commandTimeoutMs/);
   });
 });

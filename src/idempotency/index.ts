@@ -10,7 +10,7 @@
  * in front of every call route.
  */
 import type { IdempotencyConfig } from '../../schemas/config.js';
-import type { RedisConnection } from '../storage/redis-connection.js';
+import type { ManagedRedisConnection } from '../redis/managed-connection.js';
 import { IdempotencyGate } from './idempotency-gate.js';
 import { MemoryIdempotencyStore } from './memory-idempotency-store.js';
 import { RedisIdempotencyStore } from './redis-idempotency-store.js';
@@ -22,7 +22,7 @@ export { answerHeaders, replayedHeader, replayResponse, type RecordedAnswer } fr
 export { captureAnswer, type CapturedBody } from './capture-answer.js';
 
 /** Records in Redis when a connection is given (shared by every gateway using it), else in this process. */
-export function createIdempotencyGate(config: IdempotencyConfig, redis?: { connection: RedisConnection; keyPrefix: string }): IdempotencyGate {
+export function createIdempotencyGate(config: IdempotencyConfig, redis?: { connection: ManagedRedisConnection; keyPrefix: string }): IdempotencyGate {
   const store = redis ? new RedisIdempotencyStore(redis.connection, redis.keyPrefix) : new MemoryIdempotencyStore(config.maxBytes);
   return new IdempotencyGate(store, config);
 }

@@ -7,7 +7,7 @@
  * with the body in base64.
  */
 import type { Redis } from 'ioredis';
-import type { RedisConnection } from '../storage/redis-connection.js';
+import type { ManagedRedisConnection } from '../redis/managed-connection.js';
 import type { IdempotencyEntry, IdempotencyStore, PendingEntry, SettledEntry } from './idempotency-store.js';
 
 /** Replaces (ARGV[2] with TTL ARGV[3] ms) or deletes (no ARGV[2]) the key only while it holds ARGV[1]. */
@@ -25,7 +25,7 @@ export class RedisIdempotencyStore implements IdempotencyStore {
   readonly pollMs = 100;
 
   constructor(
-    private readonly connection: RedisConnection,
+    private readonly connection: ManagedRedisConnection,
     private readonly keyPrefix: string,
   ) {
     connection.redis.defineCommand('idempotencyReplaceIfHeld', { numberOfKeys: 1, lua: replaceIfHeld });

@@ -5,7 +5,9 @@
  * Strict on purpose: `Date.parse` would read "2024-02-30" as March 1 and "March 7" as a date.
  */
 import { earliestQueryTimeMs, latestQueryTimeMs } from '../../schemas/limits.js';
+import { serviceNamePattern } from '../../schemas/services-config.js';
 import { badRequest } from '../errors/gateway-error.js';
+import { callKinds, type CallKind } from './types.js';
 
 /** Inclusive bounds on `calls.status`; an absent bound is open. */
 export type StatusFilter = { min?: number; max?: number };
@@ -68,6 +70,25 @@ export function parseStatusFilter(value: string | number): StatusFilter {
   }
   if (/^[1-5]\d\d$/.test(text)) return { min: Number(text), max: Number(text) };
   throw badRequest(`status must be a status code (429), a class (4xx, 5xx), "error" or "ok", got "${value}"`, 'status');
+}
+
+/** `chat`, or several kinds separated by commas (`chat,prompt`); each must be a kind a row can have. */
+export function parseKindFilter(value: string): CallKind[] {
+  const kinds = new Set<CallKind>();
+  for (const item of value.split(',', callKinds.length + 1)) {
+    const kind = item.trim().toLowerCase();
+    if (!(callKinds as readonly string[]).includes(kind)) {
+      throw badRequest(`kind must be one or more of ${callKinds.join(', ')} (comma-separated), got "${value.slice(0, 64)}"`, 'kind');
+    }
+    kinds.add(kind as CallKind);
+  }
+  return [...kinds];
+}
+
+/** A REST service's name, spelled as a configured one must be (it may since have left the configuration). */
+export function parseServiceFilter(value: string): string {
+  if (serviceNamePattern.test(value)) return value;
+  throw badRequest(`service must be a service name (lowercase letters, digits, _ and -, at most 64), got "${value.slice(0, 64)}"`, 'service');
 }
 
 export function parseLimit(value: string | number | undefined, defaultLimit: number, maxLimit: number): number {

@@ -10,7 +10,7 @@
  */
 import { badRequest } from '../errors/gateway-error.js';
 import { byteOrder, type Dialect, type SqlReader } from '../storage/sql-reader.js';
-import { decodeCursor, encodeCursor, parseInstant, parseLimit, parseStatusFilter } from './call-filters.js';
+import { decodeCursor, encodeCursor, parseInstant, parseKindFilter, parseLimit, parseServiceFilter, parseStatusFilter } from './call-filters.js';
 import { formatNanoUsd } from '../metering/decimal.js';
 
 export interface CallQuery {
@@ -18,6 +18,10 @@ export interface CallQuery {
   key?: string;
   /** Exact public model name. */
   model?: string;
+  /** A route kind (`chat`, `prompt`, `proxy`...) or several, comma-separated. */
+  kind?: string;
+  /** Exact REST service name. */
+  service?: string;
   /** Inclusive; ISO 8601 or epoch milliseconds. */
   from?: string | number;
   /** Exclusive; ISO 8601 or epoch milliseconds. */
@@ -120,6 +124,11 @@ export function buildCallsQuery(query: CallQuery, dialect: Dialect = 'sqlite'): 
   if (query.tenant !== undefined) where('tenant_id = ?', query.tenant);
   if (query.key !== undefined) where('key_id = ?', query.key);
   if (query.model !== undefined) where('model = ?', query.model);
+  if (query.kind !== undefined) {
+    const kinds = parseKindFilter(query.kind);
+    where(`kind IN (${kinds.map(() => '?').join(', ')})`, ...kinds);
+  }
+  if (query.service !== undefined) where('service = ?', parseServiceFilter(query.service));
   const from = query.from === undefined ? undefined : parseInstant(query.from, 'from');
   const to = query.to === undefined ? undefined : parseInstant(query.to, 'to');
   if (from !== undefined && to !== undefined && from > to) throw badRequest('from must not be after to', 'from');

@@ -29,6 +29,9 @@ export interface PriceLookup {
   deploymentPriceKey?: string;
 }
 
+/** A deployment as the price book sees it: everything of a lookup but the time. */
+export type PricedDeployment = Omit<PriceLookup, 'time'>;
+
 export interface PriceBook {
   /** The price in force at `lookup.time`, or undefined when the model has none. */
   priceFor(lookup: PriceLookup): ModelPrice | undefined;

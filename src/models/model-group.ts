@@ -9,7 +9,8 @@
 import type { DeploymentConfig, ModelConfig } from '../../schemas/config.js';
 import type { ProviderAdapter } from '../../providers/types.js';
 import type { GatewayObserver } from '../observability/observer.js';
-import { TargetPool } from '../router/index.js';
+import type { PricedDeployment } from '../metering/types.js';
+import { parseBalance, TargetPool } from '../router/index.js';
 
 export interface Deployment {
   providerName: string;
@@ -27,6 +28,13 @@ export interface ModelGroup {
   pool: TargetPool<Deployment>;
   fallbacks: string[];
   contextFallback?: string;
+  /** For `balance: hash:<header>`: the request header whose value keeps a caller on one deployment. */
+  hashHeader?: string;
+}
+
+/** How the price book finds a deployment's price when it serves `publicName`'s calls. */
+export function pricedDeployment(publicName: string, deployment: Deployment): PricedDeployment {
+  return { publicModel: publicName, providerType: deployment.provider.type, upstreamModel: deployment.upstreamModel, deploymentPriceKey: deployment.priceKey };
 }
 
 /** The deployments a model configuration names: its list, or its one `{ provider, model }`. */
@@ -59,10 +67,11 @@ export function createModelGroup(
     };
   });
   const weights = deploymentsOf(model).map((config) => config.weight ?? 1);
+  const balance = parseBalance(model.balance);
   const pool = new TargetPool<Deployment>({
     name: publicName,
     targets: deployments.map((deployment, index) => ({ id: deployment.id, weight: weights[index], value: deployment })),
-    balance: { kind: model.balance },
+    balance: balance.strategy,
     // By default every deployment is tried once before the call fails over to the fallbacks.
     retries: { attempts: model.retries?.attempts ?? deployments.length - 1 },
     timeouts: model.timeouts,
@@ -75,7 +84,7 @@ export function createModelGroup(
       breakerState: (event) => observe?.breakerState({ model: event.pool, target: event.target, state: event.state }),
     },
   });
-  return { publicName, deployments, pool, fallbacks: model.fallbacks ?? [], contextFallback: model.contextFallback };
+  return { publicName, deployments, pool, fallbacks: model.fallbacks ?? [], contextFallback: model.contextFallback, hashHeader: balance.hashHeader };
 }
 
 /** The configured prices the price book reads: each public model's, and each deployment's own under its key. */

@@ -9,7 +9,8 @@ import type { ModelObject } from '../../schemas/openai-models.js';
 import type { ProviderAdapter } from '../../providers/types.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import type { GatewayObserver } from '../observability/observer.js';
-import { createModelGroup, deploymentsOf, type ModelGroup } from './model-group.js';
+import type { PricedDeployment } from '../metering/types.js';
+import { createModelGroup, deploymentsOf, pricedDeployment, type ModelGroup } from './model-group.js';
 
 export interface ResolvedModel {
   /** The name the client used. */
@@ -20,6 +21,11 @@ export interface ResolvedModel {
   upstreamModel: string;
   /** A configured public model's deployments and fallbacks; absent for a direct `provider/model`. */
   group?: ModelGroup;
+  /**
+   * Every deployment that may serve a call to a group, as priced: its own, its fallbacks' and its
+   * contextFallback's. The quota reservation takes the dearest (the router picks after it).
+   */
+  servableBy?: PricedDeployment[];
 }
 
 export class ModelRegistry {
@@ -36,11 +42,19 @@ export class ModelRegistry {
       const first = group.deployments[0];
       this.aliases.set(publicName, { publicName, providerName: first.providerName, provider: first.provider, upstreamModel: first.upstreamModel, group });
     }
+    for (const alias of this.aliases.values()) alias.servableBy = this.servableBy(alias.group!);
   }
 
   /** The group of a configured public model (a fallback), or undefined. */
   group(name: string): ModelGroup | undefined {
     return this.aliases.get(name)?.group;
+  }
+
+  /** The deployments of the group and of every model routing may fall back to from it (see route-chat.ts: fallbacks, then contextFallback). */
+  private servableBy(group: ModelGroup): PricedDeployment[] {
+    const names = [group.publicName, ...group.fallbacks, ...(group.contextFallback ? [group.contextFallback] : [])];
+    const groups = names.map((name) => this.group(name)).filter((named): named is ModelGroup => named !== undefined);
+    return groups.flatMap((named) => named.deployments.map((deployment) => pricedDeployment(named.publicName, deployment)));
   }
 
   /** Stops the groups' timers (health probes). */

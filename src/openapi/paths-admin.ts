@@ -126,6 +126,8 @@ export function adminPaths(): Paths {
             queryParameter('tenant', 'Only this tenant.'),
             queryParameter('key', 'Only this key id.'),
             queryParameter('model', 'Only this public model.'),
+            queryParameter('kind', 'Only these route kinds, comma-separated: `chat`, `embeddings`, `prompt`, `proxy` (REST services), `images`, `audio`, `moderations`.'),
+            queryParameter('service', 'Only calls to this REST service.'),
             instantQuery('from', 'Inclusive start.'),
             instantQuery('to', 'Exclusive end.'),
             queryParameter('status', 'A status code, `4xx`, `5xx`, `error` (>= 400) or `ok` (< 400).'),

@@ -67,7 +67,7 @@ async function call(context: Context<GatewayEnv>, version: PromptVersion): Promi
   const labels = callLabels(context);
   const body = await readJsonBody(context);
   const { variables, stream } = splitStreamFlag(version, body, context);
-  return runPrompt(services, version, variables, { caller, requestId: context.get('requestId'), signal: context.req.raw.signal, stream, labels, cacheControl: context.req.header('cache-control') });
+  return runPrompt(services, version, variables, { caller, requestId: context.get('requestId'), signal: context.req.raw.signal, stream, labels, cacheControl: context.req.header('cache-control'), requestHeader: (name) => context.req.header(name) });
 }
 
 /**

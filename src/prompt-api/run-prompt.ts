@@ -29,6 +29,8 @@ export interface PromptCallOptions {
   labels?: CallLabels;
   /** The client's `Cache-Control` request header, for the response cache. */
   cacheControl?: string;
+  /** Reads a client request header, for a model group balanced by `hash:<header>`. */
+  requestHeader?: (name: string) => string | undefined;
 }
 
 export async function runPrompt(services: GatewayServices, version: PromptVersion, variables: unknown, options: PromptCallOptions): Promise<Response> {
@@ -49,6 +51,7 @@ export async function runPrompt(services: GatewayServices, version: PromptVersio
     prompt: { name: definition.name, version: definition.version },
     labels: options.labels,
     cacheControl: options.cacheControl,
+    requestHeader: options.requestHeader,
   });
   // Read once the call ran: they say how the cache answered.
   const headers = () => ({ ...call.metered.responseHeaders, ...deprecationHeaders(version) });

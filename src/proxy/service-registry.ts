@@ -8,7 +8,7 @@ import { Agent, request } from 'undici';
 import type { ServiceConfig } from '../../schemas/services-config.js';
 import { registerSecret } from '../logging/logger.js';
 import type { GatewayObserver } from '../observability/observer.js';
-import { TargetPool, type BalanceStrategy, type TargetSnapshot } from '../router/index.js';
+import { parseBalance, TargetPool, type TargetSnapshot } from '../router/index.js';
 import { compileRewrite, type PathRules } from './upstream-path.js';
 
 export interface ServiceTarget {
@@ -83,10 +83,11 @@ function buildService(name: string, config: ServiceConfig, observe: GatewayObser
   const label = `service:${name}`;
   const targets = config.targets.map((target) => ({ id: target.url, weight: target.weight, value: { url: target.url } }));
   const health = config.healthCheck;
+  const balance = parseBalance(config.balance);
   const pool = new TargetPool<ServiceTarget>({
     name,
     targets,
-    balance: balanceStrategy(config.balance),
+    balance: balance.strategy,
     retries: { attempts: config.retries.attempts, baseBackoffMs: config.retries.baseBackoffMs, maxBackoffMs: config.retries.maxBackoffMs },
     breaker: config.breaker,
     outlier: {
@@ -114,22 +115,9 @@ function buildService(name: string, config: ServiceConfig, observe: GatewayObser
     pool,
     dispatcher,
     paths: { mount: config.mount, stripPrefix: config.stripPrefix, rewrite: compileRewrite(config.rewrite) },
-    hashHeader: config.balance.startsWith('hash:') ? config.balance.slice(5).toLowerCase() : undefined,
+    hashHeader: balance.hashHeader,
     removeHeaders: new Set(config.headers.remove.map((header) => header.toLowerCase())),
   };
-}
-
-function balanceStrategy(balance: string): BalanceStrategy {
-  if (balance.startsWith('hash:')) return { kind: 'hash' };
-  switch (balance) {
-    case 'round-robin':
-    case 'weighted':
-    case 'least-inflight':
-    case 'latency':
-      return { kind: balance };
-    default:
-      throw new Error(`unknown balance ${balance}`);
-  }
 }
 
 /** A probe is healthy when the target answers 2xx; the body is drained and dropped. */

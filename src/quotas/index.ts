@@ -33,7 +33,7 @@ export { IpcQuotaBackend, serveQuotaIpc } from './ipc-backend.js';
 export async function createQuotaBackend(redis: RedisConfig | undefined): Promise<QuotaBackend> {
   if (!redis) return new MemoryQuotaBackend();
   const { RedisQuotaBackend } = await import('./redis-backend.js');
-  return new RedisQuotaBackend({ url: redis.url, cluster: redis.cluster, keyPrefix: redis.keyPrefix });
+  return new RedisQuotaBackend({ url: redis.url, cluster: redis.cluster, keyPrefix: redis.keyPrefix, commandTimeoutMs: redis.commandTimeoutMs });
 }
 
 /**

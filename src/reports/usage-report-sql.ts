@@ -65,8 +65,8 @@ export function buildUsageReportSql(query: ReportQuery, range: { from: number; t
       selected.push(periodIndexSql('r.hour', periods.map((period) => period.start)));
     }
   }
-  // The daily level is kept by the SQLite ledger writer; PostgreSQL reads the hourly level.
-  const days = dialect === 'sqlite' && level === usageLevels[0] && time !== 'hour' ? wholeUtcDays(query, periods) : undefined;
+  // Both ledger writers keep the daily tenant level (rollup-targets.ts), so both databases read it.
+  const days = level === usageLevels[0] && time !== 'hour' ? wholeUtcDays(query, periods) : undefined;
   const source = days ? tenantDaysAndHours(query, days) : { from: `FROM ${level.table} AS r`, params: [] };
   const filtered = whereClause(days ? { filters: query.filters } : query, dialect);
   const where = filtered.where;

@@ -6,6 +6,7 @@
  * Documented in docs/router.md. Import from here only.
  */
 export { TargetPool } from './target-pool.js';
+export { parseBalance, type BalanceSpec } from './balance-spec.js';
 export { RouterError, DeadlineError, type RouterErrorCode, type DeadlinePhase } from './router-errors.js';
 export { parseRetryAfter, backoffMs } from './backoff.js';
 export { defaultBreaker, defaultOutlier, defaultRetries, defaultRetryBudget } from './pool-defaults.js';

@@ -45,6 +45,7 @@ export async function runInboundChat(context: Context<GatewayEnv>, { request, co
     protocol: codec.protocol,
     native,
     cacheControl: context.req.header('cache-control'),
+    requestHeader: (name) => context.req.header(name),
   });
   const { metered } = call;
   try {

@@ -106,7 +106,7 @@ export async function createServices(config: TollgateConfig, options: Omit<Start
   // answer being written must never queue in front of a quota reservation.
   // Imported only with Redis configured: ioredis is a few MB of an idle gateway's memory.
   const stateRedis = config.redis
-    ? new (await import('../storage/redis-connection.js')).RedisConnection({ target: config.redis, purpose: 'idempotency and cache', commandTimeoutMs: 1_000 })
+    ? new (await import('../redis/managed-connection.js')).ManagedRedisConnection({ target: config.redis, purpose: 'idempotency and cache', commandTimeoutMs: 2 * config.redis.commandTimeoutMs })
     : undefined;
   const sharedState = stateRedis && { connection: stateRedis, keyPrefix: config.redis!.keyPrefix };
   const idempotency = createIdempotencyGate(config.idempotency, sharedState);

@@ -220,6 +220,13 @@ describe('the dashboard in Chromium', () => {
     const errors = await page.locator('[data-testid="calls-table"] [data-column="status"]').allTextContents();
     expect(errors.length).toBeGreaterThan(0);
     expect(errors.every((status) => status === '502')).toBe(true);
+    await page.selectOption('select[name="status"]', '');
+    await page.selectOption('select[name="kind"]', 'prompt');
+    await settled();
+    const kinds = await page.locator('[data-testid="calls-table"] [data-column="kind"]').allTextContents();
+    expect(kinds.length).toBeGreaterThan(0);
+    expect(kinds.every((kind) => kind === 'prompt')).toBe(true);
+    await page.selectOption('select[name="kind"]', '');
   });
 
   it('is usable on a phone: nothing wider than the screen', async () => {

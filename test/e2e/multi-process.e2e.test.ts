@@ -26,7 +26,7 @@ beforeAll(async () => {
   runRedis = await requireRedis('two gateways sharing Redis');
   if (!runRedis) return;
   dataDir = mkdtempSync(join(tmpdir(), 'tollgate-multi-'));
-  const yaml = budgetGatewayYaml(dataDir, `redis: { url: "${testRedisUrl}", keyPrefix: "${prefix}" }`);
+  const yaml = budgetGatewayYaml(dataDir, `redis: { url: "${testRedisUrl}", keyPrefix: "${prefix}", commandTimeoutMs: 10000 }`);
   gateways.push(await spawnGateway(join(dataDir, 'a.yaml'), yaml));
   gateways.push(await spawnGateway(join(dataDir, 'b.yaml'), yaml));
 }, 120_000);

@@ -5,10 +5,12 @@
  * one hash slot, and tenants spread over the masters. Fails when `redis-server` is missing unless
  * TOLLGATE_SKIP_REDIS=1.
  */
+import { spawnSync } from 'node:child_process';
 import { Cluster } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { RedisQuotaBackend } from '../../src/quotas/redis-backend.js';
 import { hasRedisServer, startRedisCluster } from '../helpers/redis-cluster.js';
+import { waitFor } from '../helpers/wait-for.js';
 import { describeBackendContract } from './backend-contract-suite.js';
 import { makeSubject, serviceOn } from './helpers.js';
 import { describeQuotaService } from './quota-service-suite.js';
@@ -62,4 +64,21 @@ describe.runIf(cluster)('Redis Cluster quota backend', () => {
       client.disconnect();
     }
   });
+
+  // Last: it takes a master away for good.
+  it('is not ready while the cluster has lost a master (PING alone still answers), and money fails closed meanwhile', async () => {
+    const backend = create();
+    const quotas = serviceOn(backend);
+    await backend.ping();
+    spawnSync('redis-cli', ['-p', String(cluster!.ports[0]), 'shutdown', 'nosave'], { timeout: 5_000 });
+    const otherNode = String(cluster!.ports[1]);
+    await waitFor(() => spawnSync('redis-cli', ['-p', otherNode, 'cluster', 'info']).stdout.toString(), (info) => info.includes('cluster_state:fail'), 30_000);
+    expect(spawnSync('redis-cli', ['-p', otherNode, 'ping']).stdout.toString().trim()).toBe('PONG');
+    await expect(backend.ping()).rejects.toThrow(/cluster_state:fail/);
+    const subjects = Array.from({ length: 6 }, () => makeSubject({ tenant: { costPerDayNanoUsd: 1_000_000 } }));
+    for (const subject of subjects) {
+      await expect(quotas.reserve(subject, { tokens: 1, costNanoUsd: 1 })).rejects.toMatchObject({ status: 503, code: 'quota_backend_unavailable' });
+    }
+    await backend.close();
+  }, 60_000);
 });

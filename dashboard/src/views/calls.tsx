@@ -1,7 +1,7 @@
 /**
  * @module dashboard/views/calls
  * The call explorer: the ledger's rows, newest first (`GET /admin/calls`), paged with the API's
- * cursor, filtered by the shared tenant, model and range and by status and key.
+ * cursor, filtered by the shared tenant, model and range and by status, kind, REST service and key.
  */
 import { useState } from 'preact/hooks';
 import { getJson } from '../api.js';
@@ -18,6 +18,7 @@ interface CallRow {
   kind: string;
   model: string | null;
   provider: string | null;
+  service: string | null;
   status: number;
   error_code: string | null;
   input_tokens: number;
@@ -33,8 +34,10 @@ const dayAfter = (date: string) => new Date(Date.parse(`${date}T00:00:00Z`) + 86
 export function Calls({ filters, exact }: { filters: Filters; exact: boolean }) {
   const [status, setStatus] = useState('');
   const [key, setKey] = useState('');
+  const [kind, setKind] = useState('');
+  const [service, setService] = useState('');
   const [cursors, setCursors] = useState<string[]>([]);
-  const params = { tenant: filters.tenant, model: filters.model, status, key, from: filters.from, to: dayAfter(filters.to), limit: '50', cursor: cursors[cursors.length - 1] };
+  const params = { tenant: filters.tenant, model: filters.model, status, kind, service, key, from: filters.from, to: dayAfter(filters.to), limit: '50', cursor: cursors[cursors.length - 1] };
   const loaded = useData(() => getJson<{ data: CallRow[]; next_cursor: string | null }>('/admin/calls', params), [JSON.stringify(params)]);
   const reset = () => setCursors([]);
   const rows = loaded.data?.data ?? [];
@@ -43,6 +46,7 @@ export function Calls({ filters, exact }: { filters: Filters; exact: boolean }) 
     { key: 'tenant_id', label: 'Tenant', value: (row) => row.tenant_id },
     { key: 'model', label: 'Model', value: (row) => row.model },
     { key: 'kind', label: 'Kind', value: (row) => row.kind },
+    { key: 'service', label: 'Service', value: (row) => row.service },
     { key: 'status', label: 'Status', kind: 'number', value: (row) => row.status },
     { key: 'tokens', label: 'In / out', value: (row) => `${row.input_tokens} / ${row.output_tokens}` },
     { key: 'cost_usd', label: 'Cost', kind: 'money', value: (row) => row.cost_usd },
@@ -54,8 +58,8 @@ export function Calls({ filters, exact }: { filters: Filters; exact: boolean }) 
     downloadCsv(
       'tollgate-calls.csv',
       csvText(
-        ['id', 'time', 'tenant', 'key', 'kind', 'model', 'provider', 'status', 'error_code', 'input_tokens', 'output_tokens', 'cost_usd', 'latency_ms', 'end_user'],
-        rows.map((row) => [row.id, row.time, row.tenant_id, row.key_id, row.kind, row.model, row.provider, row.status, row.error_code, row.input_tokens, row.output_tokens, row.cost_usd, row.latency_ms, row.end_user]),
+        ['id', 'time', 'tenant', 'key', 'kind', 'model', 'provider', 'service', 'status', 'error_code', 'input_tokens', 'output_tokens', 'cost_usd', 'latency_ms', 'end_user'],
+        rows.map((row) => [row.id, row.time, row.tenant_id, row.key_id, row.kind, row.model, row.provider, row.service, row.status, row.error_code, row.input_tokens, row.output_tokens, row.cost_usd, row.latency_ms, row.end_user]),
       ),
     );
   return (
@@ -77,6 +81,23 @@ export function Calls({ filters, exact }: { filters: Filters; exact: boolean }) 
             <option value="5xx">5xx</option>
             <option value="429">429</option>
           </select>
+        </label>
+        <label>
+          Kind
+          <select name="kind" value={kind} onChange={(event) => { setKind((event.target as HTMLSelectElement).value); reset(); }}>
+            <option value="">Any</option>
+            <option value="chat">Chat</option>
+            <option value="prompt">Prompt API</option>
+            <option value="proxy">REST service</option>
+            <option value="embeddings">Embeddings</option>
+            <option value="images">Images</option>
+            <option value="audio">Audio</option>
+            <option value="moderations">Moderations</option>
+          </select>
+        </label>
+        <label>
+          Service
+          <input name="service" value={service} placeholder="billing" onChange={(event) => { setService((event.target as HTMLInputElement).value.trim()); reset(); }} />
         </label>
         <label>
           Key id

@@ -29,6 +29,7 @@ export function registerChatCompletions(app: Hono<GatewayEnv>): void {
       rawBody: body.bytes,
       labels: callLabels(context, request.user),
       cacheControl: context.req.header('cache-control'),
+      requestHeader: (name) => context.req.header(name),
     });
     const { metered } = call;
     try {

@@ -1,39 +1,42 @@
 /**
- * @module storage/redis-connection
- * One fail-fast ioredis connection, as every Redis user in Tollgate wants it (quota counters, the
- * response cache, idempotency records): with Redis gone, a command must fail within about a second
- * so the caller can apply its own policy, never hang a request. Hence no offline queue (a command
- * while disconnected fails at once), short connect and command timeouts, and no retry or re-send
- * of a command (a quota script replayed after a reconnect would charge twice). It keeps
- * reconnecting in the background, at most every 2 s.
+ * @module redis/managed-connection
+ * One fail-fast Redis connection (a server or a cluster) with what every request-path user of
+ * Redis needs around it — quota counters, the response cache, idempotency records: a bounded wait
+ * for a connection being opened (a command while Redis is away fails at once, never hangs a
+ * request), the last connection error for `/readyz` and the start-up warning, and a connection
+ * warning logged at most every 10 s. The fail-fast settings themselves (no offline queue, no
+ * re-send after a reconnect, reconnects at most every 2 s) are in `redis-connection.ts`.
  */
-import { createRedisConnection, type RedisConnection as RedisClient, type RedisTarget } from '../redis/redis-connection.js';
+import { Cluster } from 'ioredis';
+import { createRedisConnection, type RedisConnection, type RedisTarget } from './redis-connection.js';
 import { ThrottledWarning } from '../quotas/throttled-warning.js';
 
-export interface RedisConnectionOptions {
+export interface ManagedRedisConnectionOptions {
   /** One server (`url`) or a cluster (`cluster`), as configured under `redis`. */
   target: RedisTarget;
-  /** Named in the throttled connection warning, e.g. `quota`. */
+  /** Named in the throttled connection warning, e.g. `quota` → "quota Redis connection error". */
   purpose: string;
   /** How long a command waits for a connection being opened; 500 ms by default. */
   connectTimeoutMs?: number;
-  /** How long a command may take before it fails; 500 ms by default. */
+  /** How long a command may take before it fails (`redis.commandTimeoutMs`); 500 ms by default. */
   commandTimeoutMs?: number;
 }
 
-export class RedisConnection {
-  readonly redis: RedisClient;
+export class ManagedRedisConnection {
+  readonly redis: RedisConnection;
   private readonly connectTimeoutMs: number;
   private readonly connectionWarning: ThrottledWarning;
   private pendingReady: Promise<void> | undefined;
   private closed = false;
+  /** The last connection error, until the connection is ready again. */
   lastError: string | undefined;
 
-  constructor(options: RedisConnectionOptions) {
+  constructor(options: ManagedRedisConnectionOptions) {
     this.connectTimeoutMs = options.connectTimeoutMs ?? 500;
     this.connectionWarning = new ThrottledWarning(`${options.purpose} Redis connection error`);
-    // Commands issued in the same tick go out as one pipeline; none is ever re-sent (see
-    // src/redis/redis-connection.ts for the fail-fast settings, shared with the quota backend).
+    // Commands issued in the same tick (reservations and settlements of concurrent calls) go out
+    // as one pipeline: one socket write and one read for many calls instead of one each. Each
+    // command keeps its own reply and error, and none is ever re-sent.
     this.redis = createRedisConnection(options.target, {
       connectTimeoutMs: this.connectTimeoutMs,
       commandTimeoutMs: options.commandTimeoutMs,
@@ -63,10 +66,19 @@ export class RedisConnection {
     throw new Error(`Redis is unavailable (connection ${status})`);
   }
 
-  /** One PING: rejects while Redis cannot be reached. */
+  /**
+   * For readiness: rejects while Redis cannot serve keys. One PING on a server; on a cluster,
+   * CLUSTER INFO from one node, since a cluster that lost a master with no replica to take over
+   * still answers PING on every node while refusing every key command (CLUSTERDOWN).
+   */
   async ping(): Promise<void> {
     await this.ready();
-    await this.redis.ping();
+    if (!(this.redis instanceof Cluster)) {
+      await this.redis.ping();
+      return;
+    }
+    const state = /cluster_state:(\w+)/.exec(String(await this.redis.cluster('INFO')))?.[1];
+    if (state !== 'ok') throw new Error(`Redis Cluster cannot serve every slot (cluster_state:${state ?? 'unknown'})`);
   }
 
   async close(): Promise<void> {
