@@ -106,7 +106,7 @@ export class TargetPool<T> {
           this.events.retry?.({ pool: this.name, target: target.id, reason: outcome.verdict.reason, attempt: number }),
         );
         await sleep(waitMs, call.signal).catch(() => undefined);
-        if (call.aborted) throw this.failed(number, last, call);
+        if (call.signal.aborted) throw this.failed(number, last, call);
       }
     } catch (error) {
       call.dispose();
@@ -259,7 +259,7 @@ export class TargetPool<T> {
     call: CallDeadline,
     request: RunRequest<R>,
   ): number | undefined {
-    if (!request.retryable || !verdict.retryable || call.aborted) return undefined;
+    if (!request.retryable || !verdict.retryable || call.signal.aborted) return undefined;
     if (number > this.retries.attempts) return undefined;
     if (verdict.retryAfterMs !== undefined && verdict.retryAfterMs > this.retries.maxRetryAfterMs) return undefined;
     const waitMs = Math.max(
@@ -281,8 +281,8 @@ export class TargetPool<T> {
     last: { target: TargetState<T>; verdict: { reason: string }; error: unknown },
     call: CallDeadline,
   ): RouterError {
-    const reason = call.reason;
-    if (call.aborted && !(reason instanceof DeadlineError)) {
+    const reason = call.signal.reason;
+    if (call.signal.aborted && !(reason instanceof DeadlineError)) {
       return new RouterError('aborted', 'the caller went away', attempts, last.target.id, 'client_aborted', { cause: reason });
     }
     return this.failedWith(attempts, last);
