@@ -7,17 +7,14 @@
  * reports get a `SqlReader` over the same database.
  */
 import type { TollgateConfig } from '../../schemas/config.js';
-import { logger, registerSecret } from '../logging/logger.js';
+import { logger } from '../logging/logger.js';
 import type { TollgateDatabase } from '../storage/database.js';
-import { postgresReader } from '../storage/pg/pg-sql-reader.js';
-import { displayPostgresUrl, openPostgres, type PostgresDatabase } from '../storage/pg/postgres-database.js';
+import type { PostgresDatabase } from '../storage/pg/postgres-database.js';
 import { sqliteReader, type SqlReader } from '../storage/sql-reader.js';
 import { LedgerThread } from './ledger-thread.js';
 import { LedgerWriter } from './ledger-writer.js';
-import { ledgerSpoolPath } from './pg/ledger-spool.js';
-import { PgLedgerWriter } from './pg/pg-ledger-writer.js';
-import { startPgRetention } from './pg/pg-retention.js';
-import { readDeadJournals, replayLedgerJournals } from './replay-journals.js';
+import type { PgLedgerWriter } from './pg/pg-ledger-writer.js';
+import { replayLedgerJournals } from './replay-journals.js';
 
 export interface OpenedLedger {
   ledger: LedgerThread | LedgerWriter | PgLedgerWriter;
@@ -40,12 +37,10 @@ export async function openLedger(
   const { storage } = config;
   const ledgerOptions = { flushMs: storage.ledgerFlushMs, batchSize: storage.ledgerBatchSize, onFlush };
   if (storage.postgres !== undefined) {
-    const postgres = opened ?? (await openConfiguredPostgres(storage.postgres));
-    const journal = journalFolder(storage);
-    const ledger = new PgLedgerWriter(postgres, { ...ledgerOptions, spoolPath: ledgerSpoolPath(storage), journal });
-    if (journal !== undefined) await replayJournalsInto(ledger, journal);
-    const retention = storage.retentionDays ? startPgRetention(postgres, storage.retentionDays) : undefined;
-    return { ledger, ledgerReader: postgresReader(postgres), postgres, retention };
+    // Imported only when configured: the pg driver is a few MB of an idle gateway's memory.
+    const postgresLedger = await import('./pg/open-pg-ledger.js');
+    const postgres = opened ?? (await postgresLedger.openConfiguredPostgres(storage.postgres));
+    return postgresLedger.openPostgresLedger(storage, postgres, ledgerOptions, journalFolder(storage));
   }
   const journal = await recoverLedgerJournal(config, database);
   const ledger = storage.sqlite === ':memory:' ? new LedgerWriter(database.$client, ledgerOptions) : new LedgerThread({ path: storage.sqlite, ...ledgerOptions, journal });
@@ -53,22 +48,12 @@ export async function openLedger(
   return { ledger, ledgerReader: sqliteReader(database.$client, storage.sqlite) };
 }
 
-/** Opens and migrates `storage.postgres`, its password kept out of every log; the error names the URL without it. */
+/**
+ * Opens and migrates `storage.postgres`, its password kept out of every log; the error names the
+ * URL without it. The driver is imported here, only when PostgreSQL is configured.
+ */
 export async function openConfiguredPostgres(url: string): Promise<PostgresDatabase> {
-  registerSecret(postgresPassword(url));
-  try {
-    return await openPostgres(url);
-  } catch (error) {
-    throw new Error(`PostgreSQL (${displayPostgresUrl(url)}) could not be opened: ${error instanceof Error ? error.message : String(error)}`);
-  }
-}
-
-function postgresPassword(url: string): string | undefined {
-  try {
-    return decodeURIComponent(new URL(url).password) || undefined;
-  } catch {
-    return undefined;
-  }
+  return (await import('./pg/open-pg-ledger.js')).openConfiguredPostgres(url);
 }
 
 /**
@@ -90,17 +75,4 @@ async function recoverLedgerJournal(config: TollgateConfig, database: TollgateDa
 function journalFolder(storage: TollgateConfig['storage']): string | undefined {
   if (storage.sqlite === ':memory:' || storage.ledgerJournal === false) return undefined;
   return storage.ledgerJournal ?? `${storage.sqlite}.ledger-journal`;
-}
-
-/**
- * The rows dead processes left in the journal, through the PostgreSQL writer (which journals them
- * again): their files go once the writer holds every row committed or spooled.
- */
-async function replayJournalsInto(ledger: PgLedgerWriter, folder: string): Promise<void> {
-  const journals = readDeadJournals(folder);
-  if (journals.files.length === 0) return;
-  for (const row of journals.rows) ledger.append(row);
-  await ledger.written(30_000);
-  if (ledger.backlog().writer === 0) journals.remove();
-  else logger.warn('ledger journal rows not yet written; the files stay for the next start', { folder, rows: journals.rows.length });
 }

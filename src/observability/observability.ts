@@ -20,10 +20,10 @@ import { CallMetrics } from './metrics/call-metrics.js';
 import { breakerStateValues, OperationsMetrics } from './metrics/operations-metrics.js';
 import type { BreakerEvent, CacheEvent, CallAdmission, FallbackEvent, GatewayObserver, PhaseEnd, QuotaRefusalEvent, RetryEvent } from './observer.js';
 import { endWithError } from './tracing/call-tracing.js';
-import { tracingFromEnvironment, type Tracing } from './tracing/tracing-setup.js';
+import type { Tracing } from './tracing/tracing-setup.js';
 
 export interface ObservabilityOptions {
-  /** Tracing to use; by default from the `OTEL_*` environment variables (null: none). */
+  /** Tracing to use (none when absent or null); `createServices` reads it from the `OTEL_*` environment variables. */
   tracing?: Tracing | null;
 }
 
@@ -49,7 +49,7 @@ export class Observability implements GatewayObserver {
       callMetrics = new CallMetrics(this.registry);
       this.operations = new OperationsMetrics(this.registry);
     }
-    this.tracing = options.tracing === null ? undefined : (options.tracing ?? tracingFromEnvironment());
+    this.tracing = options.tracing ?? undefined;
     const { access, bodyCapture } = config.logs;
     this.sink = access.enabled || bodyCapture.enabled ? openLineSink(access.destination) : undefined;
     this.accessLog = access.enabled ? new AccessLog(access, this.sink!) : undefined;

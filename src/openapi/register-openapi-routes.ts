@@ -12,7 +12,6 @@ import type { Context, Hono } from 'hono';
 import { GatewayError } from '../errors/gateway-error.js';
 import type { PromptVersion } from '../prompts/index.js';
 import type { GatewayEnv } from '../server/gateway-env.js';
-import { buildOpenApiDocument } from './build-document.js';
 import { docsAsset, isDocsAssetName } from './docs-assets.js';
 import { docsContentSecurityPolicy, docsPage } from './docs-page.js';
 
@@ -24,7 +23,11 @@ export interface OpenApiRouteOptions {
 }
 
 export function registerOpenApiRoutes(app: Hono<GatewayEnv>, options: OpenApiRouteOptions): void {
-  app.get('/openapi.json', (context) => {
+  // The builder (every path and schema of the document, ~2 MB of heap) loads on the first request
+  // for the document: most gateways serve none, and an idle one need not hold it.
+  let builder: Promise<typeof import('./build-document.js')> | undefined;
+  app.get('/openapi.json', async (context) => {
+    const { buildOpenApiDocument } = await (builder ??= import('./build-document.js'));
     // "Try it out" examples name a model this gateway serves: the first configured one.
     const exampleModel = context.get('gateway').models.list()[0]?.id;
     const services = context.get('gateway').proxy.list().map((service) => ({ name: service.name, mount: service.config.mount, access: service.config.access }));

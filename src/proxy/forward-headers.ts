@@ -30,14 +30,20 @@ export interface ForwardContext {
   set: Readonly<Record<string, string>>;
 }
 
-export function upstreamRequestHeaders(incoming: Headers, context: ForwardContext): Record<string, string> {
-  const dropped = connectionListed(incoming);
+/** The client's headers as Node parsed them (lower-case names, repeats joined) or as a web `Headers`. */
+export type IncomingHeaders = Headers | Readonly<Record<string, string | string[] | undefined>>;
+
+export function upstreamRequestHeaders(incoming: IncomingHeaders, context: ForwardContext): Record<string, string> {
+  const plain = incoming instanceof Headers ? Object.fromEntries(incoming) : incoming;
+  const dropped = listedNames(plain.connection);
   const headers: Record<string, string> = {};
-  incoming.forEach((value, name) => {
-    if (hopByHop.has(name) || dropped.has(name) || tollgateCredentials.has(name) || name.startsWith('x-forwarded-')) return;
-    headers[name] = value;
-  });
-  const priorFor = incoming.get('x-forwarded-for');
+  for (const name in plain) {
+    const value = plain[name];
+    if (value === undefined || hopByHop.has(name) || dropped?.has(name) || tollgateCredentials.has(name) || name.startsWith('x-forwarded-')) continue;
+    // Only `set-cookie` is a list in Node's parsed headers; a request has none worth keeping apart.
+    headers[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  const priorFor = single(plain['x-forwarded-for']);
   if (context.clientAddress) headers['x-forwarded-for'] = priorFor ? `${priorFor}, ${context.clientAddress}` : context.clientAddress;
   else if (priorFor) headers['x-forwarded-for'] = priorFor;
   headers['x-forwarded-proto'] = context.protocol;
@@ -51,26 +57,43 @@ export function upstreamRequestHeaders(incoming: Headers, context: ForwardContex
   return headers;
 }
 
-/** The upstream's response headers minus hop-by-hop ones, for the client. */
-export function clientResponseHeaders(upstream: Record<string, string | string[] | undefined>): Headers {
+/**
+ * The upstream's response headers minus hop-by-hop ones, for the client: a plain object (the Node
+ * adapter writes one as it is; a web `Headers` it would validate, copy and convert back), unless a
+ * header comes more than once (`set-cookie`), which only `Headers` keeps apart.
+ */
+export function clientResponseHeaders(upstream: Record<string, string | string[] | undefined>): Record<string, string> | Headers {
+  const dropped = listedNames(upstream.connection);
+  const headers: Record<string, string> = {};
+  for (const name in upstream) {
+    const value = upstream[name];
+    if (value === undefined || hopByHop.has(name) || dropped?.has(name)) continue;
+    if (Array.isArray(value)) return asHeaders(upstream, dropped);
+    headers[name] = value;
+  }
+  return headers;
+}
+
+function asHeaders(upstream: Record<string, string | string[] | undefined>, dropped: Set<string> | undefined): Headers {
   const headers = new Headers();
-  const connection = upstream.connection;
-  const dropped = new Set(
-    (Array.isArray(connection) ? connection.join(',') : (connection ?? ''))
-      .split(',')
-      .map((name) => name.trim().toLowerCase())
-      .filter(Boolean),
-  );
   for (const [name, value] of Object.entries(upstream)) {
-    if (value === undefined || hopByHop.has(name) || dropped.has(name)) continue;
+    if (value === undefined || hopByHop.has(name) || dropped?.has(name)) continue;
     if (Array.isArray(value)) for (const item of value) headers.append(name, item);
     else headers.set(name, value);
   }
   return headers;
 }
 
-function connectionListed(incoming: Headers): Set<string> {
-  const connection = incoming.get('connection');
-  if (!connection) return new Set();
-  return new Set(connection.split(',').map((name) => name.trim().toLowerCase()).filter(Boolean));
+/** The header names a `Connection` header lists (hop-by-hop too), or undefined when it lists none. */
+function listedNames(connection: string | string[] | undefined): Set<string> | undefined {
+  if (!connection) return undefined;
+  const names = (Array.isArray(connection) ? connection.join(',') : connection)
+    .split(',')
+    .map((name) => name.trim().toLowerCase())
+    .filter(Boolean);
+  return names.length > 0 ? new Set(names) : undefined;
+}
+
+function single(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(', ') : value;
 }

@@ -75,10 +75,24 @@ describe('forwarded headers', () => {
   });
 
   it('passes response headers but hop-by-hop ones, repeated headers kept', () => {
-    const headers = clientResponseHeaders({ 'set-cookie': ['a=1', 'b=2'], connection: 'close, x-hop', 'x-hop': '1', 'content-length': '5', 'transfer-encoding': 'chunked' });
+    const headers = new Headers(clientResponseHeaders({ 'set-cookie': ['a=1', 'b=2'], connection: 'close, x-hop', 'x-hop': '1', 'content-length': '5', 'transfer-encoding': 'chunked' }));
     expect(headers.getSetCookie()).toEqual(['a=1', 'b=2']);
     expect(headers.get('x-hop')).toBeNull();
     expect(headers.get('transfer-encoding')).toBeNull();
     expect(headers.get('content-length')).toBe('5');
+  });
+
+  it('gives a plain object when no header repeats, without the hop-by-hop ones', () => {
+    expect(clientResponseHeaders({ connection: 'close, x-hop', 'x-hop': '1', 'content-length': '5', 'content-type': 'application/json', 'keep-alive': 'timeout=5' })).toEqual({
+      'content-length': '5',
+      'content-type': 'application/json',
+    });
+  });
+
+  it('reads Node\'s parsed request headers as it reads web Headers', () => {
+    const context = { clientAddress: undefined, protocol: 'http' as const, host: undefined, requestId: 'req_2', traceparent: '00-1-2-00', tracestate: undefined, remove: new Set<string>(), set: {} };
+    const node = { 'content-type': 'text/plain', connection: 'x-private', 'x-private': 'no', authorization: 'Bearer tg', 'x-forwarded-for': '192.0.2.1, 192.0.2.2', accept: 'a, b' };
+    expect(upstreamRequestHeaders(node, context)).toEqual(upstreamRequestHeaders(new Headers(node), context));
+    expect(upstreamRequestHeaders(node, context)).toEqual({ 'content-type': 'text/plain', accept: 'a, b', 'x-forwarded-for': '192.0.2.1, 192.0.2.2', 'x-forwarded-proto': 'http', 'x-request-id': 'req_2', traceparent: '00-1-2-00' });
   });
 });

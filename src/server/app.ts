@@ -14,7 +14,8 @@ import { registerEmbeddings } from './routes/embeddings.js';
 import { registerHealth } from './routes/health.js';
 import { registerModels } from './routes/models.js';
 import { registerAdminRoutes } from '../admin/register-admin-routes.js';
-import { registerOpenApiRoutes } from '../openapi/index.js';
+// Not the openapi index: it would load the document builder at start (see register-openapi-routes.ts).
+import { registerOpenApiRoutes } from '../openapi/register-openapi-routes.js';
 import { registerPromptRoutes } from '../prompt-api/prompt-routes.js';
 import { promptsVisibleTo } from '../prompt-api/prompts-visible-to.js';
 import { requireTenant } from './tenant-auth.js';

@@ -21,7 +21,6 @@ import { OpenCalls } from '../calls/open-calls.js';
 import { CallOutcomes } from '../calls/call-outcomes.js';
 import { createIdempotencyGate } from '../idempotency/index.js';
 import { createCaches } from '../cache/index.js';
-import { ManagedRedisConnection } from '../redis/managed-connection.js';
 import { startRetention } from '../ledger/index.js';
 import { openConfiguredPostgres, openLedger } from '../ledger/open-ledger.js';
 import { costNanoUsd, formatNanoUsd, InMemoryPriceBook, tokenCounterThread, worstCaseCostNanoUsd } from '../metering/index.js';
@@ -35,6 +34,7 @@ import { Subscriptions } from '../prompt-api/subscriptions.js';
 import { PromptLibrary } from '../prompts/prompt-library.js';
 import { createQuotaBackend, createQuotaService, quotaLimitsFromConfig, type QuotaBackend } from '../quotas/index.js';
 import { Observability, type ObservabilityOptions } from '../observability/observability.js';
+import { tracingFromEnvironment } from '../observability/tracing/tracing-from-environment.js';
 import { registerConfiguredKeys, timedDatabaseWork, timedQuotaBackend } from '../observability/wiring.js';
 import { startMetricsListener, type MetricsListener } from '../observability/metrics/metrics-listener.js';
 import { AuditTrail } from '../audit/audit-trail.js';
@@ -87,7 +87,8 @@ export async function createServices(config: TollgateConfig, options: Omit<Start
     providers.set(name, await createProvider(name, providerConfig, config.upstream));
   }
   registerConfiguredKeys(config);
-  const observability = new Observability(config, { tracing: options.tracing });
+  const tracing = options.tracing === undefined ? await tracingFromEnvironment() : options.tracing;
+  const observability = new Observability(config, { tracing });
   observability.instrument(providers);
   const database = openDatabase(config.storage.sqlite);
   // With PostgreSQL the control plane (tenants, keys, prices, prompts...) is shared there too.
@@ -113,7 +114,10 @@ export async function createServices(config: TollgateConfig, options: Omit<Start
   const openCalls = new OpenCalls();
   // Idempotency records (and the response cache) get a Redis connection of their own: a large
   // answer being written must never queue in front of a quota reservation.
-  const stateRedis = config.redis ? new ManagedRedisConnection({ target: config.redis, purpose: 'idempotency and cache', commandTimeoutMs: 2 * config.redis.commandTimeoutMs }) : undefined;
+  // Imported only with Redis configured: ioredis is a few MB of an idle gateway's memory.
+  const stateRedis = config.redis
+    ? new (await import('../redis/managed-connection.js')).ManagedRedisConnection({ target: config.redis, purpose: 'idempotency and cache', commandTimeoutMs: 2 * config.redis.commandTimeoutMs })
+    : undefined;
   const sharedState = stateRedis && { connection: stateRedis, keyPrefix: config.redis!.keyPrefix };
   const idempotency = createIdempotencyGate(config.idempotency, sharedState);
   const cache = createCaches(config.cache, config.models, sharedState);

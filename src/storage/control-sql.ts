@@ -7,7 +7,7 @@
  * know which database is behind it.
  */
 import type Database from 'better-sqlite3';
-import { numberedParameters } from './pg/pg-sql-reader.js';
+import { numberedParameters } from './pg/numbered-parameters.js';
 import type { PostgresDatabase } from './pg/postgres-database.js';
 
 export type SqlValue = string | number | null;

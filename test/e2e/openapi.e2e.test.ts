@@ -26,7 +26,7 @@ const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormat
 ) => Ajv2020;
 
 const acmeKey = 'tg_acme_publisher_key_0123456789';
-const wiring = "registerOpenApiRoutes(app, { visiblePrompts: ... }) from '../openapi/index.js' in createApp (src/server/app.ts)";
+const wiring = "registerOpenApiRoutes(app, { visiblePrompts: ... }) from '../openapi/register-openapi-routes.js' in createApp (src/server/app.ts)";
 
 /** A private prompt of tenant acme: `$defs` in its input, a nested JSON output. */
 const acmeRoute = {

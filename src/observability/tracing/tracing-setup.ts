@@ -10,6 +10,9 @@
  *
  * No global context manager is installed: Node 20's AsyncLocalStorage costs every promise on the
  * request path, so each call carries its trace context explicitly (see call-tracing.ts).
+ *
+ * This module loads the OpenTelemetry SDK and exporter (about 5 MB of heap and 200 modules);
+ * `tracing-from-environment.ts` imports it only when tracing is asked for.
  */
 import type { Tracer } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
@@ -26,16 +29,8 @@ export interface Tracing {
   shutdown(): Promise<void>;
 }
 
-export function tracingWanted(environment: NodeJS.ProcessEnv = process.env): boolean {
-  if (environment.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true') return false;
-  const exporters = (environment.OTEL_TRACES_EXPORTER ?? '').split(',').map((name) => name.trim().toLowerCase());
-  if (exporters.includes('none')) return false;
-  return Boolean(environment.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || environment.OTEL_EXPORTER_OTLP_ENDPOINT || exporters.includes('otlp'));
-}
-
-/** The tracer provider and exporter, or undefined when tracing is off. */
-export function tracingFromEnvironment(environment: NodeJS.ProcessEnv = process.env): Tracing | undefined {
-  if (!tracingWanted(environment)) return undefined;
+/** The tracer provider and exporter, configured by the SDK from the `OTEL_*` variables. */
+export function startTracing(): Tracing {
   const resource = defaultResource()
     .merge(resourceFromAttributes({ 'service.name': 'tollgate', 'service.version': packageVersion() }))
     .merge(detectResources({ detectors: [envDetector] }));

@@ -7,6 +7,9 @@
 import pg from 'pg';
 import type { ReadOptions, SqlReader } from '../sql-reader.js';
 import type { PostgresDatabase } from './postgres-database.js';
+import { numberedParameters } from './numbered-parameters.js';
+
+export { numberedParameters };
 
 const { builtins } = pg.types;
 const integerTypes = new Set<number>([builtins.INT8, builtins.NUMERIC]);
@@ -15,18 +18,6 @@ const asNumbers = { getTypeParser: (oid: number, format?: string) => (integerTyp
 const asBigInts = {
   getTypeParser: (oid: number, format?: string) => (integerTypes.has(oid) ? (value: string) => BigInt(value.split('.')[0]) : pg.types.getTypeParser(oid, format as 'text')),
 };
-
-/** `?` outside quoted text becomes `$1`, `$2`… in order. */
-export function numberedParameters(sql: string): string {
-  let index = 0;
-  let quoted = false;
-  let result = '';
-  for (const character of sql) {
-    if (character === "'") quoted = !quoted;
-    result += character === '?' && !quoted ? `$${++index}` : character;
-  }
-  return result;
-}
 
 export function postgresReader(database: PostgresDatabase): SqlReader {
   const all = async <Row>(sql: string, params: readonly unknown[], options: ReadOptions = {}): Promise<Row[]> => {
