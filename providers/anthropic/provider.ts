@@ -20,6 +20,7 @@ import { registerSecret } from '../../src/logging/logger.js';
 import { createDispatcher, postUpstream } from '../shared/http-client.js';
 import { responseLimitsOf, type ResponseLimits } from '../shared/response-limits.js';
 import { translateAnswer, transportError } from '../shared/upstream-errors.js';
+import { mapStreamErrors } from '../shared/map-stream-errors.js';
 import { readBodyText, readErrorText, upstreamSseDecoder } from '../shared/upstream-response.js';
 import type { CallContext, ChatResult, ChatStreamPart, ProviderAdapter } from '../types.js';
 import { anthropicErrorFromPayload, anthropicHttpError, type AnthropicErrorPayload } from './errors.js';
@@ -111,12 +112,8 @@ export class AnthropicProvider implements ProviderAdapter {
     return postUpstream({ provider, url, headers: nativeHeaders(this.headers, native), body, signal: context.signal, dispatcher });
   }
 
-  private async *guardNative(parts: AsyncIterable<ChatStreamPart>, context: CallContext): AsyncGenerator<ChatStreamPart> {
-    try {
-      yield* parts;
-    } catch (error) {
-      throw error instanceof GatewayError ? error : transportError(this.name, error, context.signal);
-    }
+  private guardNative(parts: AsyncIterable<ChatStreamPart>, context: CallContext): AsyncIterable<ChatStreamPart> {
+    return mapStreamErrors(parts, (error) => (error instanceof GatewayError ? error : transportError(this.name, error, context.signal)));
   }
 
   private async httpError(response: Dispatcher.ResponseData, context: CallContext): Promise<GatewayError> {

@@ -21,6 +21,7 @@ import { badRequest, GatewayError } from '../../src/errors/gateway-error.js';
 import { createDispatcher, postUpstream } from '../shared/http-client.js';
 import { responseLimitsOf, type ResponseLimits } from '../shared/response-limits.js';
 import { translateAnswer, transportError } from '../shared/upstream-errors.js';
+import { mapStreamErrors } from '../shared/map-stream-errors.js';
 import { readBodyText, readErrorText, upstreamSseDecoder } from '../shared/upstream-response.js';
 import type { CallContext, ChatResult, ChatStreamPart, EmbeddingsResult, ProviderAdapter } from '../types.js';
 import { embeddingInputs, toBatchEmbedRequest, toEmbeddingsResponse, type BatchEmbedContentsResponse } from './embeddings.js';
@@ -129,12 +130,8 @@ export class GeminiProvider implements ProviderAdapter {
   }
 
   /** Socket errors, timeouts and client aborts in the middle of a stream become mapped errors. */
-  private async *guardStream(parts: AsyncIterable<ChatStreamPart>, context: CallContext): AsyncGenerator<ChatStreamPart> {
-    try {
-      yield* parts;
-    } catch (error) {
-      throw transportError(this.name, error, context.signal);
-    }
+  private guardStream(parts: AsyncIterable<ChatStreamPart>, context: CallContext): AsyncIterable<ChatStreamPart> {
+    return mapStreamErrors(parts, (error) => transportError(this.name, error, context.signal));
   }
 }
 

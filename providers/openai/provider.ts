@@ -12,6 +12,7 @@ import { createDispatcher, postUpstream } from '../shared/http-client.js';
 import { fromOpenAIUsage } from '../shared/openai-usage.js';
 import { responseLimitsOf, type ResponseLimits } from '../shared/response-limits.js';
 import { transportError } from '../shared/upstream-errors.js';
+import { mapStreamErrors } from '../shared/map-stream-errors.js';
 import { readBodyText, readErrorText, upstreamSseDecoder } from '../shared/upstream-response.js';
 import type { CallContext, ChatResult, ChatStreamPart, EmbeddingsResult, ForwardRequest, ForwardResult, ProviderAdapter } from '../types.js';
 import { openAIHttpError } from './errors.js';
@@ -129,12 +130,8 @@ export class OpenAIProvider implements ProviderAdapter {
   }
 
   /** Turns socket errors and timeouts in the middle of a stream into mapped gateway errors. */
-  private async *guardStream(parts: AsyncIterable<ChatStreamPart>, context: CallContext): AsyncGenerator<ChatStreamPart> {
-    try {
-      yield* parts;
-    } catch (error) {
-      throw transportError(this.name, error, context.signal);
-    }
+  private guardStream(parts: AsyncIterable<ChatStreamPart>, context: CallContext): AsyncIterable<ChatStreamPart> {
+    return mapStreamErrors(parts, (error) => transportError(this.name, error, context.signal));
   }
 }
 

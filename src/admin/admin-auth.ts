@@ -32,7 +32,7 @@ export function requireOperator(): MiddlewareHandler<GatewayEnv> {
     const headers = { authorization: context.req.header('authorization'), apiKey: context.req.header('x-api-key') };
     const access = context.req.method === 'GET' || context.req.method === 'HEAD' ? 'read' : 'write';
     // A dashboard session (cookie) may read; a key header always takes precedence over it.
-    const session = access === 'read' && !presentsKey(context) ? sessionCaller(context) : undefined;
+    const session = access === 'read' && !presentsKey(context) ? await sessionCaller(context) : undefined;
     if (session) {
       if (session.kind === 'tenant' && !tenantReadableRoutes.test(context.req.path)) {
         throw new GatewayError(403, 'A tenant session reads reports, budgets, alerts and calls of its own tenant only.', { code: 'insufficient_role' });

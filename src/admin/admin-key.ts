@@ -6,7 +6,7 @@
  */
 import { ConfigError } from '../config/load-config.js';
 import { logger } from '../logging/logger.js';
-import type { KeyStore } from '../auth/key-store.js';
+import type { KeyDirectory as KeyStore } from '../auth/key-directory.js';
 import { enableAdminApiHint } from './admin-auth.js';
 
 export const minimumAdminKeyLength = 16;

@@ -5,7 +5,7 @@
  */
 import type { Hono } from 'hono';
 import type { TollgateConfig } from '../../schemas/config.js';
-import type { KeyStore } from '../auth/key-store.js';
+import type { KeyDirectory as KeyStore } from '../auth/key-directory.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import { assertKnownModels } from '../models/known-models.js';
 import type { GatewayEnv } from '../server/gateway-env.js';
@@ -46,7 +46,7 @@ export function registerTenantRoutes(app: Hono<GatewayEnv>): void {
     assertKnownServices(context.get('gateway').config, input.services, 'services');
     const store = context.get('gateway').keyStore;
     if (store.tenant(input.id)) throw new GatewayError(409, `Tenant \`${input.id}\` already exists.`, { code: 'tenant_exists', param: 'id' });
-    return context.json(presentTenant(store.createTenant(input)), 201);
+    return context.json(presentTenant(await store.createTenant(input)), 201);
   });
 
   app.get('/admin/tenants/:id', (context) => {
@@ -61,13 +61,13 @@ export function registerTenantRoutes(app: Hono<GatewayEnv>): void {
     assertKnownServices(context.get('gateway').config, patch.services, 'services');
     const store = context.get('gateway').keyStore;
     tenantOrThrow(store, context.req.param('id'));
-    return context.json(presentTenant(store.updateTenant(context.req.param('id'), patch)!));
+    return context.json(presentTenant((await store.updateTenant(context.req.param('id'), patch))!));
   });
 
-  app.delete('/admin/tenants/:id', (context) => {
+  app.delete('/admin/tenants/:id', async (context) => {
     const store = context.get('gateway').keyStore;
     tenantOrThrow(store, context.req.param('id'));
-    store.deleteTenant(context.req.param('id'));
+    await store.deleteTenant(context.req.param('id'));
     return context.json({ id: context.req.param('id'), deleted: true });
   });
 
@@ -77,7 +77,7 @@ export function registerTenantRoutes(app: Hono<GatewayEnv>): void {
     assertKnownServices(context.get('gateway').config, input.scopes?.services, 'scopes.services');
     const store = context.get('gateway').keyStore;
     const tenant = tenantOrThrow(store, context.req.param('id'));
-    const { record, key } = store.createKey({ ...input, tenantId: tenant.id, expiresAt: parseExpiry(input.expiresAt) });
+    const { record, key } = await store.createKey({ ...input, tenantId: tenant.id, expiresAt: parseExpiry(input.expiresAt) });
     return context.json({ ...presentKey(record), key }, 201);
   });
 
@@ -92,17 +92,17 @@ export function registerTenantRoutes(app: Hono<GatewayEnv>): void {
     return context.json({ data: context.get('gateway').keyStore.listKeys(tenant).map((key) => presentKey(key)) });
   });
 
-  const revoke = (store: KeyStore, id: string) => {
+  const revoke = async (store: KeyStore, id: string) => {
     if (!store.key(id)) throw new GatewayError(404, `No key \`${id}\`.`, { code: 'key_not_found', param: 'id' });
-    store.revokeKey(id);
+    await store.revokeKey(id);
     return presentKey(store.key(id)!);
   };
-  app.post('/admin/keys/:id/revoke', (context) => context.json(revoke(context.get('gateway').keyStore, context.req.param('id'))));
-  app.delete('/admin/keys/:id', (context) => context.json(revoke(context.get('gateway').keyStore, context.req.param('id'))));
+  app.post('/admin/keys/:id/revoke', async (context) => context.json(await revoke(context.get('gateway').keyStore, context.req.param('id'))));
+  app.delete('/admin/keys/:id', async (context) => context.json(await revoke(context.get('gateway').keyStore, context.req.param('id'))));
 
   app.post('/admin/operators', async (context) => {
     const input = validateBody(createOperatorSchema, await readJsonBody(context));
-    const { record, key } = context.get('gateway').keyStore.createKey({ tenantId: null, name: input.name, role: input.role });
+    const { record, key } = await context.get('gateway').keyStore.createKey({ tenantId: null, name: input.name, role: input.role });
     return context.json({ ...presentKey(record), key }, 201);
   });
 }

@@ -14,13 +14,13 @@ const kinds = ['budget_threshold', 'spend_spike'];
 const statuses = ['pending', 'delivered', 'failed', 'recorded'];
 
 export function registerAlertRoutes(app: Hono<GatewayEnv>): void {
-  app.get('/admin/alerts', (context) => {
+  app.get('/admin/alerts', async (context) => {
     const query = context.req.query();
     if (query.kind !== undefined && !kinds.includes(query.kind)) throw badRequest(`kind is one of ${kinds.join(', ')}`, 'kind');
     if (query.status !== undefined && !statuses.includes(query.status)) throw badRequest(`status is one of ${statuses.join(', ')}`, 'status');
     const limit = parseLimit(query.limit, 50, 500);
     const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
-    const rows = listAlerts(context.get('gateway').database.$client, {
+    const rows = await listAlerts(context.get('gateway').controlSql, {
       tenant: scopedTenants(context.get('caller'), context.req.queries('tenant')),
       kind: query.kind,
       status: query.status,

@@ -12,12 +12,17 @@ import { sqliteReader } from '../storage/sql-reader.js';
 import { AlertService } from './alert-service.js';
 import { listAlerts } from './alert-store.js';
 import { verifyWebhookSignature } from './webhook-signature.js';
+import { controlBackendNames, openControlBackend, type ControlBackend } from '../../test/helpers/control-backends.js';
+import type { ControlSql } from '../storage/control-sql.js';
 
 const secret = 'whsec_test_0123456789abcdef';
 const hour = 3_600_000;
 let folder: string;
 let db: TollgateDatabase;
 let receiver: WebhookReceiver;
+let backend: ControlBackend | undefined;
+/** Where the alerts are recorded: SQLite or PostgreSQL (the ledger is read from SQLite either way). */
+let records: ControlSql;
 
 const tenant: TenantRecord = { id: 'acme', quotas: { costPerMonthUsd: 10 }, models: null, services: null, timeZone: 'UTC', unpricedModels: null, allowBodyCapture: true, source: 'config', createdAt: 0 };
 const keyStore = { listTenants: () => [tenant], listKeys: (): KeyRecord[] => [] };
@@ -42,6 +47,8 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   db.$client.close();
+  await backend?.close();
+  backend = undefined;
   await receiver.close();
   rmSync(folder, { recursive: true, force: true });
 });
@@ -53,10 +60,15 @@ async function untilDelivered(services: AlertService[], count: number): Promise<
   }
 }
 
-describe('budget alerts', () => {
+describe.each(controlBackendNames)('budget alerts recorded in %s', (backendName) => {
+  beforeEach(async () => {
+    backend = await openControlBackend(backendName, () => openConnection(join(folder, 'tollgate.db')));
+    records = backend.connect();
+  });
+
   it('records and sends each threshold once per period, even from two gateways checking at the same time', async () => {
     await spend([5.5], Date.now() - 60_000); // 55% of the monthly 10 USD
-    const gateways = [0, 1].map(() => new AlertService({ client: openConnection(join(folder, 'tollgate.db')), ledger: sqliteReader(db.$client, ':memory:'), keyStore, config: config() }));
+    const gateways = [0, 1].map(() => new AlertService({ records: backend!.connect(), ledger: sqliteReader(db.$client, ':memory:'), keyStore, config: config() }));
     const created = (await Promise.all(gateways.map((gateway) => gateway.check()))).flat();
     expect(created).toHaveLength(1);
     await spend([3, 2], Date.now() - 30_000); // 105%
@@ -65,7 +77,7 @@ describe('budget alerts', () => {
     await untilDelivered(gateways, 3);
     const thresholds = receiver.deliveries.map((delivery) => JSON.parse(delivery.body).threshold).sort((a, b) => a - b);
     expect(thresholds).toEqual([50, 80, 100]);
-    const rows = listAlerts(db.$client, { limit: 10 });
+    const rows = await listAlerts(records, { limit: 10 });
     expect(rows.map((row) => row.status)).toEqual(['delivered', 'delivered', 'delivered']);
     for (const delivery of receiver.deliveries) {
       expect(verifyWebhookSignature(secret, delivery.headers['x-tollgate-signature'] as string, delivery.body)).toBe(true);
@@ -82,7 +94,7 @@ describe('budget alerts', () => {
     await receiver.close();
     receiver = await startWebhookReceiver((attempt) => (attempt <= 2 ? 503 : 200));
     await spend([6], Date.now() - 60_000);
-    const service = new AlertService({ client: db.$client, ledger: sqliteReader(db.$client, ':memory:'), keyStore, config: config({ thresholds: [50] }) });
+    const service = new AlertService({ records, ledger: sqliteReader(db.$client, ':memory:'), keyStore, config: config({ thresholds: [50] }) });
     expect(await service.check()).toHaveLength(1);
     await untilDelivered([service], 1);
     expect(receiver.deliveries.map((delivery) => [delivery.status, delivery.headers['x-tollgate-delivery-attempt']])).toEqual([
@@ -93,37 +105,42 @@ describe('budget alerts', () => {
     const [first, second, third] = receiver.deliveries.map((delivery) => delivery.at);
     expect(second - first).toBeGreaterThanOrEqual(40); // 50 ms ± 20%
     expect(third - second).toBeGreaterThanOrEqual(80); // 100 ms ± 20%
-    expect(listAlerts(db.$client, { limit: 1 })[0]).toMatchObject({ status: 'delivered', attempts: 3, last_error: null });
+    expect((await listAlerts(records, { limit: 1 }))[0]).toMatchObject({ status: 'delivered', attempts: 3, last_error: null });
 
     await receiver.close();
     receiver = await startWebhookReceiver(() => 500);
-    const giveUp = new AlertService({ client: db.$client, ledger: sqliteReader(db.$client, ':memory:'), keyStore, config: config({ thresholds: [55], retry: { attempts: 2, initialDelayMs: 10, maxDelayMs: 10 } }) });
+    const giveUp = new AlertService({ records, ledger: sqliteReader(db.$client, ':memory:'), keyStore, config: config({ thresholds: [55], retry: { attempts: 2, initialDelayMs: 10, maxDelayMs: 10 } }) });
     expect(await giveUp.check()).toHaveLength(1);
-    for (let attempt = 0; attempt < 50 && listAlerts(db.$client, { limit: 1, status: 'failed' }).length === 0; attempt++) {
+    for (let attempt = 0; attempt < 50 && (await listAlerts(records, { limit: 1, status: 'failed' })).length === 0; attempt++) {
       await giveUp.tick();
       await new Promise((resolve) => setTimeout(resolve, 15));
     }
-    expect(listAlerts(db.$client, { limit: 1, status: 'failed' })[0]).toMatchObject({ attempts: 2, last_error: 'webhook answered 500' });
+    expect((await listAlerts(records, { limit: 1, status: 'failed' }))[0]).toMatchObject({ attempts: 2, last_error: 'webhook answered 500' });
     expect(receiver.deliveries).toHaveLength(2);
   });
 
   it('records alerts without sending when no webhook is configured', async () => {
     await spend([9], Date.now() - 60_000);
-    const service = new AlertService({ client: db.$client, ledger: sqliteReader(db.$client, ':memory:'), keyStore, config: alertsSchema.parse({ spike: false }) });
+    const service = new AlertService({ records, ledger: sqliteReader(db.$client, ':memory:'), keyStore, config: alertsSchema.parse({ spike: false }) });
     expect(await service.check()).toHaveLength(2);
     await service.deliverDue();
-    expect(listAlerts(db.$client, { limit: 10 }).map((row) => row.status)).toEqual(['recorded', 'recorded']);
+    expect((await listAlerts(records, { limit: 10 })).map((row) => row.status)).toEqual(['recorded', 'recorded']);
     expect(receiver.deliveries).toHaveLength(0);
   });
 });
 
-describe('spend spike alerts', () => {
+describe.each(controlBackendNames)('spend spike alerts recorded in %s', (backendName) => {
+  beforeEach(async () => {
+    backend = await openControlBackend(backendName, () => openConnection(join(folder, 'tollgate.db')));
+    records = backend.connect();
+  });
+
   it('alerts once when this hour is far above the tenant\'s own hourly baseline', async () => {
     const now = Date.now();
     const thisHour = Math.floor(now / hour) * hour;
     const noBudget = { listTenants: () => [{ ...tenant, quotas: {} }], listKeys: () => [] };
     for (let back = 1; back <= 24; back++) await spend([0.5], thisHour - back * hour + 60_000); // 0.5 USD an hour
-    const service = new AlertService({ client: db.$client, ledger: sqliteReader(db.$client, ':memory:'), keyStore: noBudget, config: config({ spike: { factor: 3, baselineHours: 24, minSpendUsd: 1 } }) });
+    const service = new AlertService({ records, ledger: sqliteReader(db.$client, ':memory:'), keyStore: noBudget, config: config({ spike: { factor: 3, baselineHours: 24, minSpendUsd: 1 } }) });
     await spend([1.2], Math.max(thisHour, now - 1_000));
     expect(await service.check()).toEqual([]); // 1.2 is not above 3 × 0.5
     await spend([0.4], Math.max(thisHour, now - 1_000));

@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { AlertsConfig } from '../../schemas/alerts-config.js';
-import type { KeyStore, TenantRecord } from '../auth/key-store.js';
+import type { KeyDirectory as KeyStore, TenantRecord } from '../auth/key-directory.js';
 import { budgetsOf } from '../budgets/budget-status.js';
 import { hourMs } from '../ledger/rollup-levels.js';
 import { ThrottledErrorLog } from '../ledger/throttled-error-log.js';
@@ -21,10 +21,13 @@ import type { SqlReader } from '../storage/sql-reader.js';
 import { budgetAlertCandidates, spikeCandidate, type AlertCandidate } from './alert-checks.js';
 import { claimDelivery, dueAlerts, markAttemptFailed, markDelivered, recordAlert } from './alert-store.js';
 import { sendWebhook } from './send-webhook.js';
+import { sqliteControlSql, type ControlSql } from '../storage/control-sql.js';
 
 export interface AlertServiceOptions {
-  /** Where alerts are recorded and claimed. */
-  client: Database.Database;
+  /** Where alerts are recorded and claimed: a SQLite connection... */
+  client?: Database.Database;
+  /** ...or either database through the control-plane interface (PostgreSQL with `storage.postgres`). */
+  records?: ControlSql;
   /** Where the spend is read (the ledger's database). */
   ledger: SqlReader;
   keyStore: Pick<KeyStore, 'listTenants' | 'listKeys'>;
@@ -39,10 +42,12 @@ export class AlertService {
   private running: Promise<void> | undefined;
   private closed = false;
   private readonly now: () => number;
+  private readonly records: ControlSql;
   private readonly errors = new ThrottledErrorLog('alert check failed', 'alert checks recovered', 60_000);
 
   constructor(private readonly options: AlertServiceOptions) {
     this.now = options.now ?? Date.now;
+    this.records = options.records ?? sqliteControlSql(options.client!);
   }
 
   /** Ticks every second (or every `checkIntervalMs` if shorter): checks when due, then delivers what is due. */
@@ -83,7 +88,7 @@ export class AlertService {
       const payload = JSON.stringify({ id, created_at: new Date(now).toISOString(), ...candidate.payload });
       const status = this.options.config.webhook ? 'pending' : 'recorded';
       const { dedupeKey, kind, tenantId, keyId } = candidate;
-      if (recordAlert(this.options.client, { id, dedupeKey, kind, tenantId, keyId, payload, createdAt: now, status })) {
+      if (await recordAlert(this.records, { id, dedupeKey, kind, tenantId, keyId, payload, createdAt: now, status })) {
         created.push(id);
         logger.info('alert raised', { id, kind, tenant: tenantId, key: keyId });
       }
@@ -95,18 +100,18 @@ export class AlertService {
   async deliverDue(): Promise<void> {
     const webhook = this.options.config.webhook;
     if (!webhook) return;
-    const { client } = this.options;
-    for (const id of dueAlerts(client, this.now())) {
+    const client = this.records;
+    for (const id of await dueAlerts(client, this.now())) {
       if (this.closed) return;
-      const claimed = claimDelivery(client, id, this.now(), webhook.timeoutMs + 5_000);
+      const claimed = await claimDelivery(client, id, this.now(), webhook.timeoutMs + 5_000);
       if (!claimed) continue;
       try {
         await sendWebhook(webhook, claimed, this.options.fetch ?? fetch, this.now);
-        markDelivered(client, id, this.now());
+        await markDelivered(client, id, this.now());
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         const next = claimed.attempts >= this.options.config.retry.attempts ? null : this.now() + this.backoff(claimed.attempts);
-        markAttemptFailed(client, id, message, next);
+        await markAttemptFailed(client, id, message, next);
         logger.warn('alert delivery failed', { id, attempt: claimed.attempts, error: message, retry_at: next === null ? null : new Date(next).toISOString() });
       }
     }

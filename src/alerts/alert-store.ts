@@ -2,10 +2,10 @@
  * @module alerts/alert-store
  * All SQL of alerts. `recordAlert` inserts only if no alert has the same `dedupe_key` (a unique
  * index), and says whether this call made the row — the cluster-wide "send once". Deliveries are
- * claimed with a compare-and-set on `lease_until`, so one attempt is made by one gateway. A
- * PostgreSQL twin keeps the same statements (ON CONFLICT, UPDATE ... WHERE).
+ * claimed with a compare-and-set on `lease_until`, so one attempt is made by one gateway. The
+ * statements are the same on SQLite and PostgreSQL (`storage/control-sql.ts`).
  */
-import type Database from 'better-sqlite3';
+import type { ControlSql } from '../storage/control-sql.js';
 
 export interface NewAlert {
   id: string;
@@ -36,49 +36,47 @@ export interface AlertRow {
 }
 
 /** True when this call created the alert; false when one with the same key already exists. */
-export function recordAlert(client: Database.Database, alert: NewAlert): boolean {
-  return (
-    client
-      .prepare(
-        `INSERT INTO alerts (id, dedupe_key, kind, tenant_id, key_id, payload, created_at, status, attempts, next_attempt_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?) ON CONFLICT (dedupe_key) DO NOTHING`,
-      )
-      .run(alert.id, alert.dedupeKey, alert.kind, alert.tenantId, alert.keyId, alert.payload, alert.createdAt, alert.status, alert.status === 'pending' ? alert.createdAt : null)
-      .changes === 1
+export async function recordAlert(db: ControlSql, alert: NewAlert): Promise<boolean> {
+  const inserted = await db.run(
+    `INSERT INTO alerts (id, dedupe_key, kind, tenant_id, key_id, payload, created_at, status, attempts, next_attempt_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?) ON CONFLICT (dedupe_key) DO NOTHING`,
+    [alert.id, alert.dedupeKey, alert.kind, alert.tenantId, alert.keyId, alert.payload, alert.createdAt, alert.status, alert.status === 'pending' ? alert.createdAt : null],
   );
+  return inserted === 1;
 }
 
 /** Ids of pending alerts whose next attempt is due and that no gateway holds a lease on. */
-export function dueAlerts(client: Database.Database, now: number, limit = 20): string[] {
-  return client
-    .prepare(
-      `SELECT id FROM alerts WHERE status = 'pending' AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until <= ?)
-       ORDER BY next_attempt_at LIMIT ?`,
-    )
-    .pluck()
-    .all(now, now, limit) as string[];
+export async function dueAlerts(db: ControlSql, now: number, limit = 20): Promise<string[]> {
+  const rows = await db.all<{ id: string }>(
+    `SELECT id FROM alerts WHERE status = 'pending' AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until <= ?)
+     ORDER BY next_attempt_at LIMIT ?`,
+    [now, now, limit],
+  );
+  return rows.map((row) => row.id);
 }
 
 /** Takes the next delivery attempt of `id` for `leaseMs`; undefined when another gateway has it or it is no longer due. */
-export function claimDelivery(client: Database.Database, id: string, now: number, leaseMs: number): AlertRow | undefined {
-  const claimed = client
-    .prepare(
-      `UPDATE alerts SET lease_until = ?, attempts = attempts + 1
-       WHERE id = ? AND status = 'pending' AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until <= ?)`,
-    )
-    .run(now + leaseMs, id, now, now).changes;
-  return claimed === 1 ? (client.prepare('SELECT * FROM alerts WHERE id = ?').get(id) as AlertRow) : undefined;
+export async function claimDelivery(db: ControlSql, id: string, now: number, leaseMs: number): Promise<AlertRow | undefined> {
+  const claimed = await db.run(
+    `UPDATE alerts SET lease_until = ?, attempts = attempts + 1
+     WHERE id = ? AND status = 'pending' AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until <= ?)`,
+    [now + leaseMs, id, now, now],
+  );
+  return claimed === 1 ? (await db.all<AlertRow>('SELECT * FROM alerts WHERE id = ?', [id]))[0] : undefined;
 }
 
-export function markDelivered(client: Database.Database, id: string, now: number): void {
-  client.prepare(`UPDATE alerts SET status = 'delivered', delivered_at = ?, lease_until = NULL, last_error = NULL WHERE id = ?`).run(now, id);
+export async function markDelivered(db: ControlSql, id: string, now: number): Promise<void> {
+  await db.run(`UPDATE alerts SET status = 'delivered', delivered_at = ?, lease_until = NULL, last_error = NULL WHERE id = ?`, [now, id]);
 }
 
 /** A failed attempt: retried at `nextAttemptAt`, or `failed` for good when that is null. */
-export function markAttemptFailed(client: Database.Database, id: string, error: string, nextAttemptAt: number | null): void {
-  client
-    .prepare(`UPDATE alerts SET status = ?, next_attempt_at = ?, lease_until = NULL, last_error = ? WHERE id = ?`)
-    .run(nextAttemptAt === null ? 'failed' : 'pending', nextAttemptAt, error.slice(0, 500), id);
+export async function markAttemptFailed(db: ControlSql, id: string, error: string, nextAttemptAt: number | null): Promise<void> {
+  await db.run(`UPDATE alerts SET status = ?, next_attempt_at = ?, lease_until = NULL, last_error = ? WHERE id = ?`, [
+    nextAttemptAt === null ? 'failed' : 'pending',
+    nextAttemptAt,
+    error.slice(0, 500),
+    id,
+  ]);
 }
 
 export interface AlertListQuery {
@@ -94,7 +92,7 @@ export interface AlertListQuery {
 }
 
 /** Newest first, paged by (created_at, id). */
-export function listAlerts(client: Database.Database, query: AlertListQuery): AlertRow[] {
+export function listAlerts(db: ControlSql, query: AlertListQuery): Promise<AlertRow[]> {
   const conditions: string[] = [];
   const params: Array<string | number> = [];
   if (query.tenant) {
@@ -122,5 +120,5 @@ export function listAlerts(client: Database.Database, query: AlertListQuery): Al
     params.push(query.before.createdAt, query.before.createdAt, query.before.id);
   }
   const where = conditions.length > 0 ? ` WHERE ${conditions.join(' AND ')}` : '';
-  return client.prepare(`SELECT * FROM alerts${where} ORDER BY created_at DESC, id DESC LIMIT ?`).all(...params, query.limit) as AlertRow[];
+  return db.all<AlertRow>(`SELECT * FROM alerts${where} ORDER BY created_at DESC, id DESC LIMIT ?`, [...params, query.limit]);
 }

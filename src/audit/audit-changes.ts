@@ -88,7 +88,7 @@ export function auditChanges(): MiddlewareHandler<GatewayEnv> {
     if (context.res.status >= 400) return;
     const after = await answerOf(context.res);
     const targetId = route?.targetFromPath && match ? decodeURIComponent(route.targetFromPath(match)) : targetFromAnswer(after, path);
-    audit.record({
+    await audit.record({
       ...actorOf(context.get('caller')),
       action: route?.action ?? `admin.${method.toLowerCase()}`,
       targetType: route?.targetType ?? null,

@@ -7,20 +7,21 @@
 import type { Hono } from 'hono';
 import { GatewayError } from '../errors/gateway-error.js';
 import type { GatewayEnv } from '../server/gateway-env.js';
-import { queryAuditEvents } from './audit-store.js';
 
 const defaultLimit = 100;
 const maxLimit = 1_000;
 
 export function registerAuditRoutes(app: Hono<GatewayEnv>): void {
-  app.get('/admin/audit', (context) => {
+  app.get('/admin/audit', async (context) => {
     const caller = context.get('caller');
     if (caller?.kind !== 'operator' || caller.role !== 'admin') {
       throw new GatewayError(403, 'The audit trail is for admins.', { code: 'insufficient_role' });
     }
     const query = context.req.query();
+    const trail = context.get('gateway').audit;
+    if (!trail) throw new GatewayError(404, 'No audit trail is kept here.', { code: 'not_found' });
     return context.json(
-      queryAuditEvents(context.get('gateway').database, {
+      await trail.query({
         action: query.action || undefined,
         actor: query.actor || undefined,
         targetType: query.target_type || undefined,

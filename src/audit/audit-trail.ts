@@ -10,7 +10,7 @@
 import { hostname, userInfo } from 'node:os';
 import { logger } from '../logging/logger.js';
 import type { TollgateDatabase } from '../storage/database.js';
-import { appendAuditEvent, type AuditEvent } from './audit-store.js';
+import { sqliteAuditStore, type AuditEvent, type AuditQuery, type AuditStore } from './audit-store.js';
 
 export interface RefusalLimits {
   perSourcePerMinute: number;
@@ -37,23 +37,46 @@ export class AuditTrail {
   private written = 0;
   private suppressed = 0;
   private readonly timer: NodeJS.Timeout;
+  private readonly store: AuditStore;
+  private readonly pending = new Set<Promise<void>>();
 
+  /** `database`: the SQLite file, or the trail's store (PostgreSQL with `storage.postgres`). */
   constructor(
-    private readonly database: TollgateDatabase,
+    database: TollgateDatabase | AuditStore,
     private readonly limits: RefusalLimits = { perSourcePerMinute: 10, perMinute: 100 },
     private readonly now: () => number = Date.now,
   ) {
+    this.store = 'append' in database ? database : sqliteAuditStore(database);
     this.timer = setInterval(() => this.roll(this.now()), minuteMs);
     this.timer.unref();
   }
 
-  /** One change, written now. */
-  record(event: AuditEvent): void {
+  /**
+   * One change, written now. On PostgreSQL the returned promise settles once it is written (an
+   * admin route awaits it, so its answer comes after the record); it never rejects.
+   */
+  record(event: AuditEvent): void | Promise<void> {
+    const failed = (error: unknown) => logger.error('audit event not written', { action: event.action, actor: event.actor, error: String(error) });
     try {
-      appendAuditEvent(this.database, event);
+      const written = this.store.append(event);
+      if (!written) return;
+      const settled = written.catch(failed);
+      this.pending.add(settled);
+      void settled.finally(() => this.pending.delete(settled));
+      return settled;
     } catch (error) {
-      logger.error('audit event not written', { action: event.action, actor: event.actor, error: String(error) });
+      failed(error);
     }
+  }
+
+  /** Events newest first (`GET /admin/audit`), from the same store. */
+  query(query: AuditQuery): ReturnType<AuditStore['query']> {
+    return this.store.query(query);
+  }
+
+  /** Waits for the writes still in flight (PostgreSQL), before the pool closes. */
+  async settled(): Promise<void> {
+    await Promise.all([...this.pending]);
   }
 
   /** A refused authentication or authorisation, within the storage rate limit. */

@@ -7,7 +7,7 @@
  */
 import { GatewayError } from '../errors/gateway-error.js';
 import { presentedKey, secretsEqual } from './api-key.js';
-import type { KeyRecord, KeyStore, TenantRecord } from './key-store.js';
+import type { KeyDirectory as KeyStore, KeyRecord, TenantRecord } from './key-directory.js';
 
 export interface TenantCaller {
   kind: 'tenant';

@@ -19,26 +19,40 @@ export class ConfigConflictError extends Error {
   }
 }
 
+export interface RuntimeKeyName {
+  id: string;
+  tenantId: string | null;
+  name: string;
+}
+
 export function configConflicts(database: Pick<TollgateDatabase, 'select'>, config: Pick<TollgateConfig, 'tenants'>): string[] {
   const ids = Object.keys(config.tenants);
   if (ids.length === 0) return [];
-  const conflicts: string[] = [];
   const runtimeTenants = database
     .select({ id: tenants.id })
     .from(tenants)
     .where(and(inArray(tenants.id, ids), eq(tenants.source, 'api')))
     .all();
-  for (const { id } of runtimeTenants) {
-    conflicts.push(
-      `tenant "${id}" is declared in the file and was also created at runtime: delete the runtime one ` +
-        `(\`tollgate tenants delete ${id}\`) or give the file's tenant another id`,
-    );
-  }
   const runtimeKeys = database
     .select({ id: apiKeys.id, tenantId: apiKeys.tenantId, name: apiKeys.name })
     .from(apiKeys)
     .where(and(inArray(apiKeys.tenantId, ids), eq(apiKeys.source, 'api'), isNull(apiKeys.revokedAt)))
     .all();
+  return describeConflicts(config, runtimeTenants.map(({ id }) => id), runtimeKeys);
+}
+
+/**
+ * The collisions, given the runtime tenants among the file's tenant ids and the active runtime keys
+ * of those tenants (either database reads them the same way).
+ */
+export function describeConflicts(config: Pick<TollgateConfig, 'tenants'>, runtimeTenantIds: readonly string[], runtimeKeys: readonly RuntimeKeyName[]): string[] {
+  const conflicts: string[] = [];
+  for (const id of runtimeTenantIds) {
+    conflicts.push(
+      `tenant "${id}" is declared in the file and was also created at runtime: delete the runtime one ` +
+        `(\`tollgate tenants delete ${id}\`) or give the file's tenant another id`,
+    );
+  }
   for (const key of runtimeKeys) {
     const declared = config.tenants[key.tenantId!]?.keys.some((entry) => entry.name === key.name);
     if (!declared) continue;

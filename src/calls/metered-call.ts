@@ -190,12 +190,22 @@ export class MeteredCall {
     return this.reservation.headers;
   }
 
-  /** Every header the call adds to its response: the rate limits and, once the call ran, how the cache answered (`x-tollgate-cache`). */
+  /** Every header the call adds to its response: the rate limits and, once the call ran, how the cache answered (`x-tollgate-cache`) and who served it. */
   get responseHeaders(): Record<string, string> {
     if (this.cacheStatus === undefined && this.served === undefined) return this.reservation.headers;
-    const headers = { ...this.reservation.headers };
+    return this.addResponseHeaders({});
+  }
+
+  /** Adds `responseHeaders` to a header object the caller is building (one object per answer rather than copies of copies); returns it. */
+  addResponseHeaders(headers: Record<string, string>): Record<string, string> {
+    const limits = this.reservation.headers;
+    for (const name in limits) headers[name] = limits[name]!;
     if (this.cacheStatus !== undefined) headers[cacheHeader] = this.cacheStatus;
-    if (this.served && this.cacheStatus !== 'hit') Object.assign(headers, servedHeaders(this.served, this.attempts ?? 1));
+    if (this.served && this.cacheStatus !== 'hit') {
+      headers['x-tollgate-provider'] = this.served.providerName;
+      headers['x-tollgate-model'] = this.served.upstreamModel;
+      headers[attemptsHeader] = String(this.attempts ?? 1);
+    }
     return headers;
   }
 
@@ -277,16 +287,13 @@ export class MeteredCall {
   private row(outcome: CallOutcome, cost: number | null): LedgerRow {
     const row = ledgerRow(this.plan, this.startedAt, outcome, cost, this.firstByteAt);
     if (this.served && !outcome.cacheHit) Object.assign(row, { provider: this.served.providerName, upstreamModel: this.served.upstreamModel, target: this.served.target });
-    // A hit made no upstream attempt; a routed chat call knows its own (a REST call brings them in `routed`).
-    if (outcome.cacheHit) row.attempts = 0;
+    // A hit made no upstream attempt and no provider served it (the row would otherwise name the
+    // group's first deployment, and count the hit in its provider's figures); a routed chat call
+    // knows its own attempts (a REST call brings them in `routed`).
+    if (outcome.cacheHit) Object.assign(row, { provider: null, upstreamModel: null, target: null, attempts: 0 });
     else if (this.attempts !== undefined) row.attempts = this.attempts;
     return row;
   }
-}
-
-/** Who served the call: `x-tollgate-provider`, `x-tollgate-model` (the provider's own name) and `x-tollgate-attempts`. */
-function servedHeaders(served: ServedBy, attempts: number): Record<string, string> {
-  return { 'x-tollgate-provider': served.providerName, 'x-tollgate-model': served.upstreamModel, [attemptsHeader]: String(attempts) };
 }
 
 function refusedRow(plan: CallPlan, startedAt: number, error: GatewayError): LedgerRow {

@@ -74,21 +74,41 @@ export async function routeChat<R>(context: RouteContext, attempt: Attempt<R>): 
   throw new Error('unreachable: the chain always ends in a return or a throw');
 }
 
-/** The parts of a routed stream: the deployment's idle timer restarted by each, its slot released at the end. */
-export async function* routedParts(parts: AsyncIterable<ChatStreamPart>, served: { finish(failure?: { reason: string; blameTarget: boolean }): void; activity(): void }): AsyncGenerator<ChatStreamPart> {
-  try {
-    for await (const part of parts) {
-      served.activity();
-      yield part;
-    }
-  } catch (error) {
-    const failure = toGatewayError(error);
-    // The client leaving is nobody's fault; anything else broke the deployment's stream.
-    served.finish(failure.status === 499 ? undefined : { reason: failure.code ?? 'stream_broken', blameTarget: true });
-    throw error;
-  } finally {
-    served.finish();
-  }
+/**
+ * The parts of a routed stream: the deployment's idle timer restarted by each, its slot released at
+ * the end. An iterator of its own rather than an async generator: a generator around the stream
+ * adds its own promises and a resumption to every part the client receives.
+ */
+export function routedParts(parts: AsyncIterable<ChatStreamPart>, served: { finish(failure?: { reason: string; blameTarget: boolean }): void; activity(): void }): AsyncIterable<ChatStreamPart> {
+  return {
+    [Symbol.asyncIterator]() {
+      const inner = parts[Symbol.asyncIterator]();
+      const broke = (error: unknown): never => {
+        const failure = toGatewayError(error);
+        // The client leaving is nobody's fault; anything else broke the deployment's stream.
+        served.finish(failure.status === 499 ? undefined : { reason: failure.code ?? 'stream_broken', blameTarget: true });
+        throw error;
+      };
+      return {
+        next: () =>
+          inner.next().then((result) => {
+            if (result.done) served.finish();
+            else served.activity();
+            return result;
+          }, broke),
+        // The consumer stopped early (the client went away, or an encoder gave up): the stream is closed upstream too.
+        return: async (value?: unknown) => {
+          try {
+            return (await inner.return?.(value)) ?? { done: true as const, value: undefined };
+          } catch (error) {
+            return broke(error);
+          } finally {
+            served.finish();
+          }
+        },
+      };
+    },
+  };
 }
 
 /** 'context' for a context-length error while a `contextFallback` is left; true for 429, 5xx, timeouts and lost connections. */

@@ -5,16 +5,21 @@
  * `--help`, and the two kinds of failure: a `UsageError` (the command line is wrong: the message
  * and the command's usage, exit 2) and a `CommandError` (the command was understood but cannot be
  * done, e.g. "tenant already exists": one line, exit 1). Commands work on the database directly,
- * so they need no running gateway; a running gateway sees their changes on its next request.
+ * so they need no running gateway; a running gateway sees their changes on its next request (on
+ * PostgreSQL, within about a second; at once when Redis carries the notice).
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ConfigConflictError } from '../auth/config-conflicts.js';
 import { KeyStore } from '../auth/key-store.js';
+import type { KeyDirectory } from '../auth/key-directory.js';
+import { PgKeyStore } from '../auth/pg-key-store.js';
+import { openConfiguredPostgres } from '../ledger/open-ledger.js';
+import type { PostgresDatabase } from '../storage/pg/postgres-database.js';
 import { loadConfigFile } from '../config/load-config.js';
 import { describeZodIssues, type FieldProblem } from '../errors/zod-issues.js';
 import { openDatabase, type TollgateDatabase } from '../storage/database.js';
 import type { TollgateConfig } from '../../schemas/config.js';
-import { appendAuditEvent, type AuditEvent } from '../audit/audit-store.js';
+import { postgresAuditStore, sqliteAuditStore, type AuditEvent } from '../audit/audit-store.js';
 import { cliActor } from '../audit/audit-trail.js';
 import type { z } from 'zod';
 import type { RedisConfig } from '../../schemas/config.js';
@@ -22,11 +27,14 @@ import { onLocalChange, type ChangeKind } from '../coordination/local-changes.js
 
 export interface CliContext {
   config: TollgateConfig;
+  /** The local SQLite file (the whole store without `storage.postgres`). */
   database: TollgateDatabase;
-  keyStore: KeyStore;
+  /** With `storage.postgres`: where tenants, keys, prices and the rest of the control plane live. */
+  postgres?: PostgresDatabase;
+  keyStore: KeyDirectory;
   /** Records a change in the audit trail, as the CLI's user on this host. */
-  audit(event: Omit<AuditEvent, 'actorKind' | 'actor' | 'source'>): void;
-  close(): void;
+  audit(event: Omit<AuditEvent, 'actorKind' | 'actor' | 'source'>): Promise<void>;
+  close(): Promise<void>;
 }
 
 /** A mistake in the command line: printed with the command's usage, exit code 2. */
@@ -62,13 +70,20 @@ export async function announceCliChanges(): Promise<void> {
   }
 }
 
-export function openCliContext(configOption: string | undefined): CliContext {
+export async function openCliContext(configOption: string | undefined): Promise<CliContext> {
   const config = loadConfigFile(configPathFrom(configOption));
   cliChanges.redis = config.redis;
   const database = openDatabase(config.storage.sqlite);
-  const keyStore = new KeyStore(database);
+  let postgres: PostgresDatabase | undefined;
   try {
-    keyStore.syncFromConfig(config);
+    postgres = config.storage.postgres === undefined ? undefined : await openConfiguredPostgres(config.storage.postgres);
+  } catch (error) {
+    database.$client.close();
+    throw new CommandError((error as Error).message);
+  }
+  const keyStore = postgres ? await PgKeyStore.open(postgres) : new KeyStore(database);
+  try {
+    await keyStore.syncFromConfig(config);
   } catch (error) {
     // The commands that resolve the collision (`tenants delete`, `keys revoke`) must still run.
     if (!(error instanceof ConfigConflictError)) throw error;
@@ -77,7 +92,17 @@ export function openCliContext(configOption: string | undefined): CliContext {
   // After the sync: gateways sync the file themselves; only the command's own changes are news.
   onLocalChange((kind) => cliChanges.kinds.add(kind));
   const actor = cliActor();
-  return { config, database, keyStore, audit: (event) => appendAuditEvent(database, { ...actor, ...event }), close: () => database.$client.close() };
+  return {
+    config,
+    database,
+    postgres,
+    keyStore,
+    audit: async (event) => (postgres ? postgresAuditStore(postgres) : sqliteAuditStore(database)).append({ ...actor, ...event }),
+    close: async () => {
+      database.$client.close();
+      await postgres?.$client.end();
+    },
+  };
 }
 
 export function printJson(value: unknown): void {

@@ -9,6 +9,8 @@
 import cluster, { type Worker } from 'node:cluster';
 import type { TollgateConfig } from '../../schemas/config.js';
 import { KeyStore } from '../auth/key-store.js';
+import { PgKeyStore } from '../auth/pg-key-store.js';
+import { openConfiguredPostgres } from '../ledger/open-ledger.js';
 import { logger } from '../logging/logger.js';
 import { MemoryQuotaBackend, serveQuotaIpc } from '../quotas/index.js';
 import { openDatabase } from '../storage/database.js';
@@ -16,6 +18,7 @@ import { withGatewayFlags } from './runtime-flags.js';
 import { servePrimaryAggregate } from '../observability/metrics/cluster-metrics.js';
 import { startMetricsListener } from '../observability/metrics/metrics-listener.js';
 import { AuditTrail } from '../audit/audit-trail.js';
+import { postgresAuditStore } from '../audit/audit-store.js';
 import { auditConfigSync } from '../audit/audit-config.js';
 
 export interface ListeningMessage {
@@ -23,12 +26,25 @@ export interface ListeningMessage {
   url: string;
 }
 
-export function runPrimary(config: TollgateConfig, workerCount: number, configPath: string): void {
+export async function runPrimary(config: TollgateConfig, workerCount: number, configPath: string): Promise<void> {
   const database = openDatabase(config.storage.sqlite);
-  new KeyStore(database).syncFromConfig(config);
-  const audit = new AuditTrail(database);
-  auditConfigSync(audit, config);
-  audit.close();
+  if (config.storage.postgres === undefined) {
+    new KeyStore(database).syncFromConfig(config);
+    const audit = new AuditTrail(database);
+    auditConfigSync(audit, config);
+    audit.close();
+  } else {
+    const postgres = await openConfiguredPostgres(config.storage.postgres);
+    try {
+      await (await PgKeyStore.open(postgres)).syncFromConfig(config);
+      const audit = new AuditTrail(postgresAuditStore(postgres));
+      auditConfigSync(audit, config);
+      audit.close();
+      await audit.settled();
+    } finally {
+      await postgres.$client.end();
+    }
+  }
   database.$client.close();
   const sharedQuotas = config.redis ? undefined : new MemoryQuotaBackend();
   // One scrape returns every worker's metrics, aggregated here (observability/metrics/cluster-metrics.ts).

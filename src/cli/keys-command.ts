@@ -31,7 +31,7 @@ const keyOptions = {
 
 type Values = Record<string, string | undefined>;
 
-export function keysCommand(argv: string[]): number {
+export async function keysCommand(argv: string[]): Promise<number> {
   const parsed = parseCommand(argv, keyOptions, keysUsage);
   if (parsed.help) {
     process.stdout.write(`${keysUsage}\n`);
@@ -45,11 +45,11 @@ export function keysCommand(argv: string[]): number {
   if (unexpected !== undefined) throw new UsageError(`unexpected argument "${unexpected}"`, keysUsage);
   if (action === 'create' && !values.name) throw new UsageError('keys create needs --name NAME', keysUsage);
   if (action === 'create' && !values.tenant === !values.operator) throw new UsageError('keys create needs either --tenant ID or --operator ROLE', keysUsage);
-  const cli = openCliContext(values.config);
+  const cli = await openCliContext(values.config);
   try {
     switch (action) {
       case 'create':
-        printJson(values.operator ? createOperatorKey(cli, values) : createTenantKey(cli, values));
+        printJson(values.operator ? await createOperatorKey(cli, values) : await createTenantKey(cli, values));
         return 0;
       case 'list':
         if (values.tenant && !cli.keyStore.tenant(values.tenant)) throw new CommandError(`no tenant "${values.tenant}"`);
@@ -58,19 +58,19 @@ export function keysCommand(argv: string[]): number {
       default: {
         if (!cli.keyStore.key(keyId!)) throw new CommandError(`no key "${keyId}" (\`tollgate keys list\` shows them)`);
         const before = presentKey(cli.keyStore.key(keyId!)!);
-        cli.keyStore.revokeKey(keyId!);
+        await cli.keyStore.revokeKey(keyId!);
         const after = presentKey(cli.keyStore.key(keyId!)!);
-        cli.audit({ action: 'key.revoke', targetType: 'key', targetId: keyId!, before, after });
+        await cli.audit({ action: 'key.revoke', targetType: 'key', targetId: keyId!, before, after });
         printJson(after);
         return 0;
       }
     }
   } finally {
-    cli.close();
+    await cli.close();
   }
 }
 
-function createTenantKey(cli: CliContext, values: Values) {
+async function createTenantKey(cli: CliContext, values: Values) {
   const tenantId = values.tenant!;
   if (!cli.keyStore.tenant(tenantId)) throw new CommandError(`no tenant "${tenantId}" (create it with \`tollgate tenants create ${tenantId}\`)`);
   const scopes = Object.fromEntries(
@@ -87,15 +87,15 @@ function createTenantKey(cli: CliContext, values: Values) {
   checkServices(cli, input.scopes?.services, '--services');
   const expiresAt = input.expiresAt ? Date.parse(input.expiresAt) : null;
   if (expiresAt !== null && expiresAt <= Date.now()) throw new CommandError('--expires must be in the future');
-  const { record, key } = cli.keyStore.createKey({ ...input, tenantId, expiresAt });
-  cli.audit({ action: 'key.create', targetType: 'key', targetId: record.id, after: presentKey(record) });
+  const { record, key } = await cli.keyStore.createKey({ ...input, tenantId, expiresAt });
+  await cli.audit({ action: 'key.create', targetType: 'key', targetId: record.id, after: presentKey(record) });
   return { ...presentKey(record), key, note: 'Store this key now: it is shown only once.' };
 }
 
-function createOperatorKey(cli: CliContext, values: Values) {
+async function createOperatorKey(cli: CliContext, values: Values) {
   const input = parseOptions(createOperatorSchema, { name: values.name, role: values.operator }, optionFor);
-  const { record, key } = cli.keyStore.createKey({ tenantId: null, name: input.name, role: input.role });
-  cli.audit({ action: 'operator.create', targetType: 'key', targetId: record.id, after: presentKey(record) });
+  const { record, key } = await cli.keyStore.createKey({ tenantId: null, name: input.name, role: input.role });
+  await cli.audit({ action: 'operator.create', targetType: 'key', targetId: record.id, after: presentKey(record) });
   return { ...presentKey(record), key, note: 'Store this key now: it is shown only once.' };
 }
 

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { importPrices } from '../metering/index.js';
+import { importPrices, importPricesIntoPostgres, type ImportPricesResult } from '../metering/import-prices.js';
 import { CommandError, openCliContext, parseCommand, printJson, UsageError } from './cli-context.js';
 
 export const pricesUsage = `tollgate prices import FILE [--effective-from YYYY-MM-DD]
@@ -15,7 +15,7 @@ export const pricesUsage = `tollgate prices import FILE [--effective-from YYYY-M
   --effective-from DATE         the prices apply to calls from this date on (default: now)
   --config PATH                 configuration file (default: $TOLLGATE_CONFIG, else ./tollgate.yaml)`;
 
-export function pricesCommand(argv: string[]): number {
+export async function pricesCommand(argv: string[]): Promise<number> {
   const parsed = parseCommand(argv, { 'effective-from': { type: 'string' } }, pricesUsage);
   if (parsed.help) {
     process.stdout.write(`${pricesUsage}\n`);
@@ -34,19 +34,20 @@ export function pricesCommand(argv: string[]): number {
   } catch (error) {
     throw new CommandError(`cannot read ${file}: ${(error as Error).message}`);
   }
-  const cli = openCliContext(values.config);
+  const cli = await openCliContext(values.config);
   try {
-    let result: ReturnType<typeof importPrices>;
+    let result: ImportPricesResult;
+    const options = { effectiveFrom, source: `import:${basename(file)}` };
     try {
-      result = importPrices(cli.database, text, { effectiveFrom, source: `import:${basename(file)}` });
+      result = cli.postgres ? await importPricesIntoPostgres(cli.postgres, text, options) : importPrices(cli.database, text, options);
     } catch (error) {
       throw new CommandError(`cannot import ${file}: ${(error as Error).message}`);
     }
     const summary = { imported: result.imported, skipped: result.skipped.length, effectiveFrom: new Date(effectiveFrom).toISOString() };
-    cli.audit({ action: 'price.import', targetType: 'price', targetId: basename(file), after: summary });
+    await cli.audit({ action: 'price.import', targetType: 'price', targetId: basename(file), after: summary });
     printJson(summary);
     return 0;
   } finally {
-    cli.close();
+    await cli.close();
   }
 }

@@ -38,7 +38,7 @@ export async function serveCommand(argv: string[]): Promise<number | undefined> 
   }
   const registration = registerWithoutRedis(config);
   if (workers > 1 && cluster.isPrimary) {
-    runPrimary(config, workers, configPath);
+    await runPrimary(config, workers, configPath);
     return undefined;
   }
   const gateway = await startGateway(config, {

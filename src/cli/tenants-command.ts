@@ -37,7 +37,7 @@ const tenantOptions = {
 
 type Values = Record<string, string | boolean | undefined>;
 
-export function tenantsCommand(argv: string[]): number {
+export async function tenantsCommand(argv: string[]): Promise<number> {
   const { values, positionals, help } = parseCommand(argv, tenantOptions, tenantsUsage);
   if (help) {
     process.stdout.write(`${tenantsUsage}\n`);
@@ -49,15 +49,15 @@ export function tenantsCommand(argv: string[]): number {
   }
   if (action !== 'list' && !id) throw new UsageError(`tenants ${action} needs a tenant ID`, tenantsUsage);
   if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`, tenantsUsage);
-  const cli = openCliContext(values.config as string | undefined);
+  const cli = await openCliContext(values.config as string | undefined);
   try {
-    return runAction(cli, action, id, values);
+    return await runAction(cli, action, id, values);
   } finally {
-    cli.close();
+    await cli.close();
   }
 }
 
-function runAction(cli: CliContext, action: string, id: string, values: Values): number {
+async function runAction(cli: CliContext, action: string, id: string, values: Values): Promise<number> {
   switch (action) {
     case 'list':
       printJson(cli.keyStore.listTenants().map(presentTenant));
@@ -72,8 +72,8 @@ function runAction(cli: CliContext, action: string, id: string, values: Values):
       checkModels(cli, input.models);
       checkServices(cli, input.services, '--services');
       if (cli.keyStore.tenant(input.id)) throw new CommandError(`tenant "${input.id}" already exists`);
-      const created = presentTenant(cli.keyStore.createTenant(input));
-      cli.audit({ action: 'tenant.create', targetType: 'tenant', targetId: input.id, after: created });
+      const created = presentTenant(await cli.keyStore.createTenant(input));
+      await cli.audit({ action: 'tenant.create', targetType: 'tenant', targetId: input.id, after: created });
       printJson(created);
       return 0;
     }
@@ -82,16 +82,16 @@ function runAction(cli: CliContext, action: string, id: string, values: Values):
       const patch = parseOptions(updateTenantSchema, tenantFields(values), optionFor);
       checkModels(cli, patch.models);
       checkServices(cli, patch.services, '--services');
-      const updated = presentTenant(cli.keyStore.updateTenant(id, patch)!);
-      cli.audit({ action: 'tenant.update', targetType: 'tenant', targetId: id, before, after: updated });
+      const updated = presentTenant((await cli.keyStore.updateTenant(id, patch))!);
+      await cli.audit({ action: 'tenant.update', targetType: 'tenant', targetId: id, before, after: updated });
       printJson(updated);
       return 0;
     }
     default: {
       const existing = existingTenant(cli, id);
       const before = { ...presentTenant(existing), keys: cli.keyStore.listKeys(existing.id).map((key) => presentKey(key)) };
-      cli.keyStore.deleteTenant(id);
-      cli.audit({ action: 'tenant.delete', targetType: 'tenant', targetId: id, before });
+      await cli.keyStore.deleteTenant(id);
+      await cli.audit({ action: 'tenant.delete', targetType: 'tenant', targetId: id, before });
       printJson({ id, deleted: true });
       return 0;
     }

@@ -18,7 +18,8 @@ import { ThrottledWarning } from '../quotas/throttled-warning.js';
 import type { RedisConnection } from '../redis/redis-connection.js';
 import { changeKinds, isChangeKind, onLocalChange, type ChangeKind } from './local-changes.js';
 
-export type ChangeHandlers = Record<ChangeKind, () => void>;
+/** What re-reads each kind; a re-read from PostgreSQL returns a promise. */
+export type ChangeHandlers = Record<ChangeKind, () => unknown>;
 
 export interface ChangeNoticesOptions {
   /** Publishes this process's notices. */
@@ -116,10 +117,11 @@ export class ChangeNotices {
     const kinds = [...this.pending];
     this.pending.clear();
     for (const kind of kinds) {
+      const failed = (error: unknown) => logger.warn('re-reading after a change notice failed; the periodic check will retry', { kind, error: String(error) });
       try {
-        this.options.handlers[kind]();
+        Promise.resolve(this.options.handlers[kind]()).catch(failed);
       } catch (error) {
-        logger.warn('re-reading after a change notice failed; the periodic check will retry', { kind, error: String(error) });
+        failed(error);
       }
     }
   }

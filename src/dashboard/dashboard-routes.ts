@@ -41,13 +41,13 @@ export function registerDashboardRoutes(app: Hono<GatewayEnv>): void {
   app.post('/dashboard/session', async (context) => {
     const body = (await readJsonBody(context)) as { key?: unknown } | null;
     const key = typeof body?.key === 'string' && body.key.length <= 512 ? body.key.trim() : undefined;
-    const { caller, cookie } = signIn(context, key);
+    const { caller, cookie } = await signIn(context, key);
     return context.json(describe(caller), 200, { 'set-cookie': cookie, 'cache-control': 'no-store' });
   });
 
-  app.get('/dashboard/session', (context) => context.json(describe(requireSession(context)), 200, { 'cache-control': 'no-store' }));
+  app.get('/dashboard/session', async (context) => context.json(describe(await requireSession(context)), 200, { 'cache-control': 'no-store' }));
 
-  app.delete('/dashboard/session', (context: Context<GatewayEnv>) => context.json({ signed_out: true }, 200, { 'set-cookie': signOut(context) }));
+  app.delete('/dashboard/session', async (context: Context<GatewayEnv>) => context.json({ signed_out: true }, 200, { 'set-cookie': await signOut(context) }));
 }
 
 /** What the page needs to know about who signed in; never the key. */

@@ -21,8 +21,8 @@ export const sessionCookie = 'tollgate_session';
 export const sessionLifetimeMs = 8 * 3_600_000;
 
 /** Signs in with `rawKey`; returns the caller and the cookie to set. Throws 401 for a bad key. */
-export function signIn(context: Context<GatewayEnv>, rawKey: string | undefined): { caller: Caller; cookie: string } {
-  const { keyStore, adminKey, database } = context.get('gateway');
+export async function signIn(context: Context<GatewayEnv>, rawKey: string | undefined): Promise<{ caller: Caller; cookie: string }> {
+  const { keyStore, adminKey, controlSql } = context.get('gateway');
   const now = Date.now();
   let caller: Caller;
   let keyId: string | null = null;
@@ -36,17 +36,17 @@ export function signIn(context: Context<GatewayEnv>, rawKey: string | undefined)
     caller = key.role === 'tenant' && tenant ? { kind: 'tenant', key, tenant } : { kind: 'operator', key, role: key.role === 'finance' ? 'finance' : 'admin' };
   }
   const token = randomBytes(32).toString('base64url');
-  createSession(database.$client, { tokenHash: hashApiKey(token), keyId, adminKeyHash, createdAt: now, expiresAt: now + sessionLifetimeMs });
+  await createSession(controlSql, { tokenHash: hashApiKey(token), keyId, adminKeyHash, createdAt: now, expiresAt: now + sessionLifetimeMs });
   return { caller, cookie: cookieHeader(context, token, sessionLifetimeMs / 1000) };
 }
 
 /** The caller of the session in the request's cookie, or undefined (no cookie, unknown, expired, key gone). */
-export function sessionCaller(context: Context<GatewayEnv>): Caller | undefined {
+export async function sessionCaller(context: Context<GatewayEnv>): Promise<Caller | undefined> {
   const token = getCookie(context, sessionCookie);
   if (!token || token.length > 100) return undefined;
-  const { keyStore, adminKey, database } = context.get('gateway');
+  const { keyStore, adminKey, controlSql } = context.get('gateway');
   const now = Date.now();
-  const session = findSession(database.$client, hashApiKey(token), now);
+  const session = await findSession(controlSql, hashApiKey(token), now);
   if (!session) return undefined;
   if (session.key_id === null) {
     return adminKey && session.admin_key_hash === hashApiKey(adminKey) ? { kind: 'operator', key: null, role: 'admin' } : undefined;
@@ -61,9 +61,9 @@ export function sessionCaller(context: Context<GatewayEnv>): Caller | undefined 
 }
 
 /** Ends the request's session and returns the cookie header that clears it. */
-export function signOut(context: Context<GatewayEnv>): string {
+export async function signOut(context: Context<GatewayEnv>): Promise<string> {
   const token = getCookie(context, sessionCookie);
-  if (token && token.length <= 100) deleteSession(context.get('gateway').database.$client, hashApiKey(token));
+  if (token && token.length <= 100) await deleteSession(context.get('gateway').controlSql, hashApiKey(token));
   return cookieHeader(context, '', 0);
 }
 
@@ -72,8 +72,8 @@ export function presentsKey(context: Context<GatewayEnv>): boolean {
   return presentedKey(context.req.header('authorization'), context.req.header('x-api-key')) !== undefined;
 }
 
-export function requireSession(context: Context<GatewayEnv>): Caller {
-  const caller = sessionCaller(context);
+export async function requireSession(context: Context<GatewayEnv>): Promise<Caller> {
+  const caller = await sessionCaller(context);
   if (!caller) throw new GatewayError(401, 'Not signed in, or the session has ended. Sign in with your key.', { code: 'not_signed_in' });
   return caller;
 }

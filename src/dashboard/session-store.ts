@@ -1,9 +1,11 @@
 /**
  * @module dashboard/session-store
  * All SQL of dashboard sessions: create, find (unexpired), delete, and purge the expired. Tokens
- * are stored only as SHA-256 hashes, like API keys.
+ * are stored only as SHA-256 hashes, like API keys. The same statements on SQLite and PostgreSQL
+ * (`storage/control-sql.ts`), so with `storage.postgres` a session made on one instance is
+ * honoured by every other.
  */
-import type Database from 'better-sqlite3';
+import type { ControlSql } from '../storage/control-sql.js';
 
 export interface SessionRow {
   token_hash: string;
@@ -13,18 +15,22 @@ export interface SessionRow {
   expires_at: number;
 }
 
-export function createSession(client: Database.Database, session: { tokenHash: string; keyId: string | null; adminKeyHash: string | null; createdAt: number; expiresAt: number }): void {
-  client
-    .prepare('INSERT INTO dashboard_sessions (token_hash, key_id, admin_key_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?)')
-    .run(session.tokenHash, session.keyId, session.adminKeyHash, session.createdAt, session.expiresAt);
+export async function createSession(db: ControlSql, session: { tokenHash: string; keyId: string | null; adminKeyHash: string | null; createdAt: number; expiresAt: number }): Promise<void> {
+  await db.run('INSERT INTO dashboard_sessions (token_hash, key_id, admin_key_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?)', [
+    session.tokenHash,
+    session.keyId,
+    session.adminKeyHash,
+    session.createdAt,
+    session.expiresAt,
+  ]);
   // Sign-ins are rare: a good moment to drop the sessions that have expired.
-  client.prepare('DELETE FROM dashboard_sessions WHERE expires_at <= ?').run(session.createdAt);
+  await db.run('DELETE FROM dashboard_sessions WHERE expires_at <= ?', [session.createdAt]);
 }
 
-export function findSession(client: Database.Database, tokenHash: string, now: number): SessionRow | undefined {
-  return client.prepare('SELECT * FROM dashboard_sessions WHERE token_hash = ? AND expires_at > ?').get(tokenHash, now) as SessionRow | undefined;
+export async function findSession(db: ControlSql, tokenHash: string, now: number): Promise<SessionRow | undefined> {
+  return (await db.all<SessionRow>('SELECT * FROM dashboard_sessions WHERE token_hash = ? AND expires_at > ?', [tokenHash, now]))[0];
 }
 
-export function deleteSession(client: Database.Database, tokenHash: string): void {
-  client.prepare('DELETE FROM dashboard_sessions WHERE token_hash = ?').run(tokenHash);
+export async function deleteSession(db: ControlSql, tokenHash: string): Promise<void> {
+  await db.run('DELETE FROM dashboard_sessions WHERE token_hash = ?', [tokenHash]);
 }

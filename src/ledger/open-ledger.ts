@@ -31,17 +31,16 @@ export interface OpenedLedger {
  * spools locally through an outage). Otherwise SQLite: a database file gets its own writer thread;
  * `:memory:` (tests) can only be written from here.
  */
-export async function openLedger(config: TollgateConfig, database: TollgateDatabase, onFlush: ((seconds: number, ok: boolean) => void) | undefined): Promise<OpenedLedger> {
+export async function openLedger(
+  config: TollgateConfig,
+  database: TollgateDatabase,
+  onFlush: ((seconds: number, ok: boolean) => void) | undefined,
+  opened?: PostgresDatabase,
+): Promise<OpenedLedger> {
   const { storage } = config;
   const ledgerOptions = { flushMs: storage.ledgerFlushMs, batchSize: storage.ledgerBatchSize, onFlush };
   if (storage.postgres !== undefined) {
-    registerSecret(postgresPassword(storage.postgres));
-    let postgres: PostgresDatabase;
-    try {
-      postgres = await openPostgres(storage.postgres);
-    } catch (error) {
-      throw new Error(`PostgreSQL (${displayPostgresUrl(storage.postgres)}) could not be opened: ${error instanceof Error ? error.message : String(error)}`);
-    }
+    const postgres = opened ?? (await openConfiguredPostgres(storage.postgres));
     const journal = journalFolder(storage);
     const ledger = new PgLedgerWriter(postgres, { ...ledgerOptions, spoolPath: ledgerSpoolPath(storage), journal });
     if (journal !== undefined) await replayJournalsInto(ledger, journal);
@@ -52,6 +51,16 @@ export async function openLedger(config: TollgateConfig, database: TollgateDatab
   const ledger = storage.sqlite === ':memory:' ? new LedgerWriter(database.$client, ledgerOptions) : new LedgerThread({ path: storage.sqlite, ...ledgerOptions, journal });
   // SQLite retention runs as a once-per-cluster job (start-gateway.ts), on the lease holder only.
   return { ledger, ledgerReader: sqliteReader(database.$client, storage.sqlite) };
+}
+
+/** Opens and migrates `storage.postgres`, its password kept out of every log; the error names the URL without it. */
+export async function openConfiguredPostgres(url: string): Promise<PostgresDatabase> {
+  registerSecret(postgresPassword(url));
+  try {
+    return await openPostgres(url);
+  } catch (error) {
+    throw new Error(`PostgreSQL (${displayPostgresUrl(url)}) could not be opened: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 function postgresPassword(url: string): string | undefined {

@@ -13,6 +13,9 @@
 import { sql } from 'drizzle-orm';
 import type { TollgateDatabase } from '../storage/database.js';
 import { prices } from '../storage/schema.js';
+import { bumpPgChange } from '../storage/pg/pg-change-counters.js';
+import type { PostgresDatabase } from '../storage/pg/postgres-database.js';
+import { prices as pgPrices } from '../storage/pg/schema.js';
 import { writeTransaction } from '../storage/write-transaction.js';
 import { parseLiteLlmFile, readLiteLlmEntry } from './litellm-format.js';
 import { announceChange } from '../coordination/local-changes.js';
@@ -31,6 +34,37 @@ export interface ImportPricesResult {
 
 /** Throws when the text is not a JSON object; an entry it cannot use is skipped and named with the reason. */
 export function importPrices(db: TollgateDatabase, fileText: string, options: ImportPricesOptions): ImportPricesResult {
+  const { rows, skipped } = priceRows(fileText, options);
+  writeTransaction(db, (transaction) => {
+    for (const row of rows) transaction.insert(prices).values(row).onConflictDoUpdate({ target: [prices.model, prices.effectiveFrom], set: replacedRates }).run();
+  });
+  announceChange('prices');
+  return { imported: rows.length, skipped };
+}
+
+/** The same into the shared PostgreSQL database, bumping the `prices` change counter in the same transaction. */
+export async function importPricesIntoPostgres(db: PostgresDatabase, fileText: string, options: ImportPricesOptions): Promise<ImportPricesResult> {
+  const { rows, skipped } = priceRows(fileText, options);
+  await db.transaction(async (transaction) => {
+    for (const row of rows) await transaction.insert(pgPrices).values(row).onConflictDoUpdate({ target: [pgPrices.model, pgPrices.effectiveFrom], set: replacedRates });
+    await bumpPgChange(transaction, 'prices');
+  });
+  announceChange('prices');
+  return { imported: rows.length, skipped };
+}
+
+/** A row for the same model and `effectiveFrom` is replaced (the same SQL in both dialects). */
+const replacedRates = {
+  input: sql`excluded.input`,
+  cachedInput: sql`excluded.cached_input`,
+  cacheWrite: sql`excluded.cache_write`,
+  output: sql`excluded.output`,
+  reasoning: sql`excluded.reasoning`,
+  source: sql`excluded.source`,
+  createdAt: sql`excluded.created_at`,
+};
+
+function priceRows(fileText: string, options: ImportPricesOptions): { rows: Array<typeof prices.$inferInsert>; skipped: ImportPricesResult['skipped'] } {
   const effectiveFrom = options.effectiveFrom ?? 0;
   if (!Number.isSafeInteger(effectiveFrom) || effectiveFrom < 0) throw new RangeError(`effectiveFrom must be epoch milliseconds, got ${effectiveFrom}`);
   const entries = parseLiteLlmFile(fileText);
@@ -46,26 +80,5 @@ export function importPrices(db: TollgateDatabase, fileText: string, options: Im
     const { input, output, cachedInput, cacheWrite, reasoning } = result.model.rates;
     rows.push({ model: key, effectiveFrom, input, output, cachedInput, cacheWrite, reasoning, source: options.source, createdAt });
   }
-  writeTransaction(db, (transaction) => {
-    for (const row of rows) {
-      transaction
-        .insert(prices)
-        .values(row)
-        .onConflictDoUpdate({
-          target: [prices.model, prices.effectiveFrom],
-          set: {
-            input: sql`excluded.input`,
-            cachedInput: sql`excluded.cached_input`,
-            cacheWrite: sql`excluded.cache_write`,
-            output: sql`excluded.output`,
-            reasoning: sql`excluded.reasoning`,
-            source: sql`excluded.source`,
-            createdAt: sql`excluded.created_at`,
-          },
-        })
-        .run();
-    }
-  });
-  announceChange('prices');
-  return { imported: rows.length, skipped };
+  return { rows, skipped };
 }

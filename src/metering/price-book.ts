@@ -20,6 +20,8 @@
 import type { PriceConfig } from '../../schemas/config.js';
 import type { TollgateDatabase } from '../storage/database.js';
 import { prices } from '../storage/schema.js';
+import type { PostgresDatabase } from '../storage/pg/postgres-database.js';
+import { prices as pgPrices } from '../storage/pg/schema.js';
 import builtInCatalogue from './catalogue.json' with { type: 'json' };
 import { usdPerMillionToPicoPerToken } from './decimal.js';
 import { withFallbacks } from './rates.js';
@@ -31,6 +33,8 @@ export const priceCatalogue = builtInCatalogue as PriceCatalogue;
 export interface PriceBookSources {
   /** Rows of the `prices` table; omitted: no runtime prices. */
   database?: TollgateDatabase;
+  /** The shared `prices` table instead, with `storage.postgres`: `reload()` is then asynchronous. */
+  postgres?: PostgresDatabase;
   /** The configuration's `models`, keyed by public name. */
   models?: Record<string, { price?: PriceConfig | PriceConfig[] }>;
   /** Defaults to the built-in catalogue. */
@@ -50,13 +54,22 @@ export class InMemoryPriceBook implements PriceBook {
     this.catalogue = sources.catalogue ?? priceCatalogue;
     this.configPrices = configHistories(sources.models ?? {});
     this.cataloguePrices = catalogueHistories(this.catalogue);
-    this.reload();
+    // PostgreSQL is read asynchronously: its caller awaits `reload()` before serving.
+    if (!sources.postgres) this.reload();
   }
 
-  /** Re-reads the database's prices (one query, then a swap); returns how many rows it holds. */
-  reload(): number {
-    if (!this.sources.database) return 0;
-    const rows = this.sources.database.select().from(prices).all();
+  /**
+   * Re-reads the database's prices (one query, then a swap); returns how many rows it holds. From
+   * PostgreSQL the promise of that; the book goes on answering from the previous rows meanwhile.
+   */
+  reload(): number | Promise<number> {
+    const { postgres, database } = this.sources;
+    if (postgres) return postgres.select().from(pgPrices).then((rows) => this.replaceRows(rows));
+    if (!database) return 0;
+    return this.replaceRows(database.select().from(prices).all());
+  }
+
+  private replaceRows(rows: ReadonlyArray<typeof prices.$inferSelect>): number {
     const histories: Histories = new Map();
     for (const row of rows) {
       const price: ModelPrice = { ...withFallbacks(row), effectiveFrom: row.effectiveFrom, source: row.source };

@@ -10,6 +10,7 @@ import type { ProviderAdapter } from '../../providers/types.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import type { GatewayObserver } from '../observability/observer.js';
 import type { PricedDeployment } from '../metering/types.js';
+import type { TargetSnapshot } from '../router/index.js';
 import { createModelGroup, deploymentsOf, pricedDeployment, type ModelGroup } from './model-group.js';
 
 export interface ResolvedModel {
@@ -55,6 +56,14 @@ export class ModelRegistry {
     const names = [group.publicName, ...group.fallbacks, ...(group.contextFallback ? [group.contextFallback] : [])];
     const groups = names.map((name) => this.group(name)).filter((named): named is ModelGroup => named !== undefined);
     return groups.flatMap((named) => named.deployments.map((deployment) => pricedDeployment(named.publicName, deployment)));
+  }
+
+  /** Each configured group's balancing, retry budget and deployments, for `/admin/targets`. */
+  snapshot(): Array<{ model: string; balance: string; retryBudget: { requests: number; retries: number }; targets: TargetSnapshot[] }> {
+    return Object.entries(this.config.models).map(([name, model]) => {
+      const group = this.group(name)!;
+      return { model: name, balance: model.balance, retryBudget: group.pool.budgetWindow(), targets: group.pool.snapshot() };
+    });
   }
 
   /** Stops the groups' timers (health probes). */

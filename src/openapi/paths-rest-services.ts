@@ -46,39 +46,42 @@ const subscription: JsonSchema = {
   properties: { service: { type: 'string' }, tenant: { type: 'string' }, status: { type: 'string', enum: ['pending', 'approved', 'rejected'] } },
 };
 
-const targets: JsonSchema = {
-  type: 'object',
-  required: ['data'],
-  properties: {
-    data: {
-      type: 'array',
-      items: {
-        type: 'object',
-        required: ['service', 'balance', 'retry_budget', 'targets'],
-        properties: {
-          service: { type: 'string' },
-          balance: { type: 'string' },
-          retry_budget: { type: 'object', properties: { requests: { type: 'integer' }, retries: { type: 'integer' } }, description: 'First attempts and retries in the budget window.' },
-          targets: {
-            type: 'array',
-            items: {
-              type: 'object',
-              properties: {
-                id: { type: 'string', description: 'The target URL.' },
-                weight: { type: 'integer' },
-                healthy: { type: 'boolean', description: 'Active health probes say it is up (always true without `healthCheck`).' },
-                breaker: { type: 'string', enum: ['closed', 'open', 'half_open'] },
-                ejected_for_ms: { type: ['integer', 'null'], description: 'Passive ejection: how much longer it is out.' },
-                inflight: { type: 'integer' },
-                latency_ewma_ms: { type: ['number', 'null'] },
-                requests: { type: 'integer' },
-                failures: { type: 'integer' },
-              },
-            },
+/** One pool's state: a REST service's targets, or a model group's deployments. */
+function poolSchema(name: 'service' | 'model', idDescription: string): JsonSchema {
+  return {
+    type: 'object',
+    required: [name, 'balance', 'retry_budget', 'targets'],
+    properties: {
+      [name]: { type: 'string' },
+      balance: { type: 'string' },
+      retry_budget: { type: 'object', properties: { requests: { type: 'integer' }, retries: { type: 'integer' } }, description: 'First attempts and retries in the budget window.' },
+      targets: {
+        type: 'array',
+        items: {
+          type: 'object',
+          properties: {
+            id: { type: 'string', description: idDescription },
+            weight: { type: 'integer' },
+            healthy: { type: 'boolean', description: 'Active health probes say it is up (always true without `healthCheck`).' },
+            breaker: { type: 'string', enum: ['closed', 'open', 'half_open'] },
+            ejected_for_ms: { type: ['integer', 'null'], description: 'Passive ejection: how much longer it is out.' },
+            inflight: { type: 'integer' },
+            latency_ewma_ms: { type: ['number', 'null'] },
+            requests: { type: 'integer' },
+            failures: { type: 'integer' },
           },
         },
       },
     },
+  };
+}
+
+const targets: JsonSchema = {
+  type: 'object',
+  required: ['data', 'models'],
+  properties: {
+    data: { type: 'array', description: 'Every REST service and its targets.', items: poolSchema('service', 'The target URL.') },
+    models: { type: 'array', description: 'Every configured model group and its deployments.', items: poolSchema('model', 'The deployment: `provider/model`.') },
   },
 };
 
@@ -127,9 +130,9 @@ export function restServiceRoutePaths(): Paths {
       get: {
         operationId: 'listTargets',
         tags: ['services'],
-        summary: 'Health, breaker, in-flight requests and latency of every REST service target',
+        summary: 'Health, breaker, in-flight requests and latency of every REST service target and model group deployment',
         security: security.operator,
-        responses: { 200: jsonResponse('Every service and its targets.', targets), ...errorResponses([401, 403]) },
+        responses: { 200: jsonResponse('Every service and its targets, every model group and its deployments.', targets), ...errorResponses([401, 403]) },
       },
     },
   };

@@ -6,14 +6,12 @@
  * their own tenant's prompts; admins for any.
  */
 import type { Context, Hono } from 'hono';
-import { and, eq } from 'drizzle-orm';
 import type { Caller } from '../auth/authenticate.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import type { PromptVersion } from '../prompts/types.js';
 import type { GatewayEnv } from '../server/gateway-env.js';
 import { readJsonBody } from '../server/read-request.js';
-import { promptVersions } from '../storage/schema.js';
-import { publishPrompt } from './publish-prompt.js';
+import { deprecatePromptVersion, publishPrompt } from './publish-prompt.js';
 import { announceChange } from '../coordination/local-changes.js';
 
 export function registerPromptAdminRoutes(app: Hono<GatewayEnv>): void {
@@ -25,13 +23,13 @@ export function registerPromptAdminRoutes(app: Hono<GatewayEnv>): void {
     if (caller.kind === 'operator' && typeof owner === 'string' && !services.keyStore.tenant(owner)) {
       throw new GatewayError(400, `No tenant \`${owner}\` to own the prompt.`, { code: 'tenant_not_found', param: 'owner' });
     }
-    const definition = publishPrompt({ database: services.database, catalog: services.prompts.library, config: services.config }, caller, body);
-    services.prompts.library.reloadDatabase();
+    const definition = await publishPrompt({ database: services.database, postgres: services.postgres, catalog: services.prompts.library, config: services.config }, caller, body);
+    await services.prompts.library.reloadDatabase();
     announceChange('prompts');
     return context.json(definition, 201);
   });
 
-  app.post('/admin/prompts/:name/versions/:version/deprecate', (context) => {
+  app.post('/admin/prompts/:name/versions/:version/deprecate', async (context) => {
     const services = context.get('gateway');
     const version = ownedVersion(context, Number(context.req.param('version')));
     if (version.source === 'file') {
@@ -39,12 +37,8 @@ export function registerPromptAdminRoutes(app: Hono<GatewayEnv>): void {
         code: 'prompt_from_file',
       });
     }
-    services.database
-      .update(promptVersions)
-      .set({ deprecatedAt: version.deprecatedAt ?? Date.now() })
-      .where(and(eq(promptVersions.name, version.definition.name), eq(promptVersions.version, version.definition.version)))
-      .run();
-    services.prompts.library.reloadDatabase();
+    await deprecatePromptVersion(services, version.definition.name, version.definition.version, version.deprecatedAt ?? Date.now());
+    await services.prompts.library.reloadDatabase();
     announceChange('prompts');
     return context.json({ name: version.definition.name, version: version.definition.version, deprecated: true });
   });
@@ -62,10 +56,10 @@ export function registerPromptAdminRoutes(app: Hono<GatewayEnv>): void {
   });
 
   for (const decision of ['approve', 'reject'] as const) {
-    app.post(`/admin/prompts/:name/subscriptions/:tenant/${decision}`, (context) => {
+    app.post(`/admin/prompts/:name/subscriptions/:tenant/${decision}`, async (context) => {
       const latest = ownedVersion(context);
       const tenant = context.req.param('tenant');
-      const subscription = context.get('gateway').prompts.subscriptions.decide(latest.definition.name, tenant, decision === 'approve');
+      const subscription = await context.get('gateway').prompts.subscriptions.decide(latest.definition.name, tenant, decision === 'approve');
       if (!subscription) {
         throw new GatewayError(404, `Tenant \`${tenant}\` has not asked to use \`${latest.definition.name}\`.`, { code: 'subscription_not_found', param: 'tenant' });
       }

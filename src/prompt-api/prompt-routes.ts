@@ -47,7 +47,7 @@ export function registerPromptRoutes(app: Hono<GatewayEnv>): void {
     return call(context, version);
   });
 
-  app.post('/v1/prompts/:name/subscription', (context) => {
+  app.post('/v1/prompts/:name/subscription', async (context) => {
     const caller = tenantCaller(context);
     const { subscriptions } = context.get('gateway').prompts;
     const latest = latestOrThrow(context, context.req.param('name'));
@@ -55,7 +55,7 @@ export function registerPromptRoutes(app: Hono<GatewayEnv>): void {
     if (mayCall(caller, latest.definition, subscriptions) && subscriptions.status(name, caller.tenant.id) !== 'approved') {
       return context.json({ name, tenant: caller.tenant.id, status: 'not_required' });
     }
-    const subscription = subscriptions.request(name, caller.tenant.id);
+    const subscription = await subscriptions.request(name, caller.tenant.id);
     return context.json({ name, tenant: caller.tenant.id, status: subscription.status }, subscription.status === 'approved' ? 200 : 202);
   });
 }

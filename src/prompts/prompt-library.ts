@@ -21,6 +21,8 @@ import type { PromptDefinition } from '../../schemas/prompt-file.js';
 import { logger } from '../logging/logger.js';
 import type { TollgateDatabase } from '../storage/database.js';
 import { promptVersions } from '../storage/schema.js';
+import type { PostgresDatabase } from '../storage/pg/postgres-database.js';
+import { promptVersions as pgPromptVersions } from '../storage/pg/schema.js';
 import { checkPromptDefinition, type PromptCheckOptions } from './check-definition.js';
 import { loadPromptFiles } from './load-prompt-files.js';
 import type { PromptCatalog, PromptLoadProblem, PromptVersion } from './types.js';
@@ -28,6 +30,8 @@ import type { PromptCatalog, PromptLoadProblem, PromptVersion } from './types.js
 export interface PromptLibraryOptions {
   /** Where published versions are read from; without it the library holds file prompts only. */
   database?: TollgateDatabase;
+  /** The shared PostgreSQL database instead (`storage.postgres`): `reloadDatabase()` is then asynchronous. */
+  postgres?: PostgresDatabase;
   /** Quiet time after the last file event before the folder is re-scanned. Default 100 ms. */
   debounceMs?: number;
   /** Refuses prompt files naming a model the gateway does not serve (see `models/known-models.ts`). */
@@ -67,6 +71,15 @@ const rowColumns = {
   createdAt: promptVersions.createdAt,
 };
 
+const pgRowColumns = {
+  name: pgPromptVersions.name,
+  version: pgPromptVersions.version,
+  definition: sql<string>`${pgPromptVersions.definition}::text`,
+  ownerTenantId: pgPromptVersions.ownerTenantId,
+  deprecatedAt: pgPromptVersions.deprecatedAt,
+  createdAt: pgPromptVersions.createdAt,
+};
+
 /**
  * @example
  * const library = new PromptLibrary({ database });
@@ -77,6 +90,7 @@ const rowColumns = {
  */
 export class PromptLibrary implements PromptCatalog {
   readonly #database: TollgateDatabase | undefined;
+  readonly #postgres: PostgresDatabase | undefined;
   readonly #debounceMs: number;
   readonly #checkOptions: PromptCheckOptions;
   readonly #listeners = new Set<PromptLibraryListener>();
@@ -87,6 +101,8 @@ export class PromptLibrary implements PromptCatalog {
   #databaseEntries = new Map<string, DatabaseEntry>();
   #databaseError: string | undefined;
   #tableFingerprint: string | undefined;
+  #pgReadsStarted = 0;
+  #pgReadApplied = 0;
   #conflicts: PromptLoadProblem[] = [];
   #index = new Map<string, IndexedPrompt>();
   #names: string[] = [];
@@ -95,6 +111,7 @@ export class PromptLibrary implements PromptCatalog {
 
   constructor(options: PromptLibraryOptions = {}) {
     this.#database = options.database;
+    this.#postgres = options.postgres;
     this.#debounceMs = options.debounceMs ?? 100;
     this.#checkOptions = { modelProblem: options.modelProblem };
   }
@@ -160,23 +177,46 @@ export class PromptLibrary implements PromptCatalog {
     }
   }
 
-  /** Re-reads the `prompt_versions` rows. A failed read keeps the previous rows. */
-  reloadDatabase(): void {
+  /**
+   * Re-reads the `prompt_versions` rows. A failed read keeps the previous rows. From PostgreSQL
+   * the returned promise settles once the rows are in (it never rejects).
+   */
+  reloadDatabase(): void | Promise<void> {
+    if (this.#postgres) return this.#reloadPostgres(this.#postgres);
     if (!this.#database) return;
-    let rows: PromptVersionRow[];
-    let fingerprint: string;
     try {
       // Every process calls this every second: the rows (up to 1 MiB of definition each) are read
       // only when the table's fingerprint says something was published, deprecated or removed.
-      fingerprint = tableFingerprint(this.#database);
+      const fingerprint = tableFingerprint(this.#database);
       if (fingerprint === this.#tableFingerprint) return;
-      rows = this.#database.select(rowColumns).from(promptVersions).all();
+      this.#applyRows(this.#database.select(rowColumns).from(promptVersions).all(), fingerprint);
     } catch (error) {
-      const message = (error as Error).message;
-      if (message !== this.#databaseError) logger.warn('cannot read published prompt versions', { error: message });
-      this.#databaseError = message;
-      return;
+      this.#readFailed(error);
     }
+  }
+
+  async #reloadPostgres(postgres: PostgresDatabase): Promise<void> {
+    // Of reads that overlap (a notice and the periodic check), the one started last wins.
+    const ticket = ++this.#pgReadsStarted;
+    try {
+      const fingerprint = await pgTableFingerprint(postgres);
+      if (fingerprint === this.#tableFingerprint) return;
+      const rows = await postgres.select(pgRowColumns).from(pgPromptVersions);
+      if (ticket < this.#pgReadApplied) return;
+      this.#pgReadApplied = ticket;
+      this.#applyRows(rows, fingerprint);
+    } catch (error) {
+      this.#readFailed(error);
+    }
+  }
+
+  #readFailed(error: unknown): void {
+    const message = (error as Error).message;
+    if (message !== this.#databaseError) logger.warn('cannot read published prompt versions', { error: message });
+    this.#databaseError = message;
+  }
+
+  #applyRows(rows: readonly PromptVersionRow[], fingerprint: string): void {
     this.#databaseError = undefined;
     const previous = this.#databaseEntries;
     const next = new Map<string, DatabaseEntry>();
@@ -269,6 +309,13 @@ function buildIndex(versions: Iterable<PromptVersion>): Map<string, IndexedPromp
 
 /** The previous entry when the row is unchanged (a new one if only `deprecated_at` moved). */
 /** Changes whenever a version is added or removed, or a deprecation is set (rows are otherwise immutable). */
+async function pgTableFingerprint(database: PostgresDatabase): Promise<string> {
+  const result = await database.execute<{ fingerprint: string }>(
+    sql`select count(*) || ':' || coalesce(max(created_at), 0) || ':' || coalesce(sum(version), 0) || ':' || coalesce(sum(deprecated_at), 0) as fingerprint from ${pgPromptVersions}`,
+  );
+  return result.rows[0].fingerprint;
+}
+
 function tableFingerprint(database: TollgateDatabase): string {
   const row = database.get<{ fingerprint: string }>(
     sql`select count(*) || ':' || coalesce(max(created_at), 0) || ':' || total(version) || ':' || total(deprecated_at) as fingerprint from ${promptVersions}`,

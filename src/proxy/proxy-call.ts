@@ -12,7 +12,7 @@ import { Readable } from 'node:stream';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';
 import { request, type Dispatcher } from 'undici';
-import { costHeader, MeteredCall, type CallPlan } from '../calls/metered-call.js';
+import { attemptsHeader, costHeader, MeteredCall, type CallPlan } from '../calls/metered-call.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import { toGatewayError } from '../errors/render-error.js';
 import type { CallTrack } from '../observability/call-track.js';
@@ -122,6 +122,8 @@ export async function proxyCall(context: Context<GatewayEnv>, service: RestServi
     );
   } catch (error) {
     const failure = routerFailure(error, service.name);
+    // The client learns how many attempts failed, as a model group's caller does (`x-tollgate-attempts`).
+    metered.attempted(error instanceof RouterError ? error.attempts : 0);
     metered.fail(failure, {
       target: error instanceof RouterError ? error.targetId : null,
       attempts: error instanceof RouterError ? error.attempts : 0,
@@ -131,7 +133,7 @@ export async function proxyCall(context: Context<GatewayEnv>, service: RestServi
     throw failure;
   }
   const response = respond(served, metered, body, method, track, services.metering.formatUsd(0));
-  return cached ? keepIfCacheable(services.cache.http, cached, response, services.config.cache.maxEntryBytes) : response;
+  return cached ? keepIfCacheable(services.cache.http, cached, response, services.config.cache.maxEntryBytes, gatewayHeaders(metered)) : response;
 }
 
 /** The cache's view of a GET (or HEAD) to a service that caches: per tenant and service, the client's headers less its key. */
@@ -158,10 +160,22 @@ function answerFromCache(hit: Response, metered: MeteredCall, noCost: string): R
   return hit;
 }
 
-/** A GET answer the service marks cacheable is copied as it streams to the client and kept once whole. */
-function keepIfCacheable(cache: HttpResponseCache, cached: { scope: HttpCacheScope; request: HttpCacheRequest }, response: Response, maxEntryBytes: number): Response {
+/** The headers the gateway adds to a proxied answer: they describe this call, never a later hit on its kept copy. */
+function gatewayHeaders(metered: MeteredCall): Set<string> {
+  return new Set([...Object.keys(metered.rateLimitHeaders), attemptsHeader, costHeader]);
+}
+
+/**
+ * A GET answer the service marks cacheable is copied as it streams to the client and kept once
+ * whole — with the service's headers only: a hit has its own rate limits and cost, and no attempt.
+ */
+function keepIfCacheable(cache: HttpResponseCache, cached: { scope: HttpCacheScope; request: HttpCacheRequest }, response: Response, maxEntryBytes: number, ownHeaders: Set<string>): Response {
   if (cached.request.method !== 'GET' || response.status !== 200) return response;
-  const head = { status: response.status, headers: Object.fromEntries(response.headers) };
+  const headers: Record<string, string> = {};
+  response.headers.forEach((value, name) => {
+    if (!ownHeaders.has(name)) headers[name] = value;
+  });
+  const head = { status: response.status, headers };
   if (!cache.storable(cached.request, head)) return response;
   return captureAnswer(response, maxEntryBytes, (captured) => {
     if (captured.outcome !== 'complete') return;
@@ -182,7 +196,7 @@ function respond(
   metered.markFirstByte();
   const headers = clientResponseHeaders(upstream.headers);
   for (const [name, value] of Object.entries(metered.rateLimitHeaders)) headers.set(name, value);
-  headers.set('x-tollgate-attempts', String(served.attempts));
+  headers.set(attemptsHeader, String(served.attempts));
   // A REST call is metered in requests, not money: its cost is always zero.
   headers.set(costHeader, noCost);
   const finish = (bytesOut: number, error: unknown, clientGone: boolean) => {

@@ -14,6 +14,7 @@ import { proxyCall } from './proxy-call.js';
 import { idempotentCalls } from '../calls/idempotent-calls.js';
 import { inScope, mayCallService, subscriptionName } from './service-access.js';
 import type { RestService, ServiceRegistry } from './service-registry.js';
+import type { TargetSnapshot } from '../router/index.js';
 
 /** Mounts the configured services; call before the app's not-found handler is reached. */
 export function registerServiceMounts(app: Hono<GatewayEnv>, registry: ServiceRegistry): void {
@@ -47,14 +48,14 @@ export function registerServiceRoutes(app: Hono<GatewayEnv>): void {
     return context.json({ object: 'list', data });
   });
 
-  app.post('/v1/services/:name/subscription', (context) => {
+  app.post('/v1/services/:name/subscription', async (context) => {
     const caller = tenantCaller(context);
     const service = knownService(context);
     if (!inScope(caller, service.name)) {
       throw new GatewayError(403, `This key may not use the service \`${service.name}\`.`, { type: 'permission_error', code: 'service_not_allowed' });
     }
     if (service.config.access === 'open') return context.json({ service: service.name, tenant: caller.tenant.id, status: 'approved' });
-    const subscription = context.get('gateway').prompts.subscriptions.request(subscriptionName(service.name), caller.tenant.id);
+    const subscription = await context.get('gateway').prompts.subscriptions.request(subscriptionName(service.name), caller.tenant.id);
     return context.json({ service: service.name, tenant: caller.tenant.id, status: subscription.status }, subscription.status === 'approved' ? 200 : 202);
   });
 
@@ -74,10 +75,10 @@ export function registerServiceRoutes(app: Hono<GatewayEnv>): void {
   });
 
   for (const decision of ['approve', 'reject'] as const) {
-    app.post(`/admin/services/:name/subscriptions/:tenant/${decision}`, (context) => {
+    app.post(`/admin/services/:name/subscriptions/:tenant/${decision}`, async (context) => {
       const service = knownService(context);
       const tenant = context.req.param('tenant') ?? '';
-      const subscription = context.get('gateway').prompts.subscriptions.decide(subscriptionName(service.name), tenant, decision === 'approve');
+      const subscription = await context.get('gateway').prompts.subscriptions.decide(subscriptionName(service.name), tenant, decision === 'approve');
       if (!subscription) {
         throw new GatewayError(404, `Tenant \`${tenant}\` has not asked to use the service \`${service.name}\`.`, { code: 'subscription_not_found', param: 'tenant' });
       }
@@ -85,28 +86,13 @@ export function registerServiceRoutes(app: Hono<GatewayEnv>): void {
     });
   }
 
+  // One resilience layer, one view: REST services' targets in `data`, model groups' deployments in `models`.
   app.get('/admin/targets', (context) => {
     const now = performance.now();
-    const data = context
-      .get('gateway')
-      .proxy.snapshot()
-      .map((service) => ({
-        service: service.service,
-        balance: service.balance,
-        retry_budget: service.retryBudget,
-        targets: service.targets.map((target) => ({
-          id: target.id,
-          weight: target.weight,
-          healthy: target.healthy,
-          breaker: target.breaker,
-          ejected_for_ms: target.ejectedUntil === null ? null : Math.max(0, Math.round(target.ejectedUntil - now)),
-          inflight: target.inflight,
-          latency_ewma_ms: target.latencyEwmaMs === null ? null : Math.round(target.latencyEwmaMs * 10) / 10,
-          requests: target.requests,
-          failures: target.failures,
-        })),
-      }));
-    return context.json({ data });
+    const gateway = context.get('gateway');
+    const data = gateway.proxy.snapshot().map(({ service, balance, retryBudget, targets }) => ({ service, balance, retry_budget: retryBudget, targets: presentTargets(targets, now) }));
+    const models = gateway.models.snapshot().map(({ model, balance, retryBudget, targets }) => ({ model, balance, retry_budget: retryBudget, targets: presentTargets(targets, now) }));
+    return context.json({ data, models });
   });
 }
 
@@ -115,4 +101,18 @@ function knownService(context: Context<GatewayEnv>): RestService {
   const service = context.get('gateway').proxy.get(name);
   if (!service) throw new GatewayError(404, `No service \`${name}\`.`, { code: 'service_not_found', param: 'name' });
   return service;
+}
+
+function presentTargets(targets: TargetSnapshot[], now: number) {
+  return targets.map((target) => ({
+    id: target.id,
+    weight: target.weight,
+    healthy: target.healthy,
+    breaker: target.breaker,
+    ejected_for_ms: target.ejectedUntil === null ? null : Math.max(0, Math.round(target.ejectedUntil - now)),
+    inflight: target.inflight,
+    latency_ewma_ms: target.latencyEwmaMs === null ? null : Math.round(target.latencyEwmaMs * 10) / 10,
+    requests: target.requests,
+    failures: target.failures,
+  }));
 }

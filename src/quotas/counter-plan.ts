@@ -13,7 +13,7 @@
  * Cluster hash tag: every counter of a tenant and its keys lies in one slot, so the reserve script
  * runs on one node, atomically, as on a single server. A service's counters are shared by every
  * tenant, so they have a tag of their own: on a cluster, a call that meets both a service quota and
- * tenant or key quotas names two slots, which one script cannot (see docs/quotas.md).
+ * tenant or key quotas names two slots, reserved one after the other (slot-groups.ts, docs/quotas.md).
  */
 import type { QuotaCounter, QuotaDemand, QuotaLimits, QuotaSubject } from './types.js';
 import { dayWindow, minuteWindow, monthWindow, type QuotaWindow } from './windows.js';

@@ -13,6 +13,8 @@ import { Cluster } from 'ioredis';
 import { ManagedRedisConnection } from '../redis/managed-connection.js';
 import type { RedisConnection, RedisTarget } from '../redis/redis-connection.js';
 import { adjustScript, parseReserveReply, reserveArguments, reserveScript } from './redis-scripts.js';
+import { reserveBySlot, slotGroups } from './slot-groups.js';
+import { ThrottledWarning } from './throttled-warning.js';
 import type { QuotaBackend, QuotaCounter, ReserveOutcome } from './types.js';
 
 export interface RedisQuotaBackendOptions extends RedisTarget {
@@ -33,6 +35,7 @@ export class RedisQuotaBackend implements QuotaBackend {
   private readonly connection: ManagedRedisConnection;
   private readonly redis: RedisConnection & QuotaScriptCommands;
   private readonly keyPrefix: string;
+  private readonly giveBackWarning = new ThrottledWarning('a reservation split over Redis Cluster slots could not be given back');
 
   constructor(options: RedisQuotaBackendOptions) {
     this.keyPrefix = options.keyPrefix;
@@ -41,6 +44,11 @@ export class RedisQuotaBackend implements QuotaBackend {
       purpose: 'quota',
       connectTimeoutMs: options.connectTimeoutMs,
       commandTimeoutMs: options.commandTimeoutMs,
+      // Not on a cluster: ioredis groups a tick's commands by the slot of their first argument,
+      // which for these scripts is the key count, not a key — so the reservations of two tenants
+      // on two nodes landed in one pipeline and both failed ("All keys in the pipeline should
+      // belong to the same slots allocation group"). Each script goes to its own slot's node.
+      autoPipelining: !options.cluster,
     });
     const redis = this.connection.redis;
     redis.defineCommand('quotaReserve', { lua: reserveScript });
@@ -51,14 +59,34 @@ export class RedisQuotaBackend implements QuotaBackend {
   async reserve(counters: QuotaCounter[]): Promise<ReserveOutcome> {
     if (counters.length === 0) return { ok: true, values: [] };
     await this.connection.ready();
-    const reply = await this.redis.quotaReserve(...reserveArguments(counters, this.keyPrefix));
-    return parseReserveReply(reply, counters.length);
+    // On a cluster one script names one slot: a call under a service's limits and its tenant's
+    // spans two, reserved one after the other (slot-groups.ts). One server takes them in one script.
+    const groups = this.redis instanceof Cluster ? slotGroups(counters.map((counter) => this.keyPrefix + counter.key)) : [];
+    if (groups.length > 1) {
+      return reserveBySlot(counters, groups, (group) => this.reserveInOneScript(group), (giveBack) =>
+        this.adjust(giveBack).catch((error: Error) => {
+          // Left charged until their windows end: more refusals, never more admissions.
+          this.giveBackWarning.warn({ error: error.message });
+        }),
+      );
+    }
+    return this.reserveInOneScript(counters);
   }
 
   async adjust(adjustments: Array<{ key: string; delta: number }>): Promise<void> {
     const changes = adjustments.filter((adjustment) => adjustment.delta !== 0);
     if (changes.length === 0) return;
     await this.connection.ready();
+    const groups = this.redis instanceof Cluster ? slotGroups(changes.map((change) => this.keyPrefix + change.key)) : [changes.map((_, index) => index)];
+    await Promise.all(groups.map((group) => this.adjustInOneScript(group.map((index) => changes[index]))));
+  }
+
+  private async reserveInOneScript(counters: QuotaCounter[]): Promise<ReserveOutcome> {
+    const reply = await this.redis.quotaReserve(...reserveArguments(counters, this.keyPrefix));
+    return parseReserveReply(reply, counters.length);
+  }
+
+  private async adjustInOneScript(changes: Array<{ key: string; delta: number }>): Promise<void> {
     const keys = changes.map((change) => this.keyPrefix + change.key);
     await this.redis.quotaAdjust(keys.length, ...keys, ...changes.map((change) => change.delta));
   }

@@ -20,6 +20,8 @@ export interface ManagedRedisConnectionOptions {
   connectTimeoutMs?: number;
   /** How long a command may take before it fails (`redis.commandTimeoutMs`); 500 ms by default. */
   commandTimeoutMs?: number;
+  /** Send the commands of one tick as one pipeline (below); true by default. */
+  autoPipelining?: boolean;
 }
 
 export class ManagedRedisConnection {
@@ -40,7 +42,7 @@ export class ManagedRedisConnection {
     this.redis = createRedisConnection(options.target, {
       connectTimeoutMs: this.connectTimeoutMs,
       commandTimeoutMs: options.commandTimeoutMs,
-      autoPipelining: true,
+      autoPipelining: options.autoPipelining ?? true,
     });
     // Without a listener ioredis prints every connection error to the console.
     this.redis.on('error', (error: Error) => {

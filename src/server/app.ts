@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { ServerResponse } from 'node:http';
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { GatewayError } from '../errors/gateway-error.js';
 import { errorResponse, toGatewayError } from '../errors/render-error.js';
 import type { GatewayEnv, GatewayServices } from './gateway-env.js';
@@ -31,6 +31,7 @@ import { registerAudio } from './routes/audio.js';
 import { registerImagesAndModerations } from './routes/images-and-moderations.js';
 import { registerFinanceRoutes } from '../reports/register-finance-routes.js';
 import { routeGuard } from './route-guard.js';
+import { inSequence } from './in-sequence.js';
 import { idempotentCalls } from '../calls/idempotent-calls.js';
 import { registerServiceMounts, registerServiceRoutes } from '../proxy/service-routes.js';
 
@@ -47,31 +48,8 @@ export function createApp(services: GatewayServices): Hono<GatewayEnv> {
   // strict: false serves `/v1/models/` as `/v1/models`.
   const app = new Hono<GatewayEnv>({ strict: false });
 
-  // Every call gets Tollgate's own unique id (it is the ledger row's key, so a caller reusing its
-  // own id can never make two calls collide); a caller's `x-request-id` comes back as
-  // `x-client-request-id` for tracing.
-  app.use(async (context, next) => {
-    const requestId = `req_${randomUUID().replaceAll('-', '')}`;
-    context.set('requestId', requestId);
-    context.set('gateway', services);
-    const clientRequestId = context.req.header('x-request-id');
-    const echoed = clientRequestId && acceptableClientRequestId.test(clientRequestId) ? clientRequestId : undefined;
-    // Behind the Node server the ids go on Node's own response, which merges them into whatever
-    // the route answers: setting them on the route's Response instead turned its plain header
-    // object into a WHATWG Headers (every header validated and copied) on every call.
-    const outgoing = nodeResponse(context.env);
-    if (outgoing) {
-      outgoing.setHeader('x-request-id', requestId);
-      if (echoed) outgoing.setHeader('x-client-request-id', echoed);
-      await next();
-      return;
-    }
-    await next();
-    context.res.headers.set('x-request-id', requestId);
-    if (echoed) context.res.headers.set('x-client-request-id', echoed);
-  });
-
-  app.use(observeRequests());
+  // Every call gets Tollgate's own unique id, then its track (observe-requests): one layer.
+  app.use(inSequence(assignRequestId(services), observeRequests()));
 
   registerHealth(app);
   registerMetricsRoute(app, services.observability);
@@ -79,10 +57,9 @@ export function createApp(services: GatewayServices): Hono<GatewayEnv> {
   // After the error shapes, so a wrong URL or method is answered in the client's protocol.
   registerProtocolErrorShapes(app);
   app.use(routeGuard(app));
-  app.use('/v1/*', traced('auth', requireTenant()));
-  app.use('/v1beta/*', traced('auth', requireTenant({ queryKey: true })));
-  app.use('/v1/*', idempotentCalls());
-  app.use('/v1beta/*', idempotentCalls());
+  // Authentication, then `Idempotency-Key` (keys are per tenant): one layer.
+  app.use('/v1/*', inSequence(traced('auth', requireTenant()), idempotentCalls()));
+  app.use('/v1beta/*', inSequence(traced('auth', requireTenant({ queryKey: true })), idempotentCalls()));
   app.use('/v1/prompts/*', auditChanges());
   registerAdminRoutes(app);
   registerModels(app);
@@ -108,4 +85,32 @@ export function createApp(services: GatewayServices): Hono<GatewayEnv> {
   );
   app.onError((error, context) => errorResponse(toGatewayError(error), { 'x-request-id': context.get('requestId') ?? '' }, context.get('errorBody')));
   return app;
+}
+
+/**
+ * Every call gets Tollgate's own unique id (it is the ledger row's key, so a caller reusing its
+ * own id can never make two calls collide); a caller's `x-request-id` comes back as
+ * `x-client-request-id` for tracing.
+ */
+function assignRequestId(services: GatewayServices): MiddlewareHandler<GatewayEnv> {
+  return async function requestId(context, next) {
+    const requestId = `req_${randomUUID().replaceAll('-', '')}`;
+    context.set('requestId', requestId);
+    context.set('gateway', services);
+    const clientRequestId = context.req.header('x-request-id');
+    const echoed = clientRequestId && acceptableClientRequestId.test(clientRequestId) ? clientRequestId : undefined;
+    // Behind the Node server the ids go on Node's own response, which merges them into whatever
+    // the route answers: setting them on the route's Response instead turned its plain header
+    // object into a WHATWG Headers (every header validated and copied) on every call.
+    const outgoing = nodeResponse(context.env);
+    if (outgoing) {
+      outgoing.setHeader('x-request-id', requestId);
+      if (echoed) outgoing.setHeader('x-client-request-id', echoed);
+      await next();
+      return;
+    }
+    await next();
+    context.res.headers.set('x-request-id', requestId);
+    if (echoed) context.res.headers.set('x-client-request-id', echoed);
+  };
 }

@@ -7,7 +7,7 @@
  */
 import type { TollgateConfig } from '../../schemas/config.js';
 import type { Caller } from '../auth/authenticate.js';
-import type { KeyStore } from '../auth/key-store.js';
+import type { KeyDirectory as KeyStore } from '../auth/key-directory.js';
 import type { MeteringServices } from '../calls/metering-services.js';
 import type { ModelRegistry } from '../models/model-registry.js';
 import type { Observability } from '../observability/observability.js';
@@ -16,6 +16,8 @@ import type { Readiness } from '../observability/health/readiness.js';
 import type { Subscriptions } from '../prompt-api/subscriptions.js';
 import type { PromptLibrary } from '../prompts/prompt-library.js';
 import type { TollgateDatabase } from '../storage/database.js';
+import type { PostgresDatabase } from '../storage/pg/postgres-database.js';
+import type { ControlSql } from '../storage/control-sql.js';
 import type { SqlReader } from '../storage/sql-reader.js';
 import type { ErrorBodyWriter } from '../errors/render-error.js';
 import type { IdempotencyGate } from '../idempotency/index.js';
@@ -32,7 +34,12 @@ export interface GatewayServices {
   config: TollgateConfig;
   models: ModelRegistry;
   lifecycle: Lifecycle;
+  /** The instance's own SQLite file: the whole store without `storage.postgres`. */
   database: TollgateDatabase;
+  /** `storage.postgres`: the ledger and the control plane (tenants, keys, prices, prompts...) shared by every instance. */
+  postgres?: PostgresDatabase;
+  /** The control-plane records queried rather than held in memory (alerts, dashboard sessions), in whichever database holds them. */
+  controlSql: ControlSql;
   /** Where the ledger, its rollups and the reports are read: SQLite, or PostgreSQL when configured. */
   ledgerReader: SqlReader;
   keyStore: KeyStore;

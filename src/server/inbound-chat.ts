@@ -62,7 +62,9 @@ export async function runInboundChat(context: Context<GatewayEnv>, { request, co
     const measured = await usageOfResult(request, result);
     const body = await codec.answer(result, measured.usage);
     const cost = metered.complete({ status: 200, ...measured });
-    return new Response(body, { headers: { 'content-type': 'application/json', ...metered.responseHeaders, ...headers, [costHeader]: cost } });
+    const answerHeaders = Object.assign(metered.addResponseHeaders({ 'content-type': 'application/json' }), headers);
+    answerHeaders[costHeader] = cost;
+    return new Response(body, { headers: answerHeaders });
   } catch (error) {
     const gatewayError = toGatewayError(error);
     metered.fail(gatewayError);

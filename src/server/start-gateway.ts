@@ -12,6 +12,9 @@ import { createProvider } from '../../providers/create-provider.js';
 import type { ProviderAdapter } from '../../providers/types.js';
 import { logger, registerSecret } from '../logging/logger.js';
 import { KeyStore } from '../auth/key-store.js';
+import { PgKeyStore } from '../auth/pg-key-store.js';
+import { PgChangeWatch, readPgChanges } from '../storage/pg/pg-change-counters.js';
+import { postgresControlSql, sqliteControlSql } from '../storage/control-sql.js';
 import { resolveAdminKey, warnIfAdminApiDisabled } from '../admin/admin-key.js';
 import { subjectFactory, type MeteringServices } from '../calls/metering-services.js';
 import { OpenCalls } from '../calls/open-calls.js';
@@ -20,7 +23,7 @@ import { createIdempotencyGate } from '../idempotency/index.js';
 import { createCaches } from '../cache/index.js';
 import { ManagedRedisConnection } from '../redis/managed-connection.js';
 import { startRetention } from '../ledger/index.js';
-import { openLedger } from '../ledger/open-ledger.js';
+import { openConfiguredPostgres, openLedger } from '../ledger/open-ledger.js';
 import { costNanoUsd, formatNanoUsd, InMemoryPriceBook, tokenCounterThread, worstCaseCostNanoUsd } from '../metering/index.js';
 import { unknownModelProblem } from '../models/known-models.js';
 import { ModelRegistry } from '../models/model-registry.js';
@@ -35,6 +38,7 @@ import { Observability, type ObservabilityOptions } from '../observability/obser
 import { registerConfiguredKeys, timedDatabaseWork, timedQuotaBackend } from '../observability/wiring.js';
 import { startMetricsListener, type MetricsListener } from '../observability/metrics/metrics-listener.js';
 import { AuditTrail } from '../audit/audit-trail.js';
+import { postgresAuditStore } from '../audit/audit-store.js';
 import { auditConfigSync, auditPromptReloads } from '../audit/audit-config.js';
 import { Readiness } from '../observability/health/readiness.js';
 import { describeRedisTarget, redisPassword, redisTargetUrls } from '../redis/redis-url.js';
@@ -86,18 +90,24 @@ export async function createServices(config: TollgateConfig, options: Omit<Start
   const observability = new Observability(config, { tracing: options.tracing });
   observability.instrument(providers);
   const database = openDatabase(config.storage.sqlite);
-  const keyStore = new KeyStore(database);
-  const audit = new AuditTrail(database);
+  // With PostgreSQL the control plane (tenants, keys, prices, prompts...) is shared there too.
+  const sharedDatabase = config.storage.postgres === undefined ? undefined : await openConfiguredPostgres(config.storage.postgres);
+  // Read before the stores load: a change made meanwhile is re-read at the first check.
+  const loadedVersions = sharedDatabase && (await readPgChanges(sharedDatabase));
+  const keyStore = sharedDatabase ? await PgKeyStore.open(sharedDatabase) : new KeyStore(database);
+  const controlSql = sharedDatabase ? postgresControlSql(sharedDatabase) : sqliteControlSql(database.$client);
+  const audit = new AuditTrail(sharedDatabase ? postgresAuditStore(sharedDatabase) : database);
   if (options.syncConfig !== false) {
-    keyStore.syncFromConfig(config);
+    await keyStore.syncFromConfig(config);
     auditConfigSync(audit, config);
   }
-  const prices = new InMemoryPriceBook({ database, models: configuredPrices(config.models) });
+  const prices = new InMemoryPriceBook({ ...(sharedDatabase ? { postgres: sharedDatabase } : { database }), models: configuredPrices(config.models) });
+  await prices.reload();
   const quotaBackend = options.quotaBackend ?? (await createQuotaBackend(config.redis));
   const quotas = await createQuotaService(config.redis, timedQuotaBackend(quotaBackend, config, observability));
   if (config.redis) await reportRedis(config.redis, quotas);
   const onFlush = observability.operations?.ledgerFlushed;
-  const { ledger, ledgerReader, postgres, retention } = await openLedger(config, database, onFlush);
+  const { ledger, ledgerReader, postgres, retention } = await openLedger(config, database, onFlush, sharedDatabase);
   observability.operations?.watchLedger(ledger);
   warnIfAdminApiDisabled(adminKey, keyStore);
   const openCalls = new OpenCalls();
@@ -119,35 +129,36 @@ export async function createServices(config: TollgateConfig, options: Omit<Start
     observe: observability,
     outcomes: new CallOutcomes(),
   };
-  const library = new PromptLibrary({ database, modelProblem: (model) => unknownModelProblem(config, model) });
+  const library = new PromptLibrary({ ...(sharedDatabase ? { postgres: sharedDatabase } : { database }), modelProblem: (model) => unknownModelProblem(config, model) });
   if (config.prompts.watch) library.watch(config.prompts.folder);
   else library.loadFiles(config.prompts.folder);
-  library.reloadDatabase();
+  await library.reloadDatabase();
   auditPromptReloads(audit, library);
-  const subscriptions = new Subscriptions(database);
+  const subscriptions = sharedDatabase ? await Subscriptions.openPostgres(sharedDatabase) : new Subscriptions(database);
   registerSecret(config.alerts.webhook?.secret);
   // Other instances' changes: at once by notice (with Redis), and by the periodic check below.
-  const coordination = await startCoordination(config, {
-    keys: () => keyStore.reload(),
-    prices: () => prices.reload(),
-    prompts: () => library.reloadDatabase(),
-    subscriptions: () => subscriptions.reload(),
-  });
+  const reloaders = {
+    keys: async () => keyStore.reload(),
+    prices: async () => prices.reload(),
+    prompts: async () => library.reloadDatabase(),
+    subscriptions: async () => subscriptions.reload(),
+  };
+  const coordination = await startCoordination(config, reloaders);
   // Once per cluster: on the instance holding the job's lease (here, without Redis).
   coordination.jobs.run('alerts', () => {
-    const alerts = new AlertService({ client: database.$client, ledger: ledgerReader, keyStore, config: config.alerts });
+    const alerts = new AlertService({ records: controlSql, ledger: ledgerReader, keyStore, config: config.alerts });
     alerts.start();
     return { stop: () => alerts.close() };
   });
   const retentionDays = config.storage.retentionDays;
   // PostgreSQL drops whole months (started with its ledger); SQLite deletes rows, under the lease.
   if (retentionDays && !postgres) coordination.jobs.run('retention', (lease) => startRetention(database, retentionDays, { held: lease.held }));
-  // The key store also checks on every lookup (cheap on SQLite); the timer covers the rest.
-  const refresher = startRefresher(database, observability, [
-    () => keyStore.refreshIfChanged(),
-    () => subscriptions.refreshIfChanged(),
-    () => library.reloadDatabase(),
-  ], prices);
+  // PostgreSQL: the change counters, polled. SQLite: the key store also checks on every lookup
+  // (cheap there); the timer covers the rest.
+  const refresher =
+    sharedDatabase && loadedVersions
+      ? new PgChangeWatch(sharedDatabase, reloaders, loadedVersions)
+      : startRefresher(database, observability, [() => (keyStore as KeyStore).refreshIfChanged(), () => subscriptions.refreshIfChanged(), () => library.reloadDatabase()], prices);
   const models = new ModelRegistry(config, providers, observability);
   const proxy = new ServiceRegistry(config.services, observability);
   const services: GatewayServices = {
@@ -155,6 +166,8 @@ export async function createServices(config: TollgateConfig, options: Omit<Start
     models,
     lifecycle: { ready: false },
     database,
+    postgres: sharedDatabase,
+    controlSql,
     ledgerReader,
     keyStore,
     metering,
@@ -176,7 +189,8 @@ export async function createServices(config: TollgateConfig, options: Omit<Start
     lifecycle: services.lifecycle,
   });
   const close = async () => {
-    clearInterval(refresher);
+    if (refresher instanceof PgChangeWatch) await refresher.close();
+    else clearInterval(refresher);
     models.close();
     library.close();
     await coordination.close();
@@ -190,6 +204,7 @@ export async function createServices(config: TollgateConfig, options: Omit<Start
     await quotas.close();
     await stateRedis?.close();
     audit.close();
+    await audit.settled();
     await Promise.allSettled([...providers.values()].map((provider) => provider.close?.()));
     await proxy.close();
     closeReadConnections(config.storage.sqlite);

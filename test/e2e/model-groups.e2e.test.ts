@@ -11,7 +11,7 @@ import { chunkStreamReply, fakeOpenAIKey, openAIError, startFakeOpenAI, type Fak
 import { startFakeUpstream, type FakeReply, type FakeUpstream } from '../fakes/fake-upstream.js';
 import { postJson, readSseData } from '../helpers/http.js';
 import { ledgerRowFor } from '../helpers/ledger.js';
-import { startTestGateway, type TestGateway } from '../helpers/start-gateway.js';
+import { startTestGateway, testAdminKey, type TestGateway } from '../helpers/start-gateway.js';
 
 let good: FakeOpenAI;
 const failing: Record<string, FakeUpstream> = {};
@@ -126,6 +126,35 @@ describe('a model group', () => {
     expect(response.headers.get('x-tollgate-attempts')).toBe('2');
     const row = await ledgerRowFor(gateway.url, response.headers.get('x-request-id')!);
     expect(row).toMatchObject({ model: 'all-down', provider: 'good', target: 'good/gpt-4o-mini', attempts: 2 });
+  });
+
+  it('routes embeddings through the group too: a 500 fails over, the answer says who served and is priced as it', async () => {
+    good.reset();
+    const { data, response } = await gateway.client.embeddings.create({ model: 'after-500', input: 'Hello' }).withResponse();
+    expect(data.data[0].embedding.length).toBeGreaterThan(0);
+    expect(response.headers.get('x-tollgate-provider')).toBe('good');
+    expect(response.headers.get('x-tollgate-attempts')).toBe('2');
+    expect(good.requests.map((request) => request.path)).toEqual(['/v1/embeddings']);
+    const row = await ledgerRowFor(gateway.url, response.headers.get('x-request-id')!);
+    expect(row).toMatchObject({ kind: 'embeddings', model: 'after-500', provider: 'good', target: 'good/gpt-4o-mini', attempts: 2, status: 200 });
+    // The serving deployment's 100 USD per million input tokens, not the failed one's 1.
+    expect(row.input_tokens).toBeGreaterThan(0);
+    expect(Number(row.cost_usd)).toBe(row.input_tokens * 100 / 1e6);
+  });
+
+  it('shows each group\'s deployments at /admin/targets, beside the REST services', async () => {
+    const response = await fetch(`${gateway.url}/admin/targets`, { headers: { authorization: `Bearer ${testAdminKey}` } });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { data: unknown[]; models: Array<{ model: string; balance: string; targets: Array<{ id: string; requests: number; failures: number; breaker: string }> }> };
+    expect(body.data).toEqual([]);
+    const group = body.models.find((model) => model.model === 'after-500')!;
+    expect(group.balance).toBe('weighted');
+    expect(group.targets.map((target) => target.id)).toEqual(['failing/gpt-4o-mini', 'good/gpt-4o-mini']);
+    const [failed, served] = group.targets;
+    expect(failed.failures).toBeGreaterThanOrEqual(1);
+    expect(served).toMatchObject({ breaker: 'closed', failures: 0 });
+    expect(served.requests).toBeGreaterThanOrEqual(1);
+    expect(body.models.map((model) => model.model)).toContain('plain');
   });
 
   it('keeps a plain { provider, model } working as a group of one', async () => {

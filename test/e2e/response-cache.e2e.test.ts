@@ -66,6 +66,9 @@ describe('the response cache', () => {
     expect(firstRow.cache_hit).toBe(false);
     expect(Number(firstRow.cost_nano_usd)).toBeGreaterThan(0);
     expect(hitRow).toMatchObject({ cache_hit: true, status: 200, cost_usd: '0.000000000', input_tokens: 0, output_tokens: 0, model: 'gpt-4o-mini' });
+    // No deployment served it: no provider, no target, no attempt.
+    expect(hitRow).toMatchObject({ provider: null, upstream_model: null, target: null, attempts: 0 });
+    expect(firstRow).toMatchObject({ provider: 'openai', target: 'openai/gpt-4o-mini', attempts: 1 });
   });
 
   it('answers a streamed request from a cached answer as a proper stream, and costs nothing', async () => {

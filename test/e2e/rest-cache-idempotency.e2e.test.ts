@@ -56,6 +56,10 @@ describe('REST services', () => {
     expect(await hit.text()).toBe(firstBody);
     expect(hit.headers.get('etag')).toBe('"v1"');
     expect(hit.headers.get('age')).toMatch(/^\d+$/);
+    // The kept copy carries the service's headers, not the first call's own: a hit made no attempt.
+    expect(first.headers.get('x-tollgate-attempts')).toBe('1');
+    expect(hit.headers.get('x-tollgate-attempts')).toBeNull();
+    expect(hit.headers.get('x-tollgate-cost-usd')).toBe('0.000000000');
     expect(received.length).toBe(before);
     const row = await ledgerRowFor(gateway.url, hit.headers.get('x-request-id')!);
     expect(row).toMatchObject({ cache_hit: true, service: 'catalog', status: 200, attempts: 0 });

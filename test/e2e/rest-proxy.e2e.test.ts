@@ -108,6 +108,7 @@ describe('REST proxy', () => {
     expect(body.error.message).toContain('`gone`');
     const row = await ledgerRowFor(gateway.url, unreachable.headers.get('x-request-id')!);
     expect(row).toMatchObject({ service: 'gone', status: 502, attempts: 2, target: down.url });
+    expect(unreachable.headers.get('x-tollgate-attempts')).toBe('2');
 
     const late = await fetch(`${gateway.url}/slow/hang`, { headers: asTest });
     expect(late.status).toBe(504);

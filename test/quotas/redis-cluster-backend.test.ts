@@ -12,7 +12,7 @@ import { RedisQuotaBackend } from '../../src/quotas/redis-backend.js';
 import { hasRedisServer, startRedisCluster } from '../helpers/redis-cluster.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { describeBackendContract } from './backend-contract-suite.js';
-import { makeSubject, serviceOn } from './helpers.js';
+import { makeSubject, rejection, serviceOn, uniqueId } from './helpers.js';
 import { describeQuotaService } from './quota-service-suite.js';
 
 if (!hasRedisServer && process.env.TOLLGATE_SKIP_REDIS !== '1') {
@@ -63,6 +63,37 @@ describe.runIf(cluster)('Redis Cluster quota backend', () => {
     } finally {
       client.disconnect();
     }
+  });
+
+  it('reserves for many tenants at once: their scripts, on several nodes in one tick, never share a pipeline', async () => {
+    const backend = create();
+    const quotas = serviceOn(backend, { failurePolicy: { rateLimits: 'failClosed', money: 'failClosed' } });
+    const subjects = Array.from({ length: 24 }, () => makeSubject({ tenant: { requestsPerMinute: 100, concurrentRequests: 5 } }));
+    const reservations = await Promise.all(subjects.map((subject) => quotas.reserve(subject, { tokens: 0, costNanoUsd: 0 })));
+    await Promise.all(reservations.map((reservation) => reservation.settle({ tokens: 0, costNanoUsd: 0 })));
+    for (const subject of subjects) expect((await quotas.windows(subject)).find((window) => window.metric === 'conc')?.used).toBe(0);
+    await backend.close();
+  });
+
+  it('reserves a REST service quota beside its tenants\' in two slots: shared by tenants, given back on refusal, freed on settle', async () => {
+    const backend = create();
+    const quotas = serviceOn(backend, { failurePolicy: { rateLimits: 'failClosed', money: 'failClosed' } });
+    const service = { name: uniqueId('svc'), limits: { requestsPerMinute: 1000, concurrentRequests: 2 } };
+    const tenantLimits = { tenant: { requestsPerMinute: 100, concurrentRequests: 10 }, key: { concurrentRequests: 5 } };
+    const [first, second] = [makeSubject(tenantLimits), makeSubject(tenantLimits)].map((subject) => ({ ...subject, service }));
+    const demand = { tokens: 0, costNanoUsd: 0 };
+    // Two tenants share the service's two concurrency slots; the third call is refused by the service's limit, not by Redis (CROSSSLOT).
+    const held = [await quotas.reserve(first, demand), await quotas.reserve(second, demand)];
+    const refused = await rejection(quotas.reserve(first, demand));
+    expect(refused.status).toBe(429);
+    // The refusal gave back what the tenant's slot took: its windows count the two admitted calls only.
+    const used = async (subject: typeof first) => Object.fromEntries((await quotas.windows(subject)).map((window) => [`${window.scope}:${window.metric}`, window.used]));
+    expect(await used(first)).toMatchObject({ 'tenant:conc': 1, 'key:conc': 1, 'service:conc': 2 });
+    // Settling frees the slot in both slots' counters, so the next call runs.
+    for (const reservation of held) await reservation.settle(demand);
+    expect(await used(first)).toMatchObject({ 'tenant:conc': 0, 'key:conc': 0, 'service:conc': 0 });
+    await (await quotas.reserve(first, demand)).release();
+    await backend.close();
   });
 
   // Last: it takes a master away for good.

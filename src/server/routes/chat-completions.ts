@@ -6,6 +6,7 @@
  */
 import type { Hono } from 'hono';
 import { chatCompletionRequestSchema } from '../../../schemas/openai-chat.js';
+import { plainChatRequest } from '../../../schemas/plain-chat-request.js';
 import { beginChatCall, streamOutcome, usageOfResult } from '../../calls/chat-call.js';
 import { callLabels } from '../../calls/call-labels.js';
 import { costHeader } from '../../calls/metered-call.js';
@@ -20,7 +21,8 @@ export function registerChatCompletions(app: Hono<GatewayEnv>): void {
   app.post('/v1/chat/completions', async (context) => {
     const caller = tenantCaller(context);
     const body = await readJsonBodyAndBytes(context);
-    const request = validateBody(chatCompletionRequestSchema, body.value);
+    // A plain request (text messages, scalar options) is vouched for by a scan; any other by the schema.
+    const request = plainChatRequest(body.value) ?? validateBody(chatCompletionRequestSchema, body.value);
     const call = await beginChatCall(context.get('gateway'), request, {
       caller,
       requestId: context.get('requestId'),
@@ -45,9 +47,9 @@ export function registerChatCompletions(app: Hono<GatewayEnv>): void {
       }
       const result = await call.complete(request);
       const cost = metered.complete({ status: 200, ...(await usageOfResult(request, result)) });
-      return new Response(answerBody(result, call.target.publicName), {
-        headers: { 'content-type': 'application/json', ...metered.responseHeaders, [costHeader]: cost },
-      });
+      const headers = metered.addResponseHeaders({ 'content-type': 'application/json' });
+      headers[costHeader] = cost;
+      return new Response(answerBody(result, call.target.publicName), { headers });
     } catch (error) {
       const gatewayError = toGatewayError(error);
       metered.fail(gatewayError);

@@ -1,12 +1,14 @@
 /**
  * @module server/routes/embeddings
- * `POST /v1/embeddings` for providers that have an embeddings API, metered like every call.
+ * `POST /v1/embeddings` for providers that have an embeddings API, metered like every call and
+ * routed like a chat call: a model group's deployments, retries and fallbacks (calls/route-chat.ts).
  */
 import type { Hono } from 'hono';
 import { embeddingsRequestSchema } from '../../../schemas/openai-embeddings.js';
 import { callLabels } from '../../calls/call-labels.js';
 import { costHeader, MeteredCall } from '../../calls/metered-call.js';
 import { resolveModelFor } from '../../calls/resolve-model.js';
+import { routeChat } from '../../calls/route-chat.js';
 import { unsupported } from '../../errors/gateway-error.js';
 import { toGatewayError } from '../../errors/render-error.js';
 import { embeddingsPromptParts, embeddingsTokenUpperBound, tightPromptTokenBound } from '../../metering/index.js';
@@ -33,18 +35,21 @@ export function registerEmbeddings(app: Hono<GatewayEnv>): void {
       promptTokensUpperBound: embeddingsTokenUpperBound(request),
       countPromptTokens: () => tightPromptTokenBound(embeddingsPromptParts(request), target.provider.type),
       maxOutputTokens: 0,
+      servableBy: target.servableBy,
       labels,
     });
     try {
-      const result = await target.provider.embed(request, {
-        upstreamModel: target.upstreamModel,
-        signal: context.req.raw.signal,
-        requestId: context.get('requestId'),
+      const route = { models: services.models, target, metered: call, signal: context.req.raw.signal, observe: services.metering.observe, requestHeader: (name: string) => context.req.header(name) };
+      const served = await routeChat(route, (deployment, signal) => {
+        if (!deployment.provider.embed) throw unsupported(deployment.providerName, 'Embeddings', 'model');
+        return deployment.provider.embed(request, { upstreamModel: deployment.upstreamModel, signal, requestId: context.get('requestId') });
       });
+      served.finish();
+      const result = served.value;
       const usage = await usageOrEstimate(result.usage, () => ({ promptText: embeddingsText(request), generated: [] }));
       const cost = call.complete({ status: 200, ...usage });
       return new Response(answerBody(result, target.publicName), {
-        headers: { 'content-type': 'application/json', ...call.rateLimitHeaders, [costHeader]: cost },
+        headers: { 'content-type': 'application/json', ...call.responseHeaders, [costHeader]: cost },
       });
     } catch (error) {
       const gatewayError = toGatewayError(error);
