@@ -44,6 +44,8 @@ export const postgresPassFiles: readonly string[] = [
   'test/e2e/anthropic-messages.e2e.test.ts',
   'test/e2e/gemini-inbound.e2e.test.ts',
   'test/e2e/completions.e2e.test.ts',
+  // The audit trail: events of the admin API and the CLI, no key in clear, append-only in the database.
+  'test/e2e/audit.e2e.test.ts',
   // Dashboard sessions (stored with the keys), ending with their key; the reports they may read.
   'test/e2e/dashboard-session.e2e.test.ts',
 ];
@@ -59,8 +61,6 @@ export const postgresPassFiles: readonly string[] = [
  *   (what the CLI opens), which it drives through the SQLite key store directly.
  * - dashboard.browser, dashboard-audit.browser: the ledger is seeded straight into the SQLite file
  *   before start (seed-ledger.ts), and a second browser run costs minutes.
- * - audit: its append-only check writes to the SQLite file's audit table directly; it joins once
- *   the audit trail lives in PostgreSQL with `storage.postgres` (issue 15's control plane).
  * - instances-agree: three processes on Redis, a minute of the suite; scale-out is its twin on
  *   PostgreSQL.
  * - Files whose ledger rows are read only as one case among many (upstream-faults, model-groups,
