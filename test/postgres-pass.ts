@@ -35,20 +35,35 @@ export const postgresPassFiles: readonly string[] = [
   'test/e2e/cluster.e2e.test.ts',
   // SIGTERM under load flushes one row per accepted call, abandoned calls estimated.
   'test/e2e/shutdown.e2e.test.ts',
+  // The ledger row of each route kind and inbound protocol, read back through /admin/calls: images,
+  // speech and transcriptions (media), the Responses API, REST services, Anthropic's and Gemini's
+  // inbound protocols with cache tokens, legacy completions.
+  'test/e2e/media.e2e.test.ts',
+  'test/e2e/responses.e2e.test.ts',
+  'test/e2e/rest-proxy.e2e.test.ts',
+  'test/e2e/anthropic-messages.e2e.test.ts',
+  'test/e2e/gemini-inbound.e2e.test.ts',
+  'test/e2e/completions.e2e.test.ts',
+  // The audit trail: events of the admin API and the CLI, no key in clear, append-only in the database.
+  'test/e2e/audit.e2e.test.ts',
+  // Dashboard sessions (stored with the keys), ending with their key; the reports they may read.
+  'test/e2e/dashboard-session.e2e.test.ts',
 ];
 
 /*
  * Storage-dependent files that are NOT in the list, and why:
  * - reports, crash-drill: they already run each case on both databases themselves
- *   (`describe.each(['sqlite', 'postgres'])`); scale-out, postgres-outage, postgres-transfer and
- *   postgres-control-plane are about PostgreSQL to begin with.
+ *   (`describe.each(['sqlite', 'postgres'])`); scale-out, postgres-outage and postgres-transfer are
+ *   about PostgreSQL to begin with.
  * - sole-instance: the warning for two instances on one SQLite file without Redis is SQLite's.
  * - health: it closes the SQLite connection to see readiness fail.
- * - admin-writes-under-load: SQLite's single writer under load (busy timeouts), read with PRAGMAs.
+ * - admin-writes-under-load: SQLITE_BUSY between the ledger thread and a second SQLite connection
+ *   (what the CLI opens), which it drives through the SQLite key store directly.
  * - dashboard.browser, dashboard-audit.browser: the ledger is seeded straight into the SQLite file
  *   before start (seed-ledger.ts), and a second browser run costs minutes.
- * - audit: its append-only check writes to the SQLite file's audit table directly; it joins once
- *   the audit trail lives in PostgreSQL with `storage.postgres` (issue 15's control plane).
- * - instances-agree: three processes on Redis; its PostgreSQL twin is scale-out and
- *   postgres-control-plane.
+ * - instances-agree: three processes on Redis, a minute of the suite; scale-out is its twin on
+ *   PostgreSQL.
+ * - Files whose ledger rows are read only as one case among many (upstream-faults, model-groups,
+ *   the hostile-* files, response-cache…): the route kinds above cover the same rows, and a second
+ *   run of them would cost minutes of the suite (it must stay within ~15 minutes on 2 cores).
  */

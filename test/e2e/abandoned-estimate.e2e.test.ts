@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnGateway, type SpawnedGateway } from '../helpers/spawn-gateway.js';
-import { queryLedger } from '../helpers/test-storage.js';
+import { queryStorage } from '../helpers/test-storage.js';
 import { startTestGateway, testAdminKey, testKey, type TestGateway } from '../helpers/start-gateway.js';
 
 const prompt = 'a'.repeat(1_200_000);
@@ -90,7 +90,7 @@ storage: { sqlite: ${join(dataDir, 'tollgate.db')} }
     const started = performance.now();
     expect(await spawned.stop('SIGTERM')).toBe(0);
     expect(performance.now() - started).toBeLessThan(15_000);
-    const [row] = await queryLedger<any>(
+    const [row] = await queryStorage<any>(
       join(dataDir, 'tollgate.db'),
       'select status, case when estimated then 1 else 0 end as estimated, input_tokens from calls where id = ?',
       [requestId],

@@ -10,9 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, testAdminKey, type TestGateway } from '../helpers/start-gateway.js';
+import { pairedPostgresText, queryStorage, yamlForTest } from '../helpers/test-storage.js';
 
 const financeKey = 'tg_audit_finance_key_0123456789';
 let gateway: TestGateway;
@@ -67,6 +67,12 @@ describe('audit trail', () => {
     const files = readdirSync(dataDir, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile());
     const bytes = files.map((file) => readFileSync(join(file.parentPath, file.name)).toString('latin1')).join('');
     expect(bytes.includes(created.body.key)).toBe(false);
+    // With `storage.postgres` (the PostgreSQL test pass), nor any row there.
+    const postgres = await pairedPostgresText(join(dataDir, 'tollgate.db'));
+    if (postgres !== undefined) {
+      expect(postgres).toContain('tenant.delete');
+      expect(postgres.includes(created.body.key)).toBe(false);
+    }
   });
 
   it('records refused authentications, rate-limited per source', async () => {
@@ -91,24 +97,20 @@ describe('audit trail', () => {
     expect((await admin('/audit?from=not-a-date')).status).toBe(400);
   });
 
-  it('is append-only in the database itself', () => {
-    const database = new Database(join(dataDir, 'tollgate.db'));
-    try {
-      expect(() => database.prepare("update audit_events set actor = 'someone else'").run()).toThrow(/append-only/);
-      expect(() => database.prepare('delete from audit_events').run()).toThrow(/append-only/);
-    } finally {
-      database.close();
-    }
+  it('is append-only in the database itself', async () => {
+    const path = join(dataDir, 'tollgate.db');
+    const [{ events }] = await queryStorage<{ events: number }>(path, 'select count(*) as events from audit_events');
+    expect(events).toBeGreaterThan(0);
+    await expect(queryStorage(path, "update audit_events set actor = 'someone else'", [], { write: true })).rejects.toThrow(/append-only/);
+    await expect(queryStorage(path, 'delete from audit_events', [], { write: true })).rejects.toThrow(/append-only/);
   });
 
   it("records the CLI's changes as its user's", async () => {
     const root = fileURLToPath(new URL('../../', import.meta.url));
     const configPath = join(dataDir, 'cli.yaml');
-    writeFileSync(configPath, `providers: { demo: { type: mock } }\nstorage: { sqlite: ${join(dataDir, 'cli.db')} }\n`);
+    writeFileSync(configPath, await yamlForTest(`providers: { demo: { type: mock } }\nstorage: { sqlite: ${join(dataDir, 'cli.db')} }\n`, configPath));
     await promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'tenants', 'create', 'from-cli', '--config', configPath], { cwd: root });
-    const database = new Database(join(dataDir, 'cli.db'), { readonly: true });
-    const row = database.prepare("select actor_kind, actor, source, target_id from audit_events where action = 'tenant.create'").get();
-    database.close();
+    const [row] = await queryStorage(join(dataDir, 'cli.db'), "select actor_kind, actor, source, target_id from audit_events where action = 'tenant.create'");
     expect(row).toMatchObject({ actor_kind: 'cli', target_id: 'from-cli' });
     expect((row as { source: string }).source).toMatch(/^cli@/);
   }, 60_000);

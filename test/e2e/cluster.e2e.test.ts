@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { budgetGatewayYaml, budgetRequest, budgetTenantKey } from '../helpers/budget-scenario.js';
 import { postJson } from '../helpers/http.js';
 import { spawnGateway, type SpawnedGateway } from '../helpers/spawn-gateway.js';
-import { queryLedger } from '../helpers/test-storage.js';
+import { queryStorage } from '../helpers/test-storage.js';
 
 const tenantKey = budgetTenantKey;
 const request = budgetRequest;
@@ -36,7 +36,7 @@ describe('cluster mode', () => {
     expect(bodies.filter((body) => body.error?.code === 'insufficient_quota')).toHaveLength(150);
 
     expect(await gateway.stop('SIGTERM')).toBe(0);
-    const rows = await queryLedger(join(dataDir, 'tollgate.db'), "select count(*) as count, sum(case when status = 200 then 1 else 0 end) as ok from calls where tenant_id = 'shared'");
+    const rows = await queryStorage(join(dataDir, 'tollgate.db'), "select count(*) as count, sum(case when status = 200 then 1 else 0 end) as ok from calls where tenant_id = 'shared'");
     expect(rows).toEqual([{ count: 200, ok: 50 }]);
   }, 120_000);
 });

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { budgetGatewayYaml, budgetRequest, budgetTenantKey, budgetWorstCaseNano, warmupRequest, warmupTenantKey } from '../helpers/budget-scenario.js';
 import { postJson } from '../helpers/http.js';
 import { spawnGateway, type SpawnedGateway } from '../helpers/spawn-gateway.js';
-import { queryLedger } from '../helpers/test-storage.js';
+import { queryStorage } from '../helpers/test-storage.js';
 import { deleteKeys, requireRedis, testRedisUrl } from '../quotas/redis-availability.js';
 
 const tenantKey = budgetTenantKey;
@@ -55,7 +55,7 @@ describe('two gateways, one Redis', () => {
 
     const exitCodes = await Promise.all(gateways.map((gateway) => gateway.stop('SIGTERM')));
     expect(exitCodes).toEqual([0, 0]);
-    const [summary] = await queryLedger<{ rows: number; ids: number; ok: number; spent: number }>(
+    const [summary] = await queryStorage<{ rows: number; ids: number; ok: number; spent: number }>(
       join(dataDir, 'tollgate.db'),
       "select count(*) as rows, count(distinct id) as ids, sum(case when status = 200 then 1 else 0 end) as ok, coalesce(sum(cost_nano_usd), 0) as spent from calls where tenant_id = 'shared'",
     );

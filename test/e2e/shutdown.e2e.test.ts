@@ -13,7 +13,7 @@ import { chunkStreamReply, textCompletion } from '../fakes/fake-openai.js';
 import { startFakeUpstream, type FakeUpstream } from '../fakes/fake-upstream.js';
 import { postJson } from '../helpers/http.js';
 import { spawnGateway, type SpawnedGateway } from '../helpers/spawn-gateway.js';
-import { queryLedger } from '../helpers/test-storage.js';
+import { queryStorage } from '../helpers/test-storage.js';
 
 const tenantKey = 'tg_shutdown_key_0123456789abcd';
 let gateway: SpawnedGateway | undefined;
@@ -63,7 +63,7 @@ storage: { sqlite: ${join(dataDir, 'tollgate.db')}, ledgerFlushMs: 5000 }
       else expect(JSON.parse(result.text).choices[0].message.content).toBe('done');
     }
     // The ledger flushes every 5 s, so these rows were written by the shutdown flush.
-    const rows = await queryLedger(join(dataDir, 'tollgate.db'), "select count(*) as count, sum(case when status = 200 then 1 else 0 end) as ok from calls where tenant_id = 'load'");
+    const rows = await queryStorage(join(dataDir, 'tollgate.db'), "select count(*) as count, sum(case when status = 200 then 1 else 0 end) as ok from calls where tenant_id = 'load'");
     expect(rows).toEqual([{ count: 100, ok: 100 }]);
     expect(gateway.log()).toContain('"message":"stopped"');
   }, 60_000);
@@ -101,7 +101,7 @@ storage: { sqlite: ${join(dataDir, 'tollgate.db')}, ledgerFlushMs: 5000 }
       );
       for (const controller of leavers) controller.abort();
       expect(await leaving.stop('SIGTERM')).toBe(0);
-      const rows = await queryLedger(
+      const rows = await queryStorage(
         join(dataDir, 'tollgate.db'),
         "select count(*) as count, sum(case when status = 499 then 1 else 0 end) as abandoned, sum(case when estimated then 1 else 0 end) as estimated from calls where tenant_id = 'load'",
       );

@@ -7,8 +7,8 @@
  * installation shares one; an in-memory SQLite gets a database of its own. Every database a test
  * file made is dropped after the file (test-storage-setup.ts), so nothing is left on the server.
  *
- * Tests that read the ledger directly go through `queryLedger`, which asks whichever database
- * holds it, so one assertion covers both passes.
+ * Tests that read the database directly go through `queryStorage`, which asks whichever database
+ * holds the data, so one assertion covers both passes.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -68,16 +68,24 @@ export async function yamlForTest(yaml: string, configPath: string): Promise<str
 }
 
 /**
- * Reads the ledger a gateway on `sqlitePath` wrote, from SQLite or from its paired PostgreSQL.
- * `sql` is written once for both: `?` parameters, and `count(*) filter`-free portable SQL
- * (`sum(case when … then 1 else 0 end)`, not SQLite's `sum(status = 200)`). PostgreSQL's bigint
- * and numeric figures come back as numbers, as SQLite's do.
+ * Runs `sql` on the database a gateway on `sqlitePath` keeps its data in: the SQLite file, or its
+ * paired PostgreSQL (which holds the ledger and the control plane alike when `storage.postgres` is
+ * set). `sql` is written once for both: `?` parameters, and SQL both understand
+ * (`sum(case when status = 200 then 1 else 0 end)`, not SQLite's `sum(status = 200)`).
+ * PostgreSQL's bigint and numeric figures come back as numbers, as SQLite's do. SQLite is opened
+ * read-only unless `write` is asked for.
  */
-export async function queryLedger<Row = Record<string, unknown>>(sqlitePath: string, sql: string, params: readonly unknown[] = []): Promise<Row[]> {
+export async function queryStorage<Row = Record<string, unknown>>(
+  sqlitePath: string,
+  sql: string,
+  params: readonly unknown[] = [],
+  options: { write?: boolean } = {},
+): Promise<Row[]> {
   if (testStorage === 'sqlite') {
-    const database = new Database(sqlitePath, { readonly: true });
+    const database = new Database(sqlitePath, { readonly: options.write !== true });
     try {
-      return database.prepare(sql).all(...params) as Row[];
+      const statement = database.prepare(sql);
+      return (statement.reader ? statement.all(...params) : (statement.run(...params), [])) as Row[];
     } finally {
       database.close();
     }
@@ -94,6 +102,24 @@ export async function queryLedger<Row = Record<string, unknown>>(sqlitePath: str
   } finally {
     await client.end();
   }
+}
+
+/**
+ * A request made after another process (the CLI, another gateway) changed keys or tenants, answered
+ * with `status`. On SQLite the very next request must see the change (the key store asks SQLite
+ * before each request whether another connection committed), so it is sent once. On PostgreSQL a
+ * change arrives with a Redis notice or the once-a-second check of the change counters, so it is
+ * sent again until it is answered with `status`, for up to 5 s (a loaded machine's second). The
+ * last response is returned either way, for the caller to assert on.
+ */
+export async function answerAfterChange(request: () => Promise<Response>, status: number): Promise<Response> {
+  let response = await request();
+  for (const deadline = Date.now() + 5_000; testStorage === 'postgres' && response.status !== status && Date.now() < deadline; ) {
+    await response.body?.cancel();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    response = await request();
+  }
+  return response;
 }
 
 /**
