@@ -105,24 +105,6 @@ export async function queryStorage<Row = Record<string, unknown>>(
 }
 
 /**
- * A request made after another process (the CLI, another gateway) changed keys or tenants, answered
- * with `status`. On SQLite the very next request must see the change (the key store asks SQLite
- * before each request whether another connection committed), so it is sent once. On PostgreSQL a
- * change arrives with a Redis notice or the once-a-second check of the change counters, so it is
- * sent again until it is answered with `status`, for up to 5 s (a loaded machine's second). The
- * last response is returned either way, for the caller to assert on.
- */
-export async function answerAfterChange(request: () => Promise<Response>, status: number): Promise<Response> {
-  let response = await request();
-  for (const deadline = Date.now() + 5_000; testStorage === 'postgres' && response.status !== status && Date.now() < deadline; ) {
-    await response.body?.cancel();
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    response = await request();
-  }
-  return response;
-}
-
-/**
  * Every row of every table in the PostgreSQL database paired with `sqlitePath`, as text (to search
  * it for what must never be stored, such as raw keys); undefined when this run is SQLite's.
  */
