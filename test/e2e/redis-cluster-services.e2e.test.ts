@@ -30,7 +30,8 @@ beforeAll(async () => {
   cluster = await startRedisCluster();
   let gate = Promise.resolve();
   service = await startFakeUpstream(async (request) => {
-    if (request.path.startsWith('/held')) await gate;
+    // The mount is forwarded as is (no stripPrefix): the target sees /proxy/billing/held.
+    if (request.path.endsWith('/held')) await gate;
     return { json: { path: request.path } };
   });
   gate = new Promise<void>((resolve) => (open = resolve));
