@@ -60,6 +60,7 @@ export class IpcQuotaBackend implements QuotaBackend {
 
   async close(): Promise<void> {
     this.channel.off('message', this.onMessage);
+    this.queued = [];
     for (const waiter of this.pending.values()) waiter.reject(new Error('quota channel closed'));
     this.pending.clear();
   }
