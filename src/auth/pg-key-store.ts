@@ -109,7 +109,11 @@ export class PgKeyStore extends KeyDirectory {
   /** Re-reads every tenant and key. Of reads that overlap, the one started last wins. */
   async reload(): Promise<void> {
     const ticket = ++this.loadsStarted;
-    const [tenantRows, keyRows] = await Promise.all([this.database.select().from(tenants), this.database.select().from(apiKeys)]);
+    // One snapshot for both tables, so a key is never read without the tenant created with it.
+    const [tenantRows, keyRows] = await this.database.transaction(
+      async (transaction) => [await transaction.select().from(tenants), await transaction.select().from(apiKeys)] as const,
+      { isolationLevel: 'repeatable read', accessMode: 'read only' },
+    );
     if (ticket < this.loadApplied) return;
     this.loadApplied = ticket;
     this.apply(tenantRows, keyRows);
