@@ -8,10 +8,10 @@
  * taken for an outage. Runs a private redis-server on a free port (never the shared one).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisQuotaBackend } from '../../src/quotas/redis-backend.js';
 import { makeSubject, rejection, serviceOn, sleep } from './helpers.js';
+import { freePort } from '../helpers/free-port.js';
 
 const hasRedisServer = spawnSync('redis-server', ['--version']).status === 0;
 if (!hasRedisServer && process.env.TOLLGATE_SKIP_REDIS !== '1') {
@@ -20,14 +20,6 @@ if (!hasRedisServer && process.env.TOLLGATE_SKIP_REDIS !== '1') {
 
 let redis: ChildProcess | undefined;
 let url = '';
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
 
 beforeAll(async () => {
   if (!hasRedisServer) return;

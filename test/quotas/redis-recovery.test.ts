@@ -5,23 +5,15 @@
  * the shared one); fails when `redis-server` is missing unless TOLLGATE_SKIP_REDIS=1.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { RedisQuotaBackend } from '../../src/quotas/redis-backend.js';
 import { makeSubject, rejection, serviceOn, sleep } from './helpers.js';
+import { freePort } from '../helpers/free-port.js';
 
 const hasRedisServer = spawnSync('redis-server', ['--version']).status === 0;
 if (!hasRedisServer) {
   if (process.env.TOLLGATE_SKIP_REDIS !== '1') throw new Error('redis-recovery: `redis-server` is not on PATH; install it or set TOLLGATE_SKIP_REDIS=1 to skip on purpose.');
   console.warn('\n[WARNING] redis-recovery: SKIPPED — no redis-server on PATH and TOLLGATE_SKIP_REDIS=1 is set.\n');
-}
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
 }
 
 async function startRedis(port: number): Promise<ChildProcess> {
