@@ -13,6 +13,7 @@ import { runCli } from '../helpers/run-cli.js';
 import { spawnGateway, type SpawnedGateway } from '../helpers/spawn-gateway.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { deleteKeys, requireRedis, testRedisUrl } from '../quotas/redis-availability.js';
+import { gatewayRequests } from '../helpers/gateway-requests.js';
 
 const adminKey = 'tg_agree_admin_key_0123456789ab';
 const prefix = `tollgate-agree-${process.pid}-${Date.now()}:`;
@@ -40,18 +41,7 @@ afterAll(async () => {
   if (redisRuns) await deleteKeys(prefix);
 });
 
-const send = (gateway: SpawnedGateway, method: string, path: string, key: string, body?: unknown) =>
-  fetch(`${gateway.url}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-const admin = async (gateway: SpawnedGateway, method: string, path: string, body?: unknown) => {
-  const response = await send(gateway, method, `/admin${path}`, adminKey, body);
-  expect(response.status, await response.clone().text()).toBeLessThan(300);
-  return response.json() as Promise<any>;
-};
-const chat = (gateway: SpawnedGateway, key: string) => send(gateway, 'POST', '/v1/chat/completions', key, { model: 'demo', messages: [{ role: 'user', content: 'hi' }] });
+const { send, admin, chat } = gatewayRequests(adminKey);
 
 interface LogLine {
   message: string;

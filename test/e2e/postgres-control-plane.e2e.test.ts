@@ -16,22 +16,12 @@ import { outputOf, runCli } from '../helpers/run-cli.js';
 import { spawnGateway, type SpawnedGateway } from '../helpers/spawn-gateway.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { deleteKeys, requireRedis, testRedisUrl } from '../quotas/redis-availability.js';
+import { gatewayRequests } from '../helpers/gateway-requests.js';
 
 const adminKey = 'tg_control_admin_key_0123456789ab';
 const redisRuns = await requireRedis('gateways sharing their control plane in PostgreSQL');
 
-const send = (gateway: SpawnedGateway, method: string, path: string, key: string, body?: unknown) =>
-  fetch(`${gateway.url}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-const admin = async (gateway: SpawnedGateway, method: string, path: string, body?: unknown) => {
-  const response = await send(gateway, method, `/admin${path}`, adminKey, body);
-  expect(response.status, await response.clone().text()).toBeLessThan(300);
-  return response.json() as Promise<any>;
-};
-const chat = (gateway: SpawnedGateway, key: string) => send(gateway, 'POST', '/v1/chat/completions', key, { model: 'demo', messages: [{ role: 'user', content: 'hi' }] });
+const { send, admin, chat } = gatewayRequests(adminKey);
 const chatStatus = async (gateway: SpawnedGateway, key: string) => (await chat(gateway, key)).status;
 
 const shoutPrompt = (owner: string) => ({
