@@ -30,7 +30,7 @@ const encoder = new TextEncoder();
  * a pause after the first part, the first byte waited for the whole burst to be translated: about
  * a millisecond for a 64-event Anthropic stream.
  */
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+export const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export function pullStream<Part>(parts: AsyncIterable<Part>, handlers: PullStreamHandlers<Part>): ReadableStream<Uint8Array> {
   const iterator = parts[Symbol.asyncIterator]();
@@ -91,7 +91,7 @@ export function pullStream<Part>(parts: AsyncIterable<Part>, handlers: PullStrea
 }
 
 /** What `end` sends; should it throw, the stream still closes, with the failure as its last event. */
-async function closingText<Part>(handlers: PullStreamHandlers<Part>): Promise<string> {
+export async function closingText<Part>(handlers: PullStreamHandlers<Part>): Promise<string> {
   try {
     return await handlers.end();
   } catch (error) {

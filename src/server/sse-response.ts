@@ -13,7 +13,9 @@ import { ForwardedSample } from '../calls/forwarded-sample.js';
 import type { GatewayError } from '../errors/gateway-error.js';
 import { describeError } from '../errors/render-error.js';
 import { logger } from '../logging/logger.js';
-import { pullStream } from './pull-stream.js';
+import type { ServerResponse } from 'node:http';
+import { nodeStreamBody } from './node-stream-body.js';
+import { pullStream, type PullStreamHandlers } from './pull-stream.js';
 import { ModelRenamer } from './public-model.js';
 
 export type StreamOutcome = 'completed' | 'failed' | 'client_closed';
@@ -35,6 +37,8 @@ export interface SseResponseOptions {
   /** The model name the client asked for, shown as every chunk's `model` (see `public-model.ts`). */
   publicModel?: string;
   headers?: Record<string, string>;
+  /** Node's response when served by the Node adapter (`nodeOutgoing(context.env)`): the body is then written to it directly. */
+  outgoing?: ServerResponse;
   /** Called when the first byte is about to leave. */
   onFirstByte?: () => void;
   /**
@@ -114,7 +118,7 @@ export function sseResponse(parts: AsyncIterable<ChatStreamPart>, options: SseRe
     }
   };
 
-  const body = pullStream(parts, {
+  const handlers: PullStreamHandlers<ChatStreamPart> = {
     encode: encodePart,
     firstByte: options.onFirstByte,
     end: async () => {
@@ -126,6 +130,7 @@ export function sseResponse(parts: AsyncIterable<ChatStreamPart>, options: SseRe
       return `data: ${JSON.stringify(error.toBody())}\n\n`;
     },
     cancel: () => void finish(summary('client_closed')),
-  });
+  };
+  const body = options.outgoing ? nodeStreamBody(parts, handlers, options.outgoing) : pullStream(parts, handlers);
   return new Response(body, { status: 200, headers: { ...sseHeaders, ...options.headers } });
 }

@@ -14,6 +14,7 @@ import { toGatewayError } from '../../errors/render-error.js';
 import type { GatewayEnv } from '../gateway-env.js';
 import { readJsonBodyAndBytes, validateBody } from '../read-request.js';
 import { answerBody } from '../public-model.js';
+import { nodeOutgoing } from '../node-stream-body.js';
 import { sseResponse } from '../sse-response.js';
 import { tenantCaller } from '../tenant-auth.js';
 
@@ -41,6 +42,7 @@ export function registerChatCompletions(app: Hono<GatewayEnv>): void {
           includeUsage: request.stream_options?.include_usage === true,
           publicModel: call.target.publicName,
           headers: metered.responseHeaders,
+          outgoing: nodeOutgoing(context.env),
           onFirstByte: () => metered.markFirstByte(),
           onFinish: async (summary) => `${costHeader}: ${metered.complete(await streamOutcome(request, summary))}`,
         });
