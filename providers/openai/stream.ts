@@ -32,7 +32,7 @@ export async function* passThroughChatStream(body: AsyncIterable<Uint8Array>, { 
     return part;
   };
   for await (const bytes of body) {
-    for (const { data } of decoder.push(bytes)) {
+    for (const data of decoder.pushData(bytes)) {
       if (data === '[DONE]') {
         if (batch.length > 0) yield takeBatch();
         return;

@@ -47,3 +47,32 @@ describe('SseDecoder', () => {
     expect(decodeInPieces(bytes, 1)).toEqual(whole);
   });
 });
+
+describe('SseDecoder.pushData', () => {
+  const texts = [
+    'data: {"a":1}\n\ndata: {"b":2}\n\ndata: [DONE]\n\n',
+    'data: {"a":1}\n\n: comment\n\nevent: x\ndata: {"b":2}\n\ndata:{"c":3}\n\n',
+    'data: one\ndata: two\n\ndata: {"a":1}\r\n\r\ndata: three\n\n',
+    'data: \n\ndata: {"a":"é 👋"}\n\nid: 7\ndata: x\n\nretry: 1\n\ndata: last',
+  ];
+
+  it('gives the data of the events push gives, however the bytes are split', () => {
+    for (const text of texts) {
+      const bytes = encode(text);
+      const expected = decodeInPieces(bytes, bytes.length).map((event) => event.data);
+      for (const size of [1, 2, 3, 6, 7, 13, 1000]) {
+        const decoder = new SseDecoder();
+        const data: string[] = [];
+        for (let offset = 0; offset < bytes.length; offset += size) data.push(...decoder.pushData(bytes.subarray(offset, offset + size)));
+        data.push(...decoder.end().map((event) => event.data));
+        expect(data, `${JSON.stringify(text)} in pieces of ${size}`).toEqual(expected);
+      }
+    }
+  });
+
+  it('keeps the limit on an event that is still arriving', () => {
+    const decoder = new SseDecoder({ maxBytes: 1000, maxEventChars: 8, tooLarge: (what) => new Error(`too large: ${what}`) });
+    expect(decoder.pushData(encode('data: {"a":1}\n\n'))).toEqual(['{"a":1}']);
+    expect(() => decoder.pushData(encode('data: {"b":22222'))).toThrow('too large: event');
+  });
+});
