@@ -9,6 +9,8 @@
  * thing it holds is the event being assembled, so capping that caps a stream's memory (an
  * upstream that never sends a line break would otherwise grow the buffer without end).
  */
+import { Utf8Chunks } from './utf8-chunks.js';
+
 export interface SseEvent {
   event: string | undefined;
   data: string;
@@ -24,7 +26,7 @@ export interface SseLimits {
 }
 
 export class SseDecoder {
-  private readonly textDecoder = new TextDecoder('utf-8');
+  private readonly utf8 = new Utf8Chunks();
   private buffer = '';
   private eventName: string | undefined;
   private dataLines: string[] = [];
@@ -71,7 +73,7 @@ export class SseDecoder {
     this.receivedBytes += bytes.byteLength;
     const limits = this.limits;
     if (limits !== undefined && this.receivedBytes > limits.maxBytes) throw limits.tooLarge('stream', limits.maxBytes);
-    return this.textDecoder.decode(bytes, { stream: true });
+    return this.utf8.decode(bytes);
   }
 
   private checkEventSize(): void {
@@ -86,7 +88,7 @@ export class SseDecoder {
 
   /** Call once the body ends: flushes a final event that had no blank line after it. */
   end(): SseEvent[] {
-    const events = this.consume(this.textDecoder.decode() + '\n\n');
+    const events = this.consume(this.utf8.end() + '\n\n');
     this.buffer = '';
     return events;
   }
