@@ -5,10 +5,12 @@
  * way out, not one per event). Only events that may carry usage or an error are parsed (a
  * substring test decides); every other event is checked to be one JSON object without being
  * parsed (`json-object-check.ts`), so a broken upstream's `data: {this is not json}` never reaches
- * a client. The stream must end with `data: [DONE]`: a body that closes without it (cut off, an
+ * a client; a content chunk shaped like the last one checked is recognised by its shape instead
+ * (`chunk-template.ts`), with the same outcome. The stream must end with `data: [DONE]`: a body that closes without it (cut off, an
  * HTML page served as `text/event-stream`, nothing at all) is an upstream error, not a success.
  */
 import { isJsonObjectText } from '../shared/json-object-check.js';
+import { ChunkTemplate } from './chunk-template.js';
 import { fromOpenAIUsage } from '../shared/openai-usage.js';
 import type { SseDecoder } from '../shared/sse-decoder.js';
 import { invalidStreamEvent, streamEndedEarly } from '../shared/stream-errors.js';
@@ -26,6 +28,7 @@ export interface PassThroughOptions {
 export async function* passThroughChatStream(body: AsyncIterable<Uint8Array>, { provider, decoder, contentType }: PassThroughOptions): AsyncGenerator<ChatStreamPart> {
   let batch: string[] = [];
   let events = 0;
+  const template = new ChunkTemplate();
   const takeBatch = (): ChatStreamPart => {
     const part: ChatStreamPart = { type: 'raw', events: batch };
     batch = [];
@@ -39,8 +42,13 @@ export async function* passThroughChatStream(body: AsyncIterable<Uint8Array>, { 
       }
       if (data.length === 0) continue;
       events++;
+      if (template.matches(data)) {
+        batch.push(data);
+        continue;
+      }
       if (!mayCarryUsageOrError(data)) {
         if (isJsonObjectText(data)) {
+          template.learn(data);
           batch.push(data);
           continue;
         }
@@ -62,7 +70,7 @@ export async function* passThroughChatStream(body: AsyncIterable<Uint8Array>, { 
   throw streamEndedEarly(provider, { events, bytes: decoder.bytesReceived, contentType, terminal: 'data: [DONE]' });
 }
 
-function mayCarryUsageOrError(data: string): boolean {
+export function mayCarryUsageOrError(data: string): boolean {
   if (data.includes('"error"')) return true;
   const usageAt = data.indexOf('"usage"');
   return usageAt !== -1 && !data.startsWith('"usage":null', usageAt);
