@@ -17,6 +17,7 @@ import { answerBody } from '../public-model.js';
 import { nodeOutgoing } from '../node-stream-body.js';
 import { sseResponse } from '../sse-response.js';
 import { tenantCaller } from '../tenant-auth.js';
+import { clientSignal } from '../client-signal.js';
 
 export function registerChatCompletions(app: Hono<GatewayEnv>): void {
   app.post('/v1/chat/completions', async (context) => {
@@ -27,7 +28,7 @@ export function registerChatCompletions(app: Hono<GatewayEnv>): void {
     const call = await beginChatCall(context.get('gateway'), request, {
       caller,
       requestId: context.get('requestId'),
-      signal: context.req.raw.signal,
+      signal: clientSignal(context),
       kind: 'chat',
       rawBody: body.bytes,
       labels: callLabels(context, request.user),
