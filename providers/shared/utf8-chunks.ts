@@ -10,8 +10,10 @@
  * bytes are never a line break, so an SSE line they belong to was not complete anyway.
  * Like `TextDecoder`, a byte order mark is dropped only at the very start of the stream.
  */
+/** Shared by every stream: a decode that is never in stream mode keeps no state between calls. */
+const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+
 export class Utf8Chunks {
-  private readonly decoder = new TextDecoder('utf-8', { ignoreBOM: true });
   /** The start of a character the previous chunk ended in the middle of. */
   private held: Uint8Array | undefined;
   private atStart = true;
@@ -29,14 +31,14 @@ export class Utf8Chunks {
       this.held = input.slice(input.length - cut);
       input = input.subarray(0, input.length - cut);
     }
-    return this.text(this.decoder.decode(input));
+    return this.text(decoder.decode(input));
   }
 
   /** The stream ended: what was held back, decoded as it is (an incomplete character becomes U+FFFD). */
   end(): string {
     const held = this.held;
     this.held = undefined;
-    return held === undefined ? '' : this.text(this.decoder.decode(held));
+    return held === undefined ? '' : this.text(decoder.decode(held));
   }
 
   private text(text: string): string {
