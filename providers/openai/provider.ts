@@ -12,7 +12,6 @@ import { createDispatcher, postUpstream } from '../shared/http-client.js';
 import { fromOpenAIUsage } from '../shared/openai-usage.js';
 import { responseLimitsOf, type ResponseLimits } from '../shared/response-limits.js';
 import { transportError } from '../shared/upstream-errors.js';
-import { bodyChunks } from '../shared/body-chunks.js';
 import { mapStreamErrors } from '../shared/map-stream-errors.js';
 import { readBodyText, readErrorText, upstreamSseDecoder } from '../shared/upstream-response.js';
 import type { CallContext, ChatResult, ChatStreamPart, EmbeddingsResult, ForwardRequest, ForwardResult, ProviderAdapter } from '../types.js';
@@ -56,7 +55,7 @@ export class OpenAIProvider implements ProviderAdapter {
     const response = await this.post('chat/completions', chatBody(request, context.upstreamModel, true, context.rawBody), context);
     if (response.statusCode >= 400) throw await this.httpError(response);
     const contentType = response.headers['content-type'];
-    const parts = passThroughChatStream(bodyChunks(response.body), {
+    const parts = passThroughChatStream(response.body, {
       provider: this.name,
       decoder: upstreamSseDecoder(this.name, this.limits),
       contentType: typeof contentType === 'string' ? contentType : undefined,
