@@ -11,7 +11,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { attemptsHeader, costHeader, MeteredCall, type CallPlan } from '../calls/metered-call.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import { toGatewayError } from '../errors/render-error.js';
@@ -23,11 +23,12 @@ import { requestBodyStream } from '../server/read-body-bytes.js';
 import type { HttpCacheRequest, HttpCacheScope, HttpResponseCache } from '../cache/index.js';
 import { captureAnswer } from '../idempotency/index.js';
 import { logger } from '../logging/logger.js';
-import { clientResponseHeaders, upstreamRequestHeaders } from './forward-headers.js';
+import { clientResponseHeaders, upstreamRequestHeaders, type ForwardContext } from './forward-headers.js';
 import { arrivedWhole, RequestBody, responseBody } from './proxy-body.js';
 import { routeTemplate } from './route-template.js';
 import { assertMayCallService } from './service-access.js';
 import type { RestService, ServiceTarget } from './service-registry.js';
+import { upstreamAddress } from './upstream-address.js';
 import { upstreamPath } from './upstream-path.js';
 import { statusVerdict, transportVerdict } from './upstream-verdict.js';
 
@@ -73,11 +74,14 @@ export async function proxyCall(context: Context<GatewayEnv>, service: RestServi
   const incoming = nodeRequest(context);
   const body = new RequestBody(noBodyMethods.has(method) ? null : requestBodySource(context, incoming, service.config.maxRequestBytes), service.config.maxRequestBytes);
   const track = services.observability.tracker.get(requestId);
-  const forwarded = {
+  // One object for the call; each attempt writes its own trace headers into it.
+  const forwarded: ForwardContext = {
     clientAddress: clientAddress(context),
-    protocol: href.startsWith('https:') ? ('https' as const) : ('http' as const),
+    protocol: href.startsWith('https:') ? 'https' : 'http',
     host: context.req.header('host'),
     requestId,
+    traceparent: '',
+    tracestate: undefined,
     remove: service.removeHeaders,
     set: service.config.headers.set,
   };
@@ -104,15 +108,19 @@ export async function proxyCall(context: Context<GatewayEnv>, service: RestServi
       },
       async (attempt) => {
         const startedAt = performance.now();
-        const trace = traceHeaders(track, service.name, attempt.target.id, attempt.attempt);
+        setTraceHeaders(forwarded, track, service.name, attempt.target.id, attempt.attempt);
         try {
-          const response = await request(`${attempt.target.value.url}${target}`, {
+          const { url, address } = attempt.target.value;
+          const to = upstreamAddress(url, address, target);
+          // The dispatcher itself, as `undici.request(url)` would call it, less the URL parse.
+          const response = await service.dispatcher.request({
+            origin: to.origin,
+            path: to.path,
             method: method as Dispatcher.HttpMethod,
             // Node's own parsed headers where there are some: the web `Headers` would be iterated sorted and re-joined.
-            headers: upstreamRequestHeaders(incoming?.headers ?? context.req.raw.headers, { ...forwarded, ...trace }),
+            headers: upstreamRequestHeaders(incoming?.headers ?? context.req.raw.headers, forwarded),
             body: body.whole ?? (body.empty ? undefined : Readable.from(body.chunks(), { objectMode: false })),
             signal: attempt.signal,
-            dispatcher: service.dispatcher,
           });
           attempt.firstByte();
           if (track) track.upstreamOpenedAt = startedAt;
@@ -315,12 +323,12 @@ function clientAddress(context: Context<GatewayEnv>): string | undefined {
 }
 
 /** The attempt's `traceparent`: a child of the call's span when traced, the caller's own when not, or a fresh one. */
-function traceHeaders(track: CallTrack | undefined, service: string, target: string, attempt: number): { traceparent: string; tracestate: string | undefined } {
+function setTraceHeaders(into: ForwardContext, track: CallTrack | undefined, service: string, target: string, attempt: number): void {
   if (track) track.attempts = attempt;
   const headers = track?.trace?.attempt({ providerName: service, providerType: 'rest', upstreamModel: target, operation: 'proxy' }, attempt).headers ?? track?.inboundTraceHeaders;
   const traceparent = headers?.traceparent;
-  if (traceparent) return { traceparent, tracestate: headers?.tracestate };
-  return { traceparent: `00-${randomHex(16)}-${randomHex(8)}-00`, tracestate: undefined };
+  into.traceparent = traceparent || `00-${randomHex(16)}-${randomHex(8)}-00`;
+  into.tracestate = traceparent ? headers?.tracestate : undefined;
 }
 
 /** Random bytes for trace ids, drawn from a pool refilled 4 KB at a time: one system call per ~170 calls, not two per call. */
