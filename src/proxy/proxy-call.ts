@@ -13,6 +13,7 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';
 import type { Dispatcher } from 'undici';
 import { attemptsHeader, costHeader, MeteredCall, type CallPlan } from '../calls/metered-call.js';
+import type { MeteringServices } from '../calls/metering-services.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import { toGatewayError } from '../errors/render-error.js';
 import type { CallTrack } from '../observability/call-track.js';
@@ -70,13 +71,13 @@ export async function proxyCall(context: Context<GatewayEnv>, service: RestServi
   const search = querySearch(href);
   const cached = cachedAnswers(context, service, path, search);
   const hit = cached && (await services.cache.http.lookup(cached.scope, cached.request));
-  if (hit) return answerFromCache(hit, metered, services.metering.formatUsd(0));
+  if (hit) return answerFromCache(hit, metered, noCostOf(services.metering));
   const incoming = nodeRequest(context);
   const body = new RequestBody(noBodyMethods.has(method) ? null : requestBodySource(context, incoming, service.config.maxRequestBytes), service.config.maxRequestBytes);
   const track = services.observability.tracker.get(requestId);
   // One object for the call; each attempt writes its own trace headers into it.
   const forwarded: ForwardContext = {
-    clientAddress: clientAddress(context),
+    clientAddress: clientAddress(context, incoming),
     protocol: href.startsWith('https:') ? 'https' : 'http',
     host: context.req.header('host'),
     requestId,
@@ -143,7 +144,7 @@ export async function proxyCall(context: Context<GatewayEnv>, service: RestServi
     });
     throw failure;
   }
-  const response = respond(served, metered, body, method, track, services.metering.formatUsd(0));
+  const response = respond(served, metered, body, method, track, noCostOf(services.metering));
   return cached ? keepIfCacheable(services.cache.http, cached, response, services.config.cache.maxEntryBytes, gatewayHeaders(metered)) : response;
 }
 
@@ -314,7 +315,9 @@ function querySearch(href: string): string {
   return new URL(href).search;
 }
 
-function clientAddress(context: Context<GatewayEnv>): string | undefined {
+/** The peer's address: from the Node socket where the server gives it (what `getConnInfo` reads, without its object per call). */
+function clientAddress(context: Context<GatewayEnv>, incoming: IncomingMessage | undefined): string | undefined {
+  if (incoming) return incoming.socket?.remoteAddress;
   try {
     return getConnInfo(context).remote.address;
   } catch {
@@ -331,15 +334,29 @@ function setTraceHeaders(into: ForwardContext, track: CallTrack | undefined, ser
   into.tracestate = traceparent ? headers?.tracestate : undefined;
 }
 
-/** Random bytes for trace ids, drawn from a pool refilled 4 KB at a time: one system call per ~170 calls, not two per call. */
+/**
+ * Random bytes for trace ids, drawn from a pool refilled 4 KB at a time: one system call per ~170
+ * calls, not two per call; and hex-encoded once per refill, so a call takes two slices of a string.
+ */
 const randomPool = Buffer.alloc(4096);
+let randomHexPool = '';
 let randomUsed = randomPool.length;
 
 function randomHex(bytes: number): string {
   if (randomUsed + bytes > randomPool.length) {
     randomFillSync(randomPool);
+    randomHexPool = randomPool.toString('hex');
     randomUsed = 0;
   }
   randomUsed += bytes;
-  return randomPool.toString('hex', randomUsed - bytes, randomUsed);
+  return randomHexPool.slice(2 * (randomUsed - bytes), 2 * randomUsed);
+}
+
+/** A REST call's `x-tollgate-cost-usd`, always zero: formatted once per metering. */
+const noCosts = new WeakMap<MeteringServices, string>();
+
+function noCostOf(metering: MeteringServices): string {
+  let text = noCosts.get(metering);
+  if (text === undefined) noCosts.set(metering, (text = metering.formatUsd(0)));
+  return text;
 }
