@@ -7,7 +7,7 @@
  * template, status, bytes in and out, target, attempts) is written when the body has ended.
  */
 import { randomFillSync } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';
@@ -19,6 +19,7 @@ import { toGatewayError } from '../errors/render-error.js';
 import type { CallTrack } from '../observability/call-track.js';
 import { RouterError, type RunResult } from '../router/index.js';
 import type { GatewayEnv } from '../server/gateway-env.js';
+import { clientSignal } from '../server/client-signal.js';
 import { tenantCaller } from '../server/tenant-auth.js';
 import { requestBodyStream } from '../server/read-body-bytes.js';
 import type { HttpCacheRequest, HttpCacheScope, HttpResponseCache } from '../cache/index.js';
@@ -94,7 +95,8 @@ export async function proxyCall(context: Context<GatewayEnv>, service: RestServi
       {
         retryable,
         hashKey: service.hashHeader ? context.req.header(service.hashHeader) : undefined,
-        signal: clientGone(context),
+        // The request's one client signal (shared with the idempotency gate): no AbortController per call.
+        signal: clientSignal(context),
         // A body already (partly) sent cannot be sent again: nothing of it is kept.
         judge: (response) => {
           const verdict = statusVerdict(response.statusCode, response.headers['retry-after']);
@@ -271,21 +273,6 @@ function assertBodyFits(context: Context<GatewayEnv>, service: RestService): voi
   if (declared !== undefined && Number(declared) > service.config.maxRequestBytes) {
     throw new GatewayError(413, `The request body is larger than the ${service.config.maxRequestBytes} bytes this service accepts.`, { code: 'request_too_large' });
   }
-}
-
-/**
- * Aborts when the client goes away before its answer was written. Read from the Node response
- * where there is one: `Request.signal` makes the Node adapter build a whole web `Request`, whose
- * body adapter would also listen to the request stream that `RequestBody` reads.
- */
-function clientGone(context: Context<GatewayEnv>): AbortSignal {
-  const outgoing = (context.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
-  if (!outgoing) return context.req.raw.signal;
-  const controller = new AbortController();
-  outgoing.once('close', () => {
-    if (!outgoing.writableFinished) controller.abort(new Error('the client closed the connection'));
-  });
-  return controller.signal;
 }
 
 /**
