@@ -9,6 +9,7 @@
  *   is dropped with the connection.
  * Streams are bounded by the SSE decoder (see `sse-decoder.ts`), which sees every byte anyway.
  */
+import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { GatewayError } from '../../src/errors/gateway-error.js';
 import type { ResponseLimits } from './response-limits.js';
@@ -41,7 +42,11 @@ export async function refuseUnexpectedStatus(provider: string, response: Dispatc
   });
 }
 
-/** A successful answer's whole body as text, or a 502 once it passes `maxBytes`. */
+/**
+ * A successful answer's whole body as text, or a 502 once it passes `maxBytes`. Read with
+ * listeners rather than `for await`: a Node stream's async iterator costs a promise and an
+ * iterator result per chunk, and most answers are one chunk.
+ */
 export async function readBodyText(provider: string, response: Dispatcher.ResponseData, maxBytes: number, signal: AbortSignal): Promise<string> {
   const body = response.body;
   const declared = Number(response.headers['content-length']);
@@ -49,19 +54,36 @@ export async function readBodyText(provider: string, response: Dispatcher.Respon
     body.destroy();
     throw responseTooLarge(provider, 'an answer', maxBytes);
   }
-  const chunks: Buffer[] = [];
-  let total = 0;
   try {
-    for await (const chunk of body as AsyncIterable<Buffer>) {
-      total += chunk.length;
-      if (total > maxBytes) throw responseTooLarge(provider, 'an answer', maxBytes);
-      chunks.push(chunk);
-    }
+    const chunks = await collectChunks(body, maxBytes, () => responseTooLarge(provider, 'an answer', maxBytes));
+    return chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
   } catch (error) {
     body.destroy();
     throw transportError(provider, error, signal);
   }
-  return chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks, total).toString('utf8');
+}
+
+/** Every chunk of a readable body; rejects with `tooLarge()` once more than `maxBytes` arrived, or with the stream's error. */
+function collectChunks(body: Readable, maxBytes: number, tooLarge: () => Error): Promise<Buffer[]> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    const done = (error: unknown) => {
+      body.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose);
+      if (error) reject(error);
+      else resolve(chunks);
+    };
+    const onData = (chunk: Buffer) => {
+      total += chunk.length;
+      if (total > maxBytes) done(tooLarge());
+      else chunks.push(chunk);
+    };
+    const onEnd = () => done(undefined);
+    const onError = (error: Error) => done(error);
+    // Destroyed without an error (an abort): not every stream emits one.
+    const onClose = () => done(body.readableEnded ? undefined : (body.errored ?? new Error('the answer was cut off')));
+    body.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose);
+  });
 }
 
 /** An error answer's body, at most `errorBodyLimit` bytes of it; never throws (what arrived is enough). */
