@@ -320,9 +320,9 @@ describe('anthropicChatStream writing chunk JSON', () => {
     expect(plain.at(-1)).not.toHaveProperty('json');
   });
 
-  it('sends the chunks of one network read as one part, the usage after the last chunk', async () => {
+  it('sends the first chunk on its own, then the chunks of one network read as one part, the usage after the last chunk', async () => {
     const parts = await collectBody([basic()]);
-    expect(parts.map((part) => part.type)).toEqual(['raw', 'usage']);
+    expect(parts.map((part) => (part.type === 'raw' ? part.events.length : part.type))).toEqual([1, 4, 'usage']);
     const perEvent = await collectBody(basic().toString('utf8').split(/(?<=\n\n)/));
     expect(perEvent.filter((part) => part.type === 'raw').every((part) => part.type === 'raw' && part.events.length === 1)).toBe(true);
     expect(chunkTexts(perEvent)).toEqual(chunkTexts(parts));
@@ -344,5 +344,29 @@ describe('anthropicChatStream writing chunk JSON', () => {
     const error = await collectBody([`${basic().toString('utf8')}data: {broken\n\n`], {}, parts).catch((caught: unknown) => caught);
     expect(error).toMatchObject({ status: 502, code: 'upstream_invalid_response' });
     expect(parts.at(-1)).toMatchObject({ type: 'usage', usage: { inputTokens: 11, outputTokens: 6 } });
+  });
+
+  it('writes a text delta without parsing it only when it is exactly the plain form, and the same chunk either way', async () => {
+    const head = 'event: message_start\ndata: {"type":"message_start","message":{"id":"msg_1","model":"claude-x"}}\n\n';
+    const delta = (data: string) => `event: content_block_delta\ndata: ${data}\n\n`;
+    const plain = '{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Grüße \u2028 😀"}}';
+    const spaced = '{"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": "Grüße \u2028 😀"}}';
+    const escaped = '{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Gr\\u00fc\\u00dfe \\u2028 😀"}}';
+    // Cut after the delta (no message_stop): the chunks still come before the error.
+    const parts = await Promise.all(
+      [plain, spaced, escaped].map(async (data) => {
+        const collected: ChatStreamPart[] = [];
+        await collectBody([head + delta(data)], {}, collected).catch(() => undefined);
+        return chunkTexts(collected)[1];
+      }),
+    );
+    expect(JSON.parse(parts[0]!).choices[0].delta).toEqual({ content: 'Grüße \u2028 😀' });
+    expect(parts[1]).toBe(parts[0]);
+    expect(parts[2]).toBe(parts[0]);
+    // Look-alikes that are not JSON are refused, as any event that is not JSON.
+    for (const data of [plain.replace('"index":0', '"index":01'), plain.replace('"index":0', '"index":'), `${plain}x`, plain.replace('😀"}}', '😀"}}"}}')]) {
+      const error = await collectBody([head + delta(data)]).catch((caught: unknown) => caught);
+      expect(error, data).toMatchObject({ status: 502, code: 'upstream_invalid_response' });
+    }
   });
 });

@@ -34,6 +34,10 @@ export interface AnthropicStreamEvent {
   error?: AnthropicErrorPayload['error'];
 }
 
+const textDeltaHead = '{"type":"content_block_delta","index":';
+const textDeltaMiddle = ',"delta":{"type":"text_delta","text":"';
+const isDigit = (code: number) => code >= 0x30 && code <= 0x39;
+
 /**
  * Holds what one stream has said so far; `map` writes the OpenAI chunks each event completes as
  * JSON text, byte for byte what `JSON.stringify` makes of the chunk objects (keys in the same
@@ -99,6 +103,32 @@ export class AnthropicChunkWriter {
       default:
         return undefined;
     }
+  }
+
+  /**
+   * The most common event, `{"type":"content_block_delta","index":N,"delta":{"type":"text_delta","text":"…"}}`
+   * exactly as Anthropic writes it, with text that has no escape in it: its chunk is written
+   * without parsing the event, the text spliced as it came (with no `\\`, `"` or control
+   * character in it, it is what `JSON.stringify` would write). False for anything else, which is
+   * then parsed and mapped as any event (and refused if it is not JSON).
+   */
+  plainTextDelta(data: string, out: string[]): boolean {
+    if (this.finished || !data.startsWith(textDeltaHead)) return false;
+    let at = textDeltaHead.length;
+    const digits = at;
+    while (isDigit(data.charCodeAt(at))) at++;
+    // No index, or one with a leading zero (not JSON): parsed, and refused there.
+    if (at === digits || (at - digits > 1 && data.charCodeAt(digits) === 0x30)) return false;
+    if (!data.startsWith(textDeltaMiddle, at) || !data.endsWith('"}}')) return false;
+    const textStart = at + textDeltaMiddle.length;
+    const textEnd = data.length - 3;
+    if (textEnd < textStart) return false;
+    for (let index = textStart; index < textEnd; index++) {
+      const code = data.charCodeAt(index);
+      if (code === 0x22 || code === 0x5c || code < 0x20) return false;
+    }
+    if (textEnd > textStart) out.push(this.chunk(`{"content":"${data.slice(textStart, textEnd)}"}`));
+    return true;
   }
 
   /**
@@ -196,14 +226,17 @@ export async function* anthropicChatStream(body: AsyncIterable<Uint8Array>, opti
   let batch: string[] = [];
   let usage: ChatStreamPart | undefined;
   let count = 0;
-  const translate = (frames: SseEvent[]): void => {
-    for (let index = 0; index < frames.length; index++) {
-      const event = toStreamEvent(provider, frames[index]!);
-      if (!event) continue;
+  const translate = (frame: SseEvent): void => {
+    if (frame.event === 'content_block_delta' && writer.plainTextDelta(frame.data, batch)) {
       count++;
-      usage = writer.map(event, batch) ?? usage;
+      return;
     }
+    const event = toStreamEvent(provider, frame);
+    if (!event) return;
+    count++;
+    usage = writer.map(event, batch) ?? usage;
   };
+  let first = true;
   /** What the events so far completed: their chunks, then the usage once the message is complete. */
   const takeParts = (): ChatStreamPart[] => {
     const parts: ChatStreamPart[] = batch.length > 0 ? [{ type: 'raw', events: batch }] : [];
@@ -214,10 +247,19 @@ export async function* anthropicChatStream(body: AsyncIterable<Uint8Array>, opti
   };
   try {
     for await (const bytes of body) {
-      translate(decoder.push(bytes));
+      const frames = decoder.push(bytes);
+      for (let index = 0; index < frames.length; index++) {
+        translate(frames[index]!);
+        // The stream's first chunk leaves on its own: the client's first byte does not wait for
+        // the rest of the read to be translated.
+        if (first && batch.length > 0) {
+          first = false;
+          yield* takeParts();
+        }
+      }
       if (batch.length > 0 || usage) yield* takeParts();
     }
-    translate(decoder.end());
+    for (const frame of decoder.end()) translate(frame);
     yield* takeParts();
     // An event source that ends quietly when the caller aborts has not delivered a complete answer.
     if (signal?.aborted) throw signal.reason ?? new Error('aborted');
