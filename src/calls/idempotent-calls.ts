@@ -16,6 +16,7 @@ import { routeKindOf } from '../observability/route-kinds.js';
 import type { GatewayEnv } from '../server/gateway-env.js';
 import { readBodyBytes } from '../server/read-body-bytes.js';
 import { tenantCaller } from '../server/tenant-auth.js';
+import { clientSignal } from '../server/client-signal.js';
 
 /** How long a kept answer waits for its call's ledger status after the body ended (a stream's estimate may still run). */
 const outcomeWaitMs = 30_000;
@@ -34,7 +35,7 @@ export function idempotentCalls(options: IdempotentCallsOptions = {}): Middlewar
     const body = await readBodyBytes(context, services.config.server.bodyLimitBytes);
     context.set('requestBody', body);
     const fingerprint = requestFingerprint('POST', pathAndQuery(context), body);
-    const admission = await services.idempotency.admit(tenantCaller(context).tenant.id, header, fingerprint, context.req.raw.signal);
+    const admission = await services.idempotency.admit(tenantCaller(context).tenant.id, header, fingerprint, clientSignal(context));
     if (admission.kind === 'replay') return replayResponse(admission.answer);
     if (admission.kind === 'unprotected') return next();
     await runFirst(context, next, admission.ticket);

@@ -114,6 +114,8 @@ export class MeteredCall {
     private price: ModelPrice | undefined,
     private readonly reservation: Reservation,
     private readonly startedAt: number,
+    /** The deployment `price` was looked up for. */
+    private pricedAs: PricedDeployment | undefined,
   ) {}
 
   /**
@@ -182,7 +184,7 @@ export class MeteredCall {
       throw error;
     }
     traced?.();
-    return new MeteredCall(services, plan, price, reservation, startedAt);
+    return new MeteredCall(services, plan, price, reservation, startedAt, plan.unitCost ? undefined : deployments[0]);
   }
 
   /** `x-ratelimit-*` headers for the response. */
@@ -214,7 +216,10 @@ export class MeteredCall {
     this.served = served;
     this.attempts = attempts;
     if (this.plan.unitCost || !this.plan.target.publicModel) return;
+    // Usually the deployment priced at admission served (a group of one): its price is known.
+    if (this.pricedAs && samePricing(this.pricedAs, served.pricedAs)) return;
     this.price = this.services.prices.priceFor({ ...served.pricedAs, time: this.startedAt });
+    this.pricedAs = served.pricedAs;
   }
 
   /** Upstream attempts made so far by a call that no deployment served. */
@@ -347,6 +352,10 @@ function unpricedPolicy(caller: TenantCaller): 'reject' | 'allow' {
   const hasMoneyQuota = (quotas: { costPerDayUsd?: unknown; costPerMonthUsd?: unknown }) =>
     quotas.costPerDayUsd !== undefined || quotas.costPerMonthUsd !== undefined;
   return hasMoneyQuota(caller.tenant.quotas) || hasMoneyQuota(caller.key.quotas) ? 'reject' : 'allow';
+}
+
+function samePricing(a: PricedDeployment, b: PricedDeployment): boolean {
+  return a.publicModel === b.publicModel && a.providerType === b.providerType && a.upstreamModel === b.upstreamModel && a.deploymentPriceKey === b.deploymentPriceKey;
 }
 
 function zeroUsage(): NormalizedUsage {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { emptyUsage, type NormalizedUsage } from '../../providers/types.js';
 import { costNanoUsd, worstCaseCostNanoUsd } from './cost.js';
 import { priceCatalogue } from './price-book.js';
@@ -111,5 +112,46 @@ describe('worstCaseCostNanoUsd', () => {
       expect(costNanoUsd(call, sonnet)).toBeLessThanOrEqual(worst);
     }
     expect(worst).toBe(210_000 * 7500 + 5000 * 22_500); // the long-context tier's cache-write and output rates
+  });
+});
+
+describe('plain numbers and BigInt agree', () => {
+  /** The definition: every bucket in BigInt, rounded once. */
+  const referenceCost = (call: NormalizedUsage, rate: ModelPrice): bigint =>
+    (BigInt(call.inputTokens) * BigInt(rate.input) +
+      BigInt(call.cachedInputTokens) * BigInt(rate.cachedInput) +
+      BigInt(call.cacheWriteTokens) * BigInt(rate.cacheWrite) +
+      BigInt(call.outputTokens) * BigInt(rate.output) +
+      BigInt(call.reasoningTokens) * BigInt(rate.reasoning) +
+      500n) /
+    1000n;
+  // Counts and rates up to where products pass 2^53, so both the plain path and the BigInt path run.
+  const count = fc.oneof(fc.integer({ min: 0, max: 10_000_000 }), fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }));
+  const rate = fc.oneof(fc.integer({ min: 0, max: 100_000_000 }), fc.integer({ min: 0, max: 2 ** 40 }));
+  const usageArbitrary = fc.record({ inputTokens: count, cachedInputTokens: count, cacheWriteTokens: count, outputTokens: count, reasoningTokens: count });
+  const priceArbitrary = fc.record({ input: rate, cachedInput: rate, cacheWrite: rate, output: rate, reasoning: rate }).map((rates): ModelPrice => ({ ...rates, effectiveFrom: 0, source: 'test' }));
+
+  it('costNanoUsd is the BigInt sum rounded half up, or refuses a cost no row can hold', () => {
+    fc.assert(
+      fc.property(usageArbitrary, priceArbitrary, (call, rates) => {
+        const expected = referenceCost(call, rates);
+        if (expected > BigInt(Number.MAX_SAFE_INTEGER)) expect(() => costNanoUsd(call, rates)).toThrow(RangeError);
+        else expect(costNanoUsd(call, rates)).toBe(Number(expected));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('worstCaseCostNanoUsd is the BigInt worst case rounded up, saturating beyond 2^53', () => {
+    fc.assert(
+      fc.property(count, count, priceArbitrary, (prompt, output, rates) => {
+        const promptRate = BigInt(Math.max(rates.input, rates.cachedInput, rates.cacheWrite));
+        const outputRate = BigInt(Math.max(rates.output, rates.reasoning));
+        const nano = (BigInt(prompt) * promptRate + BigInt(output) * outputRate + 999n) / 1000n;
+        const expected = nano > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(nano);
+        expect(worstCaseCostNanoUsd(prompt, output, rates)).toBe(expected);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

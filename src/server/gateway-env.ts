@@ -70,5 +70,7 @@ export interface GatewayEnv {
     errorBody?: ErrorBodyWriter;
     /** The request body, when a middleware had to read it before the route (see `calls/idempotent-calls.ts`). */
     requestBody?: Uint8Array;
+    /** Aborted when the client leaves: see `server/client-signal.ts`. */
+    clientSignal?: AbortSignal;
   };
 }

@@ -15,6 +15,7 @@ import type { InboundProtocol } from '../ledger/types.js';
 import type { GatewayEnv } from './gateway-env.js';
 import { protocolStreamResponse, type StreamEncoder } from './protocol-stream.js';
 import { tenantCaller } from './tenant-auth.js';
+import { clientSignal } from './client-signal.js';
 
 /** One protocol's way to write an answer, built per request (a codec may keep what it wrote). */
 export interface InboundCodec {
@@ -40,7 +41,7 @@ export async function runInboundChat(context: Context<GatewayEnv>, { request, co
   const call = await beginChatCall(context.get('gateway'), request, {
     caller: tenantCaller(context),
     requestId: context.get('requestId'),
-    signal: context.req.raw.signal,
+    signal: clientSignal(context),
     kind: 'chat',
     protocol: codec.protocol,
     native,

@@ -11,6 +11,7 @@ import type { LedgerRow } from '../../ledger/types.js';
 import { formatNanoUsd } from '../../metering/decimal.js';
 import { logLevelEnabled, redactSecrets } from '../../logging/logger.js';
 import type { CallTrack } from '../call-track.js';
+import { JsonLine } from './json-line.js';
 import type { LineSink } from './line-sink.js';
 
 export interface AccessTimings {
@@ -45,62 +46,59 @@ export class AccessLog {
   }
 
   call(track: CallTrack | undefined, row: LedgerRow, timings: AccessTimings, traceId: string | undefined): void {
-    const tokens = {
-      input: row.inputTokens ?? 0,
-      cached_input: row.cachedInputTokens ?? 0,
-      cache_write: row.cacheWriteTokens ?? 0,
-      output: row.outputTokens ?? 0,
-      reasoning: row.reasoningTokens ?? 0,
-    };
-    this.write(row.status, {
-      request_id: row.id,
-      client_request_id: track?.clientRequestId,
-      trace_id: traceId,
-      method: track?.method,
-      path: track?.path,
-      route: row.kind,
-      tenant: row.tenantId,
-      key_id: row.keyId,
-      model: row.model,
-      provider: row.provider,
-      upstream_model: row.upstreamModel,
-      service: row.service ?? null,
-      prompt: row.promptName ? `${row.promptName}@${row.promptVersion}` : undefined,
-      status: row.status,
-      error_code: row.errorCode ?? null,
-      latency_ms: round(timings.latencyMs),
-      first_byte_ms: timings.firstByteMs === null ? null : round(timings.firstByteMs),
-      upstream_ms: round(timings.upstreamMs),
-      gateway_ms: round(Math.max(0, timings.latencyMs - timings.upstreamMs)),
-      streamed: row.streamed ?? false,
-      tokens,
-      cost_usd: row.costNanoUsd == null ? null : formatNanoUsd(row.costNanoUsd),
-      estimated: row.estimated ?? false,
-      cache_hit: row.cacheHit ?? false,
-      attempts: track?.attempts ?? 0,
-    });
+    const line = this.begin(row.status)
+      .string('request_id', row.id)
+      .string('client_request_id', track?.clientRequestId)
+      .string('trace_id', traceId)
+      .string('method', track?.method)
+      .string('path', track?.path)
+      .string('route', row.kind)
+      .string('tenant', row.tenantId)
+      .string('key_id', row.keyId)
+      .string('model', row.model)
+      .string('provider', row.provider)
+      .string('upstream_model', row.upstreamModel)
+      .string('service', row.service ?? null)
+      .string('prompt', row.promptName ? `${row.promptName}@${row.promptVersion}` : undefined)
+      .number('status', row.status)
+      .string('error_code', row.errorCode ?? null)
+      .number('latency_ms', round(timings.latencyMs))
+      .number('first_byte_ms', timings.firstByteMs === null ? null : round(timings.firstByteMs))
+      .number('upstream_ms', round(timings.upstreamMs))
+      .number('gateway_ms', round(Math.max(0, timings.latencyMs - timings.upstreamMs)))
+      .boolean('streamed', row.streamed ?? false)
+      .numbers('tokens', {
+        input: row.inputTokens ?? 0,
+        cached_input: row.cachedInputTokens ?? 0,
+        cache_write: row.cacheWriteTokens ?? 0,
+        output: row.outputTokens ?? 0,
+        reasoning: row.reasoningTokens ?? 0,
+      })
+      .string('cost_usd', row.costNanoUsd == null ? null : formatNanoUsd(row.costNanoUsd))
+      .boolean('estimated', row.estimated ?? false)
+      .boolean('cache_hit', row.cacheHit ?? false)
+      .number('attempts', track?.attempts ?? 0);
+    this.sink.write(redactSecrets(line.end()));
   }
 
   unrecorded(track: CallTrack, call: UnrecordedCall, latencyMs: number, traceId: string | undefined): void {
-    this.write(call.status, {
-      request_id: track.requestId,
-      client_request_id: track.clientRequestId,
-      trace_id: traceId,
-      method: track.method,
-      path: track.path,
-      route: track.routeKind,
-      tenant: null,
-      key_id: null,
-      status: call.status,
-      error_code: call.errorCode,
-      latency_ms: round(latencyMs),
-      attempts: 0,
-    });
+    const line = this.begin(call.status)
+      .string('request_id', track.requestId)
+      .string('client_request_id', track.clientRequestId)
+      .string('trace_id', traceId)
+      .string('method', track.method)
+      .string('path', track.path)
+      .string('route', track.routeKind)
+      .string('tenant', null)
+      .string('key_id', null)
+      .number('status', call.status)
+      .string('error_code', call.errorCode)
+      .number('latency_ms', round(latencyMs))
+      .number('attempts', 0);
+    this.sink.write(redactSecrets(line.end()));
   }
 
-  private write(status: number, fields: Record<string, unknown>): void {
-    const level = status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info';
-    const line = JSON.stringify({ time: new Date().toISOString(), level, message: 'call', ...fields });
-    this.sink.write(redactSecrets(line));
+  private begin(status: number): JsonLine {
+    return new JsonLine(status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info', 'call');
   }
 }

@@ -20,6 +20,7 @@ import { requestBodyStream } from '../read-body-bytes.js';
 import { readJsonBodyAndBytes, validateBody } from '../read-request.js';
 import { tenantCaller } from '../tenant-auth.js';
 import { audioSeconds, worstCaseSeconds } from './audio-duration.js';
+import { clientSignal } from '../client-signal.js';
 
 export function registerAudio(app: Hono<GatewayEnv>): void {
   app.post('/v1/audio/speech', async (context) => {
@@ -30,7 +31,7 @@ export function registerAudio(app: Hono<GatewayEnv>): void {
     const call = await beginUnitCall(context.get('gateway'), {
       caller: tenantCaller(context),
       requestId: context.get('requestId'),
-      signal: context.req.raw.signal,
+      signal: clientSignal(context),
       kind: 'audio',
       model: request.model,
       unit: 'character',
@@ -64,7 +65,7 @@ export function registerAudio(app: Hono<GatewayEnv>): void {
       const call = await beginUnitCall(context.get('gateway'), {
         caller: tenantCaller(context),
         requestId: context.get('requestId'),
-        signal: context.req.raw.signal,
+        signal: clientSignal(context),
         kind: 'audio',
         model,
         unit: 'second',

@@ -16,6 +16,7 @@ import { readJsonBodyAndBytes, validateBody } from '../read-request.js';
 import { answerBody } from '../public-model.js';
 import { sseResponse } from '../sse-response.js';
 import { tenantCaller } from '../tenant-auth.js';
+import { clientSignal } from '../client-signal.js';
 
 export function registerChatCompletions(app: Hono<GatewayEnv>): void {
   app.post('/v1/chat/completions', async (context) => {
@@ -26,7 +27,7 @@ export function registerChatCompletions(app: Hono<GatewayEnv>): void {
     const call = await beginChatCall(context.get('gateway'), request, {
       caller,
       requestId: context.get('requestId'),
-      signal: context.req.raw.signal,
+      signal: clientSignal(context),
       kind: 'chat',
       rawBody: body.bytes,
       labels: callLabels(context, request.user),

@@ -17,6 +17,7 @@ import { usageOrEstimate } from '../../calls/usage-or-estimate.js';
 import { readJsonBody, validateBody } from '../read-request.js';
 import { answerBody } from '../public-model.js';
 import { tenantCaller } from '../tenant-auth.js';
+import { clientSignal } from '../client-signal.js';
 
 export function registerEmbeddings(app: Hono<GatewayEnv>): void {
   app.post('/v1/embeddings', async (context) => {
@@ -39,7 +40,7 @@ export function registerEmbeddings(app: Hono<GatewayEnv>): void {
       labels,
     });
     try {
-      const route = { models: services.models, target, metered: call, signal: context.req.raw.signal, observe: services.metering.observe, requestHeader: (name: string) => context.req.header(name) };
+      const route = { models: services.models, target, metered: call, signal: clientSignal(context), observe: services.metering.observe, requestHeader: (name: string) => context.req.header(name) };
       const served = await routeChat(route, (deployment, signal) => {
         if (!deployment.provider.embed) throw unsupported(deployment.providerName, 'Embeddings', 'model');
         return deployment.provider.embed(request, { upstreamModel: deployment.upstreamModel, signal, requestId: context.get('requestId') });

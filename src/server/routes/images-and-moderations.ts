@@ -16,6 +16,7 @@ import type { GatewayEnv } from '../gateway-env.js';
 import { assertDepthWithin } from '../bounded-json.js';
 import { readJsonBodyAndBytes, validateBody } from '../read-request.js';
 import { tenantCaller } from '../tenant-auth.js';
+import { clientSignal } from '../client-signal.js';
 
 export function registerImagesAndModerations(app: Hono<GatewayEnv>): void {
   app.post('/v1/images/generations', async (context) => {
@@ -42,7 +43,7 @@ type UnitOptions = Pick<UnitCallOptions, 'kind' | 'model' | 'unit' | 'worstCaseU
 
 /** One metered unit call with a JSON answer: `units` reads how many units the answer holds. */
 async function forwardJson(context: Context<GatewayEnv>, rawBody: Uint8Array, operation: ForwardOperation, options: UnitOptions, units: (answer: unknown) => number): Promise<Response> {
-  const call = await beginUnitCall(context.get('gateway'), { ...options, caller: tenantCaller(context), requestId: context.get('requestId'), signal: context.req.raw.signal });
+  const call = await beginUnitCall(context.get('gateway'), { ...options, caller: tenantCaller(context), requestId: context.get('requestId'), signal: clientSignal(context) });
   try {
     const result = await call.forward({ operation, body: nativeBody(rawBody, call.target.upstreamModel), contentType: 'application/json' });
     const text = await result.body.text();
