@@ -44,7 +44,9 @@ export function observeRequests(): MiddlewareHandler<GatewayEnv> {
       const capture = services.observability.bodyCapture;
       // A proxied body streams through and is never held, so it is never captured either.
       if (track && kind !== 'proxy' && capture && caller?.kind === 'tenant' && capture.wants(caller.tenant)) {
-        capture.capture({ requestId: track.requestId, tenantId: caller.tenant.id, request: context.req.arrayBuffer(), response: context.res });
+        // The route read the body itself (read-body-bytes.ts): the bytes are kept, the stream is spent.
+        const requestBody = context.get('requestBody');
+        capture.capture({ requestId: track.requestId, tenantId: caller.tenant.id, request: requestBody ? Promise.resolve(requestBody) : context.req.arrayBuffer(), response: context.res });
       }
     }
   };

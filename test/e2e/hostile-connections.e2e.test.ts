@@ -99,6 +99,72 @@ describe('a client hanging up mid-body', () => {
   });
 });
 
+describe('a body over the size limit', () => {
+  let small: TestGateway;
+  beforeAll(async () => {
+    small = await startTestGateway({
+      server: { bodyLimitBytes: 4096, bodyTimeoutMs: 10_000 },
+      providers: { demo: { type: 'mock' } },
+      models: { demo: { provider: 'demo', model: 'echo' } },
+    });
+  });
+  afterAll(() => small?.close());
+
+  /**
+   * Sends a head, then body chunks every 5 ms (at most `maxBytes`) until the server closes the
+   * connection; resolves with the answer and how much had been sent when it began to arrive.
+   */
+  function sendUntilClosed(head: string, chunked: boolean, maxBytes: number): Promise<{ answer: string; sentWhenAnswered: number }> {
+    return new Promise((resolve, reject) => {
+      const socket: Socket = connect(small.port, '127.0.0.1');
+      let answer = '';
+      let sent = 0;
+      let sentWhenAnswered = -1;
+      const piece = Buffer.alloc(1024, 'a');
+      const timer = setInterval(() => {
+        if (sent >= maxBytes || socket.destroyed) return;
+        socket.write(chunked ? Buffer.concat([Buffer.from('400\r\n'), piece, Buffer.from('\r\n')]) : piece);
+        sent += piece.length;
+      }, 5);
+      socket.on('data', (chunk) => {
+        if (sentWhenAnswered < 0) sentWhenAnswered = sent;
+        answer += chunk.toString();
+      });
+      socket.on('close', () => {
+        clearInterval(timer);
+        resolve({ answer, sentWhenAnswered });
+      });
+      socket.on('error', () => undefined);
+      socket.write(head);
+      setTimeout(() => {
+        clearInterval(timer);
+        socket.destroy();
+        reject(new Error(`no close after ${sent} bytes sent; received: ${answer.slice(0, 200)}`));
+      }, 8_000);
+    });
+  }
+
+  it('answers 413 and closes the connection, when the body is chunked and keeps coming', async () => {
+    const head = `POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${testKey}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n`;
+    const { answer, sentWhenAnswered } = await sendUntilClosed(head, true, 10 * 1024 * 1024);
+    const { status, body } = parseAnswer(answer);
+    expect(status).toBe(413);
+    expect(body.error.code).toBe('request_too_large');
+    // Answered as the limit was passed, not after reading what the client had; and the connection
+    // was closed (the 10 MB the client would send take far longer than the test allows).
+    expect(sentWhenAnswered).toBeGreaterThan(0);
+    expect(sentWhenAnswered).toBeLessThan(256 * 1024);
+  });
+
+  it('answers 413 and closes the connection, without reading a declared length over the limit', async () => {
+    const head = `POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${testKey}\r\nContent-Type: application/json\r\nContent-Length: ${1024 * 1024 * 1024}\r\n\r\n`;
+    const { answer } = await sendUntilClosed(head, false, 10 * 1024 * 1024);
+    const { status, body } = parseAnswer(answer);
+    expect(status).toBe(413);
+    expect(body.error.code).toBe('request_too_large');
+  });
+});
+
 describe('requests Node cannot read', () => {
   it('answers a malformed request line with 400 in the OpenAI shape', async () => {
     const { status, body } = parseAnswer(await rawExchange('GARBAGE / HTTP/1.1\r\n\r\n'));

@@ -15,7 +15,7 @@ export interface CapturedExchange {
   requestId: string;
   tenantId: string;
   /** The request's bytes, when the route read them whole (undefined otherwise). */
-  request: Promise<ArrayBuffer | undefined>;
+  request: Promise<ArrayBuffer | Uint8Array | undefined>;
   response: Response;
 }
 
@@ -43,7 +43,7 @@ export class BodyCapture {
     const copy = exchange.response.body ? exchange.response.clone() : undefined;
     void Promise.all([exchange.request.catch(() => undefined), copy ? readCapped(copy, this.maxBytes) : Promise.resolve(undefined)])
       .then(([request, response]) => {
-        const requestText = request ? this.cut(new Uint8Array(request)) : undefined;
+        const requestText = request ? this.cut(request instanceof Uint8Array ? request : new Uint8Array(request)) : undefined;
         const line = {
           time: new Date().toISOString(),
           level: 'debug',
