@@ -36,6 +36,7 @@
  *                   (--profile-scenario stream|anthropic|prompt|large for another), then at the fixed
  *                   rate with an event-loop monitor: what ran while requests waited
  * --profile-only    only the profile: prints it and rewrites just the profile part of the report
+ * --profile-redis   profile the gateway with Redis quota counters instead of in-process ones
  * --connections N   connections for the throughput runs (default 32)
  * --rate N          the fixed rate of the added-latency runs (default 1000 req/s)
  * --out FILE        where to write the report (default docs/benchmarks.md; "-" for none)
@@ -98,6 +99,7 @@ const { values } = parseArgs({
     'no-redis': { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
     'profile-scenario': { type: 'string', default: 'chat' },
+    'profile-redis': { type: 'boolean', default: false },
     'profile-only': { type: 'boolean', default: false },
     connections: { type: 'string', default: '32' },
     rate: { type: 'string', default: '1000' },
@@ -211,7 +213,7 @@ async function main(): Promise<void> {
   helperPids.add(fake.pid);
   bench.direct = bench.target('direct', 'Fake upstream, direct (the limit)', 'direct', fake);
   if (values['profile-only']) {
-    await profile(bench, fake.url, values['profile-scenario'] as ScenarioId);
+    await profile(bench, fake.url, values['profile-scenario'] as ScenarioId, values['profile-redis']);
     await bench.stop(fake);
     return;
   }
@@ -235,7 +237,7 @@ async function main(): Promise<void> {
 
   await clusterRows(bench, fake.url, { workers: values.workers === undefined ? undefined : Number(values.workers), redisUp });
   if (values.soak) await soak(bench, fake.url, Number(values.soak));
-  if (values.profile) await profile(bench, fake.url, values['profile-scenario'] as ScenarioId);
+  if (values.profile) await profile(bench, fake.url, values['profile-scenario'] as ScenarioId, values['profile-redis']);
   await bench.stop(fake);
   if (quick || values['no-reports']) bench.log('reports benchmark skipped (`npm run bench -- --reports-only` runs it)');
   else await reportsPart();

@@ -4,6 +4,7 @@
  * start Tollgate on a written configuration and stop it (counting its ledger), and run the
  * standard set of measurements against one target (`suite`).
  */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { writeGatewayConfig, type WrittenConfig } from './gateway-config.js';
@@ -82,15 +83,28 @@ export class Bench {
       ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`, `--cpu-prof-interval=${options.profileIntervalUs ?? 1000}`, '--import', monitor]
       : [];
     const workers = options.workers ? ['--workers', String(options.workers)] : [];
+    const gatewayFlags = options.build ? await this.buildFlags(options.build) : this.options.gatewayFlags;
     return this.start({
       name: 'tollgate',
-      nodeArgs: ['--trace-gc', ...profiling, ...this.options.gatewayFlags, ...this.options.nodeFlags, `${options.build ?? 'dist'}/src/cli/main.js`, 'serve', '--config', config.path, '--port', String(port), ...workers],
+      nodeArgs: ['--trace-gc', ...profiling, ...gatewayFlags, ...this.options.nodeFlags, `${options.build ?? 'dist'}/src/cli/main.js`, 'serve', '--config', config.path, '--port', String(port), ...workers],
       cpus: options.cpus,
       cwd: this.options.repoRoot,
       env: options.env,
       listening: /"message":"tollgate listening","url":"([^"]+)"/,
       readyPath: '/readyz',
     });
+  }
+
+  /**
+   * The V8 flags another build (`--baseline DIR`) was made to run with, from its own
+   * runtime-flags.js, so that a change of those flags is measured before and after like any other.
+   */
+  private async buildFlags(build: string): Promise<string[]> {
+    if (this.options.gatewayFlags.length === 0) return []; // --no-gateway-flags
+    const file = join(this.options.repoRoot, build, 'src/cli/runtime-flags.js');
+    if (!existsSync(file)) return this.options.gatewayFlags;
+    const { gatewayNodeFlags } = (await import(pathToFileURL(file).href)) as { gatewayNodeFlags: readonly string[] };
+    return [...gatewayNodeFlags];
   }
 
   /** SIGTERM, wait for the exit (the ledger's final flush), then count the ledger's rows. */

@@ -17,12 +17,12 @@ import { mustRequest, titleOf, type ScenarioId } from './scenarios.js';
 
 const intervalUs = Number(process.env.TOLLGATE_BENCH_PROF_INTERVAL_US ?? 1000);
 
-export async function profile(bench: Bench, fakeUrl: string, scenario: ScenarioId): Promise<void> {
+export async function profile(bench: Bench, fakeUrl: string, scenario: ScenarioId, redis = false): Promise<void> {
   const { settings, results } = bench;
   bench.log(`profile: --cpu-prof under ${scenario}, at saturation then at a fixed rate`);
   const dir = join(bench.options.tmp, 'profile');
   const loopFile = join(bench.options.tmp, 'loop-windows.json');
-  const config = bench.config('profile', fakeUrl);
+  const config = bench.config('profile', fakeUrl, redis);
   const gateway = await bench.startTollgate(config, {
     cpus: settings.pinned ? settings.gatewayCpus : undefined,
     profileDir: dir,

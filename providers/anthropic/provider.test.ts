@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { anthropicProviderSchema } from '../../schemas/config.js';
-import type { ChatCompletionRequest } from '../../schemas/openai-chat.js';
+import type { ChatCompletionChunk, ChatCompletionRequest } from '../../schemas/openai-chat.js';
 import { GatewayError } from '../../src/errors/gateway-error.js';
 import { startFakeAnthropic, type FakeAnthropic } from '../../test/fakes/fake-anthropic.js';
 import { conformancePath } from '../../test/helpers/conformance.js';
@@ -20,6 +20,11 @@ function context(signal: AbortSignal = new AbortController().signal): CallContex
 }
 
 const hello: ChatCompletionRequest = { model: 'claude', messages: [{ role: 'user', content: 'Hello' }] };
+
+/** The chunks the parts carry (as JSON in `raw` parts). */
+function chunksOf(parts: ChatStreamPart[]): ChatCompletionChunk[] {
+  return parts.flatMap((part) => (part.type === 'raw' ? part.events.map((text) => JSON.parse(text) as ChatCompletionChunk) : []));
+}
 
 async function drain(parts: AsyncIterable<ChatStreamPart>): Promise<ChatStreamPart[]> {
   const collected: ChatStreamPart[] = [];
@@ -63,7 +68,7 @@ describe('AnthropicProvider against the fake Anthropic API', () => {
     const parts = await provider.streamChat(hello, context());
     expect(Date.now() - started).toBeGreaterThanOrEqual(90);
     const collected = await drain(parts);
-    const chunks = collected.flatMap((part) => (part.type === 'chunk' ? [part.chunk] : []));
+    const chunks = chunksOf(collected);
     const args = chunks.flatMap((chunk) => chunk.choices[0].delta.tool_calls ?? []).map((call) => call.function?.arguments ?? '').join('');
     expect(JSON.parse(args)).toEqual({ city: 'Paris' });
     expect(chunks.at(-1)?.choices[0].finish_reason).toBe('tool_calls');
@@ -143,7 +148,7 @@ describe('AnthropicProvider against the fake Anthropic API', () => {
   it('replays a recorded stream', async () => {
     fake.answerRecordedStream(readFileSync(`${conformancePath('anthropic')}/basic_response.txt`, 'utf8'), { pieceBytes: 3 });
     const collected = await drain(await provider.streamChat(hello, context()));
-    const text = collected.map((part) => (part.type === 'chunk' ? (part.chunk.choices[0].delta.content ?? '') : '')).join('');
+    const text = chunksOf(collected).map((chunk) => chunk.choices[0].delta.content ?? '').join('');
     expect(text).toBe('Hello there!');
     expect(collected.at(-1)).toMatchObject({ type: 'usage', usage: { inputTokens: 11, outputTokens: 6 } });
   });
@@ -151,7 +156,7 @@ describe('AnthropicProvider against the fake Anthropic API', () => {
   it('reads a stream cut into 5-byte pieces', async () => {
     fake.answerText('Grüße aus Köln — 東京 too', { pieceBytes: 5 });
     const collected = await drain(await provider.streamChat(hello, context()));
-    const text = collected.map((part) => (part.type === 'chunk' ? (part.chunk.choices[0].delta.content ?? '') : '')).join('');
+    const text = chunksOf(collected).map((chunk) => chunk.choices[0].delta.content ?? '').join('');
     expect(text).toBe('Grüße aus Köln — 東京 too');
   });
 

@@ -26,7 +26,7 @@ import type { CallContext, ChatResult, ChatStreamPart, ProviderAdapter } from '.
 import { anthropicErrorFromPayload, anthropicHttpError, type AnthropicErrorPayload } from './errors.js';
 import { acceptsSamplingParameters, toAnthropicRequest, type AnthropicRequest } from './request.js';
 import { toChatResult, type AnthropicMessage } from './response.js';
-import { readAnthropicEvents, toChatStreamParts } from './stream.js';
+import { anthropicChatStream } from './stream.js';
 import { anthropicHeaders, messagesUrl } from './transport.js';
 import { nativeAnthropicStream, nativeHeaders } from './native.js';
 import { nativeBody } from '../shared/native-body.js';
@@ -75,14 +75,14 @@ export class AnthropicProvider implements ProviderAdapter {
     body.stream = true;
     const response = await this.post(body, context);
     if (response.statusCode >= 400) throw await this.httpError(response, context);
-    const decoder = upstreamSseDecoder(this.name, this.limits);
     const contentType = response.headers['content-type'];
-    return toChatStreamParts(readAnthropicEvents(this.name, response.body, decoder), {
+    return anthropicChatStream(response.body, {
       provider: this.name,
       model: context.upstreamModel,
       signal: context.signal,
       contentType: typeof contentType === 'string' ? contentType : undefined,
-      bytesReceived: () => decoder.bytesReceived,
+      decoder: upstreamSseDecoder(this.name, this.limits),
+      includeUsage: request.stream_options?.include_usage === true,
     });
   }
 

@@ -32,6 +32,20 @@ beforeAll(async () => {
       pump();
       return;
     }
+    if (path === '/cut') {
+      outgoing.writeHead(200, { 'content-type': 'application/json' });
+      outgoing.write('{"a":');
+      setTimeout(() => incoming.socket.destroy(), 10);
+      return;
+    }
+    if (path === '/pieces') {
+      outgoing.writeHead(200, { 'content-type': 'application/json' });
+      // "ü" split between the two pieces.
+      const bytes = Buffer.from('{"text":"Grüße"}');
+      outgoing.write(bytes.subarray(0, 12));
+      setTimeout(() => outgoing.end(bytes.subarray(12)), 10);
+      return;
+    }
     outgoing.writeHead(500);
     outgoing.end('x'.repeat(200_000));
   });
@@ -66,6 +80,20 @@ describe('upstream responses', () => {
     const before = process.memoryUsage().arrayBuffers;
     await expect(readBodyText('up', response, 2_000_000, new AbortController().signal)).rejects.toMatchObject({ code: 'upstream_response_too_large' });
     expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(32_000_000);
+  });
+
+  it('reads an answer that comes in pieces', async () => {
+    const response = await post('/pieces');
+    expect(await readBodyText('up', response, 1_000_000, new AbortController().signal)).toBe('{"text":"Grüße"}');
+  });
+
+  it('fails an answer cut in the middle, or closed before it was read, as unreachable rather than waiting', async () => {
+    const cut = await post('/cut');
+    await expect(readBodyText('up', cut, 1_000_000, new AbortController().signal)).rejects.toMatchObject({ status: 502, code: 'upstream_unreachable' });
+    const closed = await post('/pieces');
+    closed.body.on('error', () => undefined);
+    closed.body.destroy();
+    await expect(readBodyText('up', closed, 1_000_000, new AbortController().signal)).rejects.toMatchObject({ status: 502, code: 'upstream_unreachable' });
   });
 
   it('reads at most 64 KiB of an error body', async () => {

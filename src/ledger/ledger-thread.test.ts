@@ -54,6 +54,13 @@ describe('LedgerThread', () => {
     expect(count).toBe(3);
   });
 
+  it('starts its thread only with the first row: an idle ledger closes without one', async () => {
+    // A thread on this path fails (see the next test); none is started while no row was appended.
+    const ledger = new LedgerThread({ path: '/nonexistent-folder/\u0000/ledger.db', flushMs: 50, batchSize: 100 });
+    await ledger.written();
+    await expect(ledger.close()).resolves.toBeUndefined();
+  });
+
   it('rejects close when its thread cannot run', async () => {
     const ledger = new LedgerThread({ path: '/nonexistent-folder/\u0000/ledger.db', flushMs: 50, batchSize: 100 });
     ledger.append(row(1));

@@ -18,6 +18,8 @@ const hopByHop = new Set([
   'host',
 ]);
 const tollgateCredentials = new Set(['authorization', 'x-api-key', 'x-goog-api-key']);
+/** Never forwarded upstream: one lookup per header instead of two. */
+const neverUpstream = new Set([...hopByHop, ...tollgateCredentials]);
 
 export interface ForwardContext {
   clientAddress: string | undefined;
@@ -39,7 +41,7 @@ export function upstreamRequestHeaders(incoming: IncomingHeaders, context: Forwa
   const headers: Record<string, string> = {};
   for (const name in plain) {
     const value = plain[name];
-    if (value === undefined || hopByHop.has(name) || dropped?.has(name) || tollgateCredentials.has(name) || name.startsWith('x-forwarded-')) continue;
+    if (value === undefined || neverUpstream.has(name) || dropped?.has(name) || name.startsWith('x-forwarded-')) continue;
     // Only `set-cookie` is a list in Node's parsed headers; a request has none worth keeping apart.
     headers[name] = Array.isArray(value) ? value.join(', ') : value;
   }
@@ -53,7 +55,8 @@ export function upstreamRequestHeaders(incoming: IncomingHeaders, context: Forwa
   if (context.tracestate) headers.tracestate = context.tracestate;
   else delete headers.tracestate;
   for (const name of context.remove) delete headers[name];
-  for (const [name, value] of Object.entries(context.set)) headers[name.toLowerCase()] = value;
+  const set = context.set;
+  for (const name in set) headers[name.toLowerCase()] = set[name];
   return headers;
 }
 
@@ -87,6 +90,8 @@ function asHeaders(upstream: Record<string, string | string[] | undefined>, drop
 /** The header names a `Connection` header lists (hop-by-hop too), or undefined when it lists none. */
 function listedNames(connection: string | string[] | undefined): Set<string> | undefined {
   if (!connection) return undefined;
+  // `Connection: keep-alive` (nearly every answer) names only a header dropped anyway.
+  if (typeof connection === 'string' && hopByHop.has(connection.toLowerCase())) return undefined;
   const names = (Array.isArray(connection) ? connection.join(',') : connection)
     .split(',')
     .map((name) => name.trim().toLowerCase())

@@ -7,27 +7,30 @@
  * template, status, bytes in and out, target, attempts) is written when the body has ended.
  */
 import { randomFillSync } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { attemptsHeader, costHeader, MeteredCall, type CallPlan } from '../calls/metered-call.js';
+import type { MeteringServices } from '../calls/metering-services.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import { toGatewayError } from '../errors/render-error.js';
 import type { CallTrack } from '../observability/call-track.js';
 import { RouterError, type RunResult } from '../router/index.js';
 import type { GatewayEnv } from '../server/gateway-env.js';
+import { clientSignal } from '../server/client-signal.js';
 import { tenantCaller } from '../server/tenant-auth.js';
 import { requestBodyStream } from '../server/read-body-bytes.js';
 import type { HttpCacheRequest, HttpCacheScope, HttpResponseCache } from '../cache/index.js';
 import { captureAnswer } from '../idempotency/index.js';
 import { logger } from '../logging/logger.js';
-import { clientResponseHeaders, upstreamRequestHeaders } from './forward-headers.js';
+import { clientResponseHeaders, upstreamRequestHeaders, type ForwardContext } from './forward-headers.js';
 import { arrivedWhole, RequestBody, responseBody } from './proxy-body.js';
 import { routeTemplate } from './route-template.js';
 import { assertMayCallService } from './service-access.js';
 import type { RestService, ServiceTarget } from './service-registry.js';
+import { upstreamAddress } from './upstream-address.js';
 import { upstreamPath } from './upstream-path.js';
 import { statusVerdict, transportVerdict } from './upstream-verdict.js';
 
@@ -69,15 +72,18 @@ export async function proxyCall(context: Context<GatewayEnv>, service: RestServi
   const search = querySearch(href);
   const cached = cachedAnswers(context, service, path, search);
   const hit = cached && (await services.cache.http.lookup(cached.scope, cached.request));
-  if (hit) return answerFromCache(hit, metered, services.metering.formatUsd(0));
+  if (hit) return answerFromCache(hit, metered, noCostOf(services.metering));
   const incoming = nodeRequest(context);
   const body = new RequestBody(noBodyMethods.has(method) ? null : requestBodySource(context, incoming, service.config.maxRequestBytes), service.config.maxRequestBytes);
   const track = services.observability.tracker.get(requestId);
-  const forwarded = {
-    clientAddress: clientAddress(context),
-    protocol: href.startsWith('https:') ? ('https' as const) : ('http' as const),
+  // One object for the call; each attempt writes its own trace headers into it.
+  const forwarded: ForwardContext = {
+    clientAddress: clientAddress(context, incoming),
+    protocol: href.startsWith('https:') ? 'https' : 'http',
     host: context.req.header('host'),
     requestId,
+    traceparent: '',
+    tracestate: undefined,
     remove: service.removeHeaders,
     set: service.config.headers.set,
   };
@@ -89,7 +95,8 @@ export async function proxyCall(context: Context<GatewayEnv>, service: RestServi
       {
         retryable,
         hashKey: service.hashHeader ? context.req.header(service.hashHeader) : undefined,
-        signal: clientGone(context),
+        // The request's one client signal (shared with the idempotency gate): no AbortController per call.
+        signal: clientSignal(context),
         // A body already (partly) sent cannot be sent again: nothing of it is kept.
         judge: (response) => {
           const verdict = statusVerdict(response.statusCode, response.headers['retry-after']);
@@ -104,15 +111,19 @@ export async function proxyCall(context: Context<GatewayEnv>, service: RestServi
       },
       async (attempt) => {
         const startedAt = performance.now();
-        const trace = traceHeaders(track, service.name, attempt.target.id, attempt.attempt);
+        setTraceHeaders(forwarded, track, service.name, attempt.target.id, attempt.attempt);
         try {
-          const response = await request(`${attempt.target.value.url}${target}`, {
+          const { url, address } = attempt.target.value;
+          const to = upstreamAddress(url, address, target);
+          // The dispatcher itself, as `undici.request(url)` would call it, less the URL parse.
+          const response = await service.dispatcher.request({
+            origin: to.origin,
+            path: to.path,
             method: method as Dispatcher.HttpMethod,
             // Node's own parsed headers where there are some: the web `Headers` would be iterated sorted and re-joined.
-            headers: upstreamRequestHeaders(incoming?.headers ?? context.req.raw.headers, { ...forwarded, ...trace }),
+            headers: upstreamRequestHeaders(incoming?.headers ?? context.req.raw.headers, forwarded),
             body: body.whole ?? (body.empty ? undefined : Readable.from(body.chunks(), { objectMode: false })),
             signal: attempt.signal,
-            dispatcher: service.dispatcher,
           });
           attempt.firstByte();
           if (track) track.upstreamOpenedAt = startedAt;
@@ -135,7 +146,7 @@ export async function proxyCall(context: Context<GatewayEnv>, service: RestServi
     });
     throw failure;
   }
-  const response = respond(served, metered, body, method, track, services.metering.formatUsd(0));
+  const response = respond(served, metered, body, method, track, noCostOf(services.metering));
   return cached ? keepIfCacheable(services.cache.http, cached, response, services.config.cache.maxEntryBytes, gatewayHeaders(metered)) : response;
 }
 
@@ -265,21 +276,6 @@ function assertBodyFits(context: Context<GatewayEnv>, service: RestService): voi
 }
 
 /**
- * Aborts when the client goes away before its answer was written. Read from the Node response
- * where there is one: `Request.signal` makes the Node adapter build a whole web `Request`, whose
- * body adapter would also listen to the request stream that `RequestBody` reads.
- */
-function clientGone(context: Context<GatewayEnv>): AbortSignal {
-  const outgoing = (context.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
-  if (!outgoing) return context.req.raw.signal;
-  const controller = new AbortController();
-  outgoing.once('close', () => {
-    if (!outgoing.writableFinished) controller.abort(new Error('the client closed the connection'));
-  });
-  return controller.signal;
-}
-
-/**
  * The Node request where the server gives it (see `RequestBody`) — as one Buffer when all of a
  * small body is already here — else the web body; the bytes already read when an
  * `Idempotency-Key` needed them.
@@ -306,7 +302,9 @@ function querySearch(href: string): string {
   return new URL(href).search;
 }
 
-function clientAddress(context: Context<GatewayEnv>): string | undefined {
+/** The peer's address: from the Node socket where the server gives it (what `getConnInfo` reads, without its object per call). */
+function clientAddress(context: Context<GatewayEnv>, incoming: IncomingMessage | undefined): string | undefined {
+  if (incoming) return incoming.socket?.remoteAddress;
   try {
     return getConnInfo(context).remote.address;
   } catch {
@@ -315,23 +313,37 @@ function clientAddress(context: Context<GatewayEnv>): string | undefined {
 }
 
 /** The attempt's `traceparent`: a child of the call's span when traced, the caller's own when not, or a fresh one. */
-function traceHeaders(track: CallTrack | undefined, service: string, target: string, attempt: number): { traceparent: string; tracestate: string | undefined } {
+function setTraceHeaders(into: ForwardContext, track: CallTrack | undefined, service: string, target: string, attempt: number): void {
   if (track) track.attempts = attempt;
   const headers = track?.trace?.attempt({ providerName: service, providerType: 'rest', upstreamModel: target, operation: 'proxy' }, attempt).headers ?? track?.inboundTraceHeaders;
   const traceparent = headers?.traceparent;
-  if (traceparent) return { traceparent, tracestate: headers?.tracestate };
-  return { traceparent: `00-${randomHex(16)}-${randomHex(8)}-00`, tracestate: undefined };
+  into.traceparent = traceparent || `00-${randomHex(16)}-${randomHex(8)}-00`;
+  into.tracestate = traceparent ? headers?.tracestate : undefined;
 }
 
-/** Random bytes for trace ids, drawn from a pool refilled 4 KB at a time: one system call per ~170 calls, not two per call. */
+/**
+ * Random bytes for trace ids, drawn from a pool refilled 4 KB at a time: one system call per ~170
+ * calls, not two per call; and hex-encoded once per refill, so a call takes two slices of a string.
+ */
 const randomPool = Buffer.alloc(4096);
+let randomHexPool = '';
 let randomUsed = randomPool.length;
 
 function randomHex(bytes: number): string {
   if (randomUsed + bytes > randomPool.length) {
     randomFillSync(randomPool);
+    randomHexPool = randomPool.toString('hex');
     randomUsed = 0;
   }
   randomUsed += bytes;
-  return randomPool.toString('hex', randomUsed - bytes, randomUsed);
+  return randomHexPool.slice(2 * (randomUsed - bytes), 2 * randomUsed);
+}
+
+/** A REST call's `x-tollgate-cost-usd`, always zero: formatted once per metering. */
+const noCosts = new WeakMap<MeteringServices, string>();
+
+function noCostOf(metering: MeteringServices): string {
+  let text = noCosts.get(metering);
+  if (text === undefined) noCosts.set(metering, (text = metering.formatUsd(0)));
+  return text;
 }

@@ -9,11 +9,14 @@ import type { ServiceConfig } from '../../schemas/services-config.js';
 import { registerSecret } from '../logging/logger.js';
 import type { GatewayObserver } from '../observability/observer.js';
 import { parseBalance, TargetPool, type TargetSnapshot } from '../router/index.js';
+import { targetAddress, type TargetAddress } from './upstream-address.js';
 import { compileRewrite, type PathRules } from './upstream-path.js';
 
 export interface ServiceTarget {
   /** `http://10.0.0.5:8080` or with a base path, never a trailing slash. */
   url: string;
+  /** The URL's origin and base path, parsed once (undefined: parsed per call). */
+  address: TargetAddress | undefined;
 }
 
 export interface RestService {
@@ -81,7 +84,7 @@ function buildService(name: string, config: ServiceConfig, observe: GatewayObser
   });
   // The metrics' `model` label: `service:billing`, so a service never passes for a model of the same name (readiness reads models' breakers).
   const label = `service:${name}`;
-  const targets = config.targets.map((target) => ({ id: target.url, weight: target.weight, value: { url: target.url } }));
+  const targets = config.targets.map((target) => ({ id: target.url, weight: target.weight, value: { url: target.url, address: targetAddress(target.url) } }));
   const health = config.healthCheck;
   const balance = parseBalance(config.balance);
   const pool = new TargetPool<ServiceTarget>({

@@ -1,10 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it, vi } from 'vitest';
-import { ClientAbortSignal } from './client-signal.js';
+import { PlainAbortSignal } from './plain-abort-signal.js';
 
-describe('ClientAbortSignal', () => {
+describe('PlainAbortSignal', () => {
   it('runs each abort listener once, in order, then onabort, and keeps the reason', () => {
-    const signal = new ClientAbortSignal();
+    const signal = new PlainAbortSignal();
     const calls: string[] = [];
     const first = () => calls.push('first');
     signal.addEventListener('abort', first);
@@ -21,7 +21,7 @@ describe('ClientAbortSignal', () => {
   });
 
   it('forgets a removed listener and ignores other event types', () => {
-    const signal = new ClientAbortSignal();
+    const signal = new PlainAbortSignal();
     const listener = vi.fn();
     signal.addEventListener('abort', listener);
     signal.addEventListener('other', listener);
@@ -32,7 +32,7 @@ describe('ClientAbortSignal', () => {
   });
 
   it("cancels Node's timers/promises the way an AbortSignal does", async () => {
-    const signal = new ClientAbortSignal();
+    const signal = new PlainAbortSignal();
     const waiting = sleep(10_000, undefined, { signal });
     signal.abort(new Error('left'));
     await expect(waiting).rejects.toMatchObject({ name: 'AbortError' });
