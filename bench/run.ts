@@ -33,7 +33,7 @@
  * --headline-only   the throughput rounds, latency and streams only (no observability, cluster or
  *                   reports parts)
  * --profile         then a CPU profile of the gateway: at saturation under non-streamed chat
- *                   (--profile-scenario stream|anthropic|prompt|large for another), then at the fixed
+ *                   (--profile-scenario stream|anthropic|prompt|large|rest for another), then at the fixed
  *                   rate with an event-loop monitor: what ran while requests waited
  * --profile-only    only the profile: prints it and rewrites just the profile part of the report
  * --profile-redis   profile the gateway with Redis quota counters instead of in-process ones
