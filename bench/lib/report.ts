@@ -338,7 +338,7 @@ export function renderMarkdown(results: Results, previous?: string): string {
 
 Written by \`npm run bench\` (\`bench/run.ts\`); re-run it to refresh this page. \`npm run bench\` builds, then takes about fifteen minutes;
 \`-- --quick\` about three (a smoke test); \`-- --soak 600\` adds ten minutes of mixed load watching memory; \`-- --profile\` adds a CPU profile
-(\`-- --profile-only [--profile-scenario chat|stream|anthropic|prompt|large]\` runs just that and rewrites only the profile part below);
+(\`-- --profile-only [--profile-scenario chat|stream|anthropic|prompt|large|rest] [--profile-redis]\` runs just that and rewrites only the profile part below);
 \`-- --help\` lists every flag.
 
 - **Date**: ${results.startedAt.toISOString()}${elapsed}
