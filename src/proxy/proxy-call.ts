@@ -20,6 +20,7 @@ import type { CallTrack } from '../observability/call-track.js';
 import { RouterError, type RunResult } from '../router/index.js';
 import type { GatewayEnv } from '../server/gateway-env.js';
 import { clientSignal } from '../server/client-signal.js';
+import { nodeIncoming } from '../server/node-objects.js';
 import { tenantCaller } from '../server/tenant-auth.js';
 import { requestBodyStream } from '../server/read-body-bytes.js';
 import type { HttpCacheRequest, HttpCacheScope, HttpResponseCache } from '../cache/index.js';
@@ -73,7 +74,7 @@ export async function proxyCall(context: Context<GatewayEnv>, service: RestServi
   const cached = cachedAnswers(context, service, path, search);
   const hit = cached && (await services.cache.http.lookup(cached.scope, cached.request));
   if (hit) return answerFromCache(hit, metered, noCostOf(services.metering));
-  const incoming = nodeRequest(context);
+  const incoming = nodeIncoming(context.env);
   const body = new RequestBody(noBodyMethods.has(method) ? null : requestBodySource(context, incoming, service.config.maxRequestBytes), service.config.maxRequestBytes);
   const track = services.observability.tracker.get(requestId);
   // One object for the call; each attempt writes its own trace headers into it.
@@ -284,10 +285,6 @@ function requestBodySource(context: Context<GatewayEnv>, incoming: IncomingMessa
   if (context.get('requestBody')) return requestBodyStream(context);
   if (incoming) return arrivedWhole(incoming, incoming.headers['content-length'], limit) ?? incoming;
   return context.req.raw.body as AsyncIterable<Uint8Array> | null;
-}
-
-function nodeRequest(context: Context<GatewayEnv>): IncomingMessage | undefined {
-  return (context.env as { incoming?: IncomingMessage } | undefined)?.incoming;
 }
 
 /** Query strings of these characters read the same raw as through a URL parser, which is dear per call. */

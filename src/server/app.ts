@@ -4,7 +4,6 @@
  * where every error becomes an OpenAI-shaped response.
  */
 import { randomUUID } from 'node:crypto';
-import { ServerResponse } from 'node:http';
 import { Hono, type MiddlewareHandler } from 'hono';
 import { GatewayError } from '../errors/gateway-error.js';
 import { errorResponse, toGatewayError } from '../errors/render-error.js';
@@ -33,17 +32,12 @@ import { registerImagesAndModerations } from './routes/images-and-moderations.js
 import { registerFinanceRoutes } from '../reports/register-finance-routes.js';
 import { routeGuard } from './route-guard.js';
 import { inSequence } from './in-sequence.js';
+import { nodeOutgoing } from './node-objects.js';
 import { idempotentCalls } from '../calls/idempotent-calls.js';
 import { registerServiceMounts, registerServiceRoutes } from '../proxy/service-routes.js';
 
 /** Echo a caller's own request id only if it is short and plain, so it is safe to echo and log. */
 const acceptableClientRequestId = /^[A-Za-z0-9._:-]{1,128}$/;
-
-/** The Node response `@hono/node-server` hands the app as `env.outgoing` (absent under `app.request()`). */
-function nodeResponse(env: unknown): ServerResponse | undefined {
-  const outgoing = (env as { outgoing?: unknown } | undefined)?.outgoing;
-  return outgoing instanceof ServerResponse ? outgoing : undefined;
-}
 
 export function createApp(services: GatewayServices): Hono<GatewayEnv> {
   // strict: false serves `/v1/models/` as `/v1/models`.
@@ -103,7 +97,7 @@ function assignRequestId(services: GatewayServices): MiddlewareHandler<GatewayEn
     // Behind the Node server the ids go on Node's own response, which merges them into whatever
     // the route answers: setting them on the route's Response instead turned its plain header
     // object into a WHATWG Headers (every header validated and copied) on every call.
-    const outgoing = nodeResponse(context.env);
+    const outgoing = nodeOutgoing(context.env);
     if (outgoing) {
       outgoing.setHeader('x-request-id', requestId);
       if (echoed) outgoing.setHeader('x-client-request-id', echoed);

@@ -9,6 +9,7 @@ import type { ServerResponse } from 'node:http';
 import type { Context } from 'hono';
 import type { GatewayEnv } from './gateway-env.js';
 import { PlainAbortSignal } from '../router/plain-abort-signal.js';
+import { nodeOutgoing } from './node-objects.js';
 
 /**
  * The call's client signal: aborted when the Node response closes before it finished (the client
@@ -18,7 +19,7 @@ import { PlainAbortSignal } from '../router/plain-abort-signal.js';
 export function clientSignal(context: Context<GatewayEnv>): AbortSignal {
   const known = context.get('clientSignal');
   if (known) return known;
-  const outgoing = (context.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
+  const outgoing = nodeOutgoing(context.env);
   const signal = outgoing ? abortedOnClose(outgoing) : context.req.raw.signal;
   context.set('clientSignal', signal);
   return signal;

@@ -2,7 +2,8 @@ import { createServer, request, type Server, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
 import { afterEach, describe, expect, it } from 'vitest';
-import { nodeOutgoing, nodeStreamBody } from './node-stream-body.js';
+import { nodeOutgoing } from './node-objects.js';
+import { nodeStreamBody } from './node-stream-body.js';
 import type { PullStreamHandlers } from './pull-stream.js';
 
 interface Recorded {

@@ -16,12 +16,6 @@ import type { ServerResponse } from 'node:http';
 import { toGatewayError } from '../errors/render-error.js';
 import { closingText, nextTurn, pullStream, type PullStreamHandlers } from './pull-stream.js';
 
-/** Node's response under the `@hono/node-server` adapter (its `env.outgoing`); undefined elsewhere (e.g. `app.request` in tests). */
-export function nodeOutgoing(env: unknown): ServerResponse | undefined {
-  const outgoing = (env as { outgoing?: { setHeader?: unknown; writeHead?: unknown } } | undefined)?.outgoing;
-  return typeof outgoing?.writeHead === 'function' && typeof outgoing.setHeader === 'function' ? (outgoing as ServerResponse) : undefined;
-}
-
 export function nodeStreamBody<Part>(parts: AsyncIterable<Part>, handlers: PullStreamHandlers<Part>, outgoing: ServerResponse): ReadableStream<Uint8Array> {
   let stream: ReadableStream<Uint8Array> | undefined;
   let direct: DirectWriter<Part> | undefined;

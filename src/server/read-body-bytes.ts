@@ -12,11 +12,12 @@
  * `http-server.ts`). Neither is an error of the gateway: it is logged at debug level, and the
  * request ends as 499 `client_closed_request` with nobody left to read the answer.
  */
-import { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { Context } from 'hono';
 import { GatewayError } from '../errors/gateway-error.js';
 import { logger } from '../logging/logger.js';
 import type { GatewayEnv } from './gateway-env.js';
+import { nodeIncoming, nodeOutgoing } from './node-objects.js';
 
 export async function readBodyBytes(context: Context<GatewayEnv>, limit: number): Promise<Uint8Array> {
   // Already read, by a middleware that needed the bytes first (an `Idempotency-Key`'s fingerprint).
@@ -45,9 +46,8 @@ export async function readBodyBytes(context: Context<GatewayEnv>, limit: number)
  * body is one Buffer (no copy into a fresh ArrayBuffer, as the adapter's `arrayBuffer()` makes).
  */
 function unreadIncoming(context: Context<GatewayEnv>): IncomingMessage | undefined {
-  const incoming = (context.env as { incoming?: unknown } | undefined)?.incoming;
-  if (!(incoming instanceof IncomingMessage) || incoming.readableEnded || incoming.readableDidRead) return undefined;
-  return incoming;
+  const incoming = nodeIncoming(context.env);
+  return incoming && !incoming.readableEnded && !incoming.readableDidRead ? incoming : undefined;
 }
 
 /** Every byte of a Node request body, counted against the limit as it arrives; rejects when the connection fails first. */
@@ -105,8 +105,8 @@ async function readChunked(context: Context<GatewayEnv>, limit: number, refuse: 
  * or keeps coming) before the next request.
  */
 function tooLarge(context: Context<GatewayEnv>, limit: number): GatewayError {
-  const outgoing = (context.env as { outgoing?: unknown } | undefined)?.outgoing;
-  if (outgoing instanceof ServerResponse && !outgoing.headersSent) outgoing.setHeader('connection', 'close');
+  const outgoing = nodeOutgoing(context.env);
+  if (outgoing && !outgoing.headersSent) outgoing.setHeader('connection', 'close');
   return new GatewayError(413, `The request body is larger than the ${limit} bytes allowed.`, { code: 'request_too_large' });
 }
 

@@ -37,7 +37,7 @@ export interface SseResponseOptions {
   /** The model name the client asked for, shown as every chunk's `model` (see `public-model.ts`). */
   publicModel?: string;
   headers?: Record<string, string>;
-  /** Node's response when served by the Node adapter (`nodeOutgoing(context.env)`): the body is then written to it directly. */
+  /** Node's response when served by the Node adapter (`nodeOutgoing(context.env)`, node-objects.ts): the body is then written to it directly. */
   outgoing?: ServerResponse;
   /** Called when the first byte is about to leave. */
   onFirstByte?: () => void;

@@ -14,7 +14,7 @@ import { toGatewayError } from '../../errors/render-error.js';
 import type { GatewayEnv } from '../gateway-env.js';
 import { readJsonBodyAndBytes, validateBody } from '../read-request.js';
 import { answerBody } from '../public-model.js';
-import { nodeOutgoing } from '../node-stream-body.js';
+import { nodeOutgoing } from '../node-objects.js';
 import { sseResponse } from '../sse-response.js';
 import { tenantCaller } from '../tenant-auth.js';
 import { clientSignal } from '../client-signal.js';
