@@ -15,6 +15,7 @@ import { assertMayCall, mayCall } from './prompt-access.js';
 import { promptDetails, promptSummary } from './present-prompt.js';
 import { runPrompt } from './run-prompt.js';
 import { clientSignal } from '../server/client-signal.js';
+import { nodeOutgoing } from '../server/node-objects.js';
 
 export function registerPromptRoutes(app: Hono<GatewayEnv>): void {
   app.get('/v1/prompts', (context) => {
@@ -68,7 +69,7 @@ async function call(context: Context<GatewayEnv>, version: PromptVersion): Promi
   const labels = callLabels(context);
   const body = await readJsonBody(context);
   const { variables, stream } = splitStreamFlag(version, body, context);
-  return runPrompt(services, version, variables, { caller, requestId: context.get('requestId'), signal: clientSignal(context), stream, labels, cacheControl: context.req.header('cache-control'), requestHeader: (name) => context.req.header(name) });
+  return runPrompt(services, version, variables, { caller, requestId: context.get('requestId'), signal: clientSignal(context), stream, labels, cacheControl: context.req.header('cache-control'), requestHeader: (name) => context.req.header(name), outgoing: nodeOutgoing(context.env) });
 }
 
 /**

@@ -15,7 +15,8 @@ import type { GatewayError } from '../errors/gateway-error.js';
 import { describeError } from '../errors/render-error.js';
 import { logger } from '../logging/logger.js';
 import { generatedTextFromChunks } from '../metering/index.js';
-import { pullStream } from '../server/pull-stream.js';
+import type { ServerResponse } from 'node:http';
+import { streamBody } from '../server/node-stream-body.js';
 import { sseHeaders } from '../server/sse-response.js';
 import { promptAnswer } from './run-prompt.js';
 
@@ -24,6 +25,8 @@ export interface PromptStreamContext {
   request: ChatCompletionRequest;
   definition: PromptDefinition;
   headers: Record<string, string>;
+  /** Node's response when served by the Node adapter: the events are then written to it directly. */
+  outgoing?: ServerResponse;
 }
 
 const event = (name: string, data: unknown) => `event: ${name}\ndata: ${JSON.stringify(data)}\n\n`;
@@ -45,7 +48,7 @@ export function promptStreamResponse(parts: AsyncIterable<ChatStreamPart>, conte
     finish(outcome, error).catch((failure) => logger.error('settling a prompt stream failed', { error: describeError(failure) }));
   };
 
-  const body = pullStream(parts, {
+  const body = streamBody(parts, {
     encode: (part) => {
       if (part.type === 'usage') {
         usage = part.usage;
@@ -67,6 +70,6 @@ export function promptStreamResponse(parts: AsyncIterable<ChatStreamPart>, conte
       return event('error', error.toBody());
     },
     cancel: () => finishQuietly('client_closed'),
-  });
+  }, context.outgoing);
   return new Response(body, { status: 200, headers: { ...sseHeaders, ...context.headers } });
 }

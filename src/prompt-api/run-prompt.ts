@@ -5,6 +5,7 @@
  * prompts ask the provider for native structured output, validate the answer against the output
  * schema, and make one repair attempt before giving up with a 502 that carries the raw text.
  */
+import type { ServerResponse } from 'node:http';
 import type { ChatCompletionRequest, ChatMessage } from '../../schemas/openai-chat.js';
 import { parseBoundedJson } from '../../providers/shared/json-structure.js';
 import type { PromptDefinition } from '../../schemas/prompt-file.js';
@@ -31,6 +32,8 @@ export interface PromptCallOptions {
   cacheControl?: string;
   /** Reads a client request header, for a model group balanced by `hash:<header>`. */
   requestHeader?: (name: string) => string | undefined;
+  /** Node's response when served by the Node adapter, for a streamed answer. */
+  outgoing?: ServerResponse;
 }
 
 export async function runPrompt(services: GatewayServices, version: PromptVersion, variables: unknown, options: PromptCallOptions): Promise<Response> {
@@ -58,7 +61,7 @@ export async function runPrompt(services: GatewayServices, version: PromptVersio
   try {
     if (options.stream) {
       const parts = await call.stream(request);
-      return promptStreamResponse(parts, { call, request, definition, headers: headers() });
+      return promptStreamResponse(parts, { call, request, definition, headers: headers(), outgoing: options.outgoing });
     }
     return await answerOnce(call, request, version, headers);
   } catch (error) {

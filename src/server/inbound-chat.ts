@@ -16,6 +16,7 @@ import type { GatewayEnv } from './gateway-env.js';
 import { protocolStreamResponse, type StreamEncoder } from './protocol-stream.js';
 import { tenantCaller } from './tenant-auth.js';
 import { clientSignal } from './client-signal.js';
+import { nodeOutgoing } from './node-objects.js';
 
 /** One protocol's way to write an answer, built per request (a codec may keep what it wrote). */
 export interface InboundCodec {
@@ -55,6 +56,7 @@ export async function runInboundChat(context: Context<GatewayEnv>, { request, co
       return protocolStreamResponse(parts, codec.streamEncoder(), {
         headers: { ...metered.responseHeaders, ...headers },
         contentType: codec.streamContentType,
+        outgoing: nodeOutgoing(context.env),
         onFirstByte: () => metered.markFirstByte(),
         onFinish: async (summary) => `${costHeader}: ${metered.complete(await streamOutcome(request, summary))}`,
       });

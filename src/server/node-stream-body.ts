@@ -16,6 +16,14 @@ import type { ServerResponse } from 'node:http';
 import { toGatewayError } from '../errors/render-error.js';
 import { closingText, nextTurn, pullStream, type PullStreamHandlers } from './pull-stream.js';
 
+/**
+ * The body of every streamed answer (chat SSE, the other protocols' events, prompt streams): written
+ * straight to Node's response when there is one, else the ordinary `pullStream`.
+ */
+export function streamBody<Part>(parts: AsyncIterable<Part>, handlers: PullStreamHandlers<Part>, outgoing: ServerResponse | undefined): ReadableStream<Uint8Array> {
+  return outgoing ? nodeStreamBody(parts, handlers, outgoing) : pullStream(parts, handlers);
+}
+
 export function nodeStreamBody<Part>(parts: AsyncIterable<Part>, handlers: PullStreamHandlers<Part>, outgoing: ServerResponse): ReadableStream<Uint8Array> {
   let stream: ReadableStream<Uint8Array> | undefined;
   let direct: DirectWriter<Part> | undefined;

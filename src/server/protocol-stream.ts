@@ -8,7 +8,8 @@
  */
 import type { ChatStreamPart, NormalizedUsage } from '../../providers/types.js';
 import type { GatewayError } from '../errors/gateway-error.js';
-import { pullStream } from './pull-stream.js';
+import type { ServerResponse } from 'node:http';
+import { streamBody } from './node-stream-body.js';
 import { sseHeaders, type StreamOutcome, type StreamSummary } from './sse-response.js';
 
 /** Writes one protocol's stream: every part (usage parts too) in order, then how it ended. */
@@ -25,6 +26,8 @@ export interface ProtocolStreamOptions {
   headers?: Record<string, string>;
   contentType?: string;
   onFirstByte?: () => void;
+  /** Node's response when served by the Node adapter (`nodeOutgoing`, node-objects.ts): the events are then written to it directly. */
+  outgoing?: ServerResponse;
   /** Called exactly once when the stream ends; on completion, a returned string becomes the cost comment. */
   onFinish: (summary: StreamSummary) => string | void | Promise<string | void>;
 }
@@ -33,7 +36,7 @@ export function protocolStreamResponse(parts: AsyncIterable<ChatStreamPart>, enc
   let usage: NormalizedUsage | null = null;
   const forwarded: ChatStreamPart[] = [];
   const summary = (outcome: StreamOutcome, error?: GatewayError): StreamSummary => ({ outcome, usage, error, forwarded });
-  const body = pullStream(parts, {
+  const body = streamBody(parts, {
     encode: (part) => {
       if (part.type === 'usage') usage = part.usage;
       else forwarded.push(part);
@@ -49,7 +52,7 @@ export function protocolStreamResponse(parts: AsyncIterable<ChatStreamPart>, enc
       return encoder.error(error);
     },
     cancel: () => void options.onFinish(summary('client_closed')),
-  });
+  }, options.outgoing);
   const contentType = options.contentType ? { 'content-type': options.contentType } : {};
   return new Response(body, { status: 200, headers: { ...sseHeaders, ...contentType, ...options.headers } });
 }

@@ -14,8 +14,8 @@ import type { GatewayError } from '../errors/gateway-error.js';
 import { describeError } from '../errors/render-error.js';
 import { logger } from '../logging/logger.js';
 import type { ServerResponse } from 'node:http';
-import { nodeStreamBody } from './node-stream-body.js';
-import { pullStream, type PullStreamHandlers } from './pull-stream.js';
+import { streamBody } from './node-stream-body.js';
+import type { PullStreamHandlers } from './pull-stream.js';
 import { ModelRenamer } from './public-model.js';
 
 export type StreamOutcome = 'completed' | 'failed' | 'client_closed';
@@ -131,6 +131,6 @@ export function sseResponse(parts: AsyncIterable<ChatStreamPart>, options: SseRe
     },
     cancel: () => void finish(summary('client_closed')),
   };
-  const body = options.outgoing ? nodeStreamBody(parts, handlers, options.outgoing) : pullStream(parts, handlers);
+  const body = streamBody(parts, handlers, options.outgoing);
   return new Response(body, { status: 200, headers: { ...sseHeaders, ...options.headers } });
 }
